@@ -1,0 +1,102 @@
+//! The end-to-end suite: the real app binary in a private Xvfb display, driven through tauri-driver and
+//! WebKitWebDriver by the tests in `tests/e2e/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::prereqs;
+use crate::process::{cargo, run};
+
+pub fn run_suite(root: &Path, target: &Path) -> Result<(), String> {
+    let driver = prereqs::tauri_driver()?;
+    run(cargo().current_dir(root).args([
+        "build",
+        "--package",
+        "docket-desktop",
+        "--bin",
+        "docket-desktop",
+    ]))?;
+    let app = target.join("debug").join("docket-desktop");
+    let screenshots = target.join("e2e");
+    std::fs::create_dir_all(&screenshots)
+        .map_err(|err| format!("creating {} failed: {err}", screenshots.display()))?;
+
+    let display = VirtualDisplay::start()?;
+    // dbus-run-session gives the app its own session bus, so no stray buses outlive the suite.
+    let mut tests = Command::new("dbus-run-session");
+    tests
+        .current_dir(root)
+        .arg("--")
+        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args([
+            "test",
+            "--package",
+            "docket-desktop",
+            "--features",
+            "e2e",
+            "--test",
+            "e2e",
+            "--",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("DISPLAY", display.name())
+        .env_remove("WAYLAND_DISPLAY")
+        .env("DOCKET_E2E_APP", &app)
+        .env("DOCKET_E2E_DRIVER", &driver)
+        .env("DOCKET_E2E_SCREENSHOTS", &screenshots);
+    let outcome = run(&mut tests);
+    drop(display);
+    outcome?;
+    println!("screenshots: {}", screenshots.display());
+    Ok(())
+}
+
+/// An Xvfb server on a free display number, stopped when dropped.
+struct VirtualDisplay {
+    number: u32,
+    server: Child,
+}
+
+impl VirtualDisplay {
+    fn start() -> Result<Self, String> {
+        let number = (99..199)
+            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .ok_or("no free X display number between :99 and :198")?;
+        let server = Command::new("Xvfb")
+            .args([
+                &format!(":{number}"),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|err| format!("could not start Xvfb (install the xvfb package): {err}"))?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        let started = Instant::now();
+        while !socket.exists() {
+            if started.elapsed() > Duration::from_secs(10) {
+                return Err(format!("Xvfb :{number} did not come up within 10 s"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        println!("Xvfb running on :{number}");
+        Ok(VirtualDisplay { number, server })
+    }
+
+    fn name(&self) -> String {
+        format!(":{}", self.number)
+    }
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}

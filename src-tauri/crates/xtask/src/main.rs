@@ -1,0 +1,60 @@
+//! `cargo xtask demo` and `cargo xtask test`: the two commands a fresh machine needs (see README.md).
+
+mod e2e;
+mod phases;
+mod prereqs;
+mod process;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  demo        install what is missing, build the UI and open the Docket app
+  test        everything CI runs: fmt, clippy, bindings, svelte-check, vitest, Rust tests, end-to-end
+  e2e         only the end-to-end suite (builds the app, runs it under Xvfb through WebDriver)
+  bindings    regenerate ui/src/lib/bindings.ts from the Rust commands and types
+  setup       only install and check prerequisites (system packages, npm dependencies, tauri-driver)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = repo_root();
+    let outcome = match args.first().map(String::as_str) {
+        Some("demo") => phases::demo(&root),
+        Some("test") => phases::test(&root),
+        Some("e2e") => phases::e2e_only(&root),
+        Some("bindings") => phases::bindings(&root),
+        Some("setup") => phases::setup(&root),
+        Some("-h") | Some("--help") | Some("help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("unknown xtask command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+        None => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            eprintln!("\nxtask: {problem}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: xtask lives at `src-tauri/crates/xtask`.
+fn repo_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .ancestors()
+        .nth(3)
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}

@@ -1,0 +1,51 @@
+//! The typed IPC surface. `ui/src/lib/bindings.ts` is generated from it by the test below.
+
+use tauri_specta::{collect_commands, Builder};
+
+use crate::commands;
+
+/// Every command the UI may call. The capability file and this list are the whole IPC surface.
+pub fn bindings_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::about::engine_info,
+            commands::about::describe_kind,
+        ])
+        // Byte counts stay far below 2^53, so plain numbers are exact.
+        .dangerously_cast_bigints_to_number()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use specta_typescript::Typescript;
+
+    use super::*;
+
+    const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+    /// CI fails here when a command or type changed without regenerating the file;
+    /// `cargo xtask bindings` sets DOCKET_WRITE_BINDINGS=1 to regenerate it.
+    #[test]
+    fn generated_bindings_match_the_committed_file() {
+        let scratch = tempfile::tempdir().unwrap();
+        let rendered_path = scratch.path().join("bindings.ts");
+        bindings_builder()
+            .export(Typescript::default(), &rendered_path)
+            .unwrap();
+        let rendered = std::fs::read_to_string(&rendered_path).unwrap();
+
+        let committed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+        if std::env::var_os("DOCKET_WRITE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &rendered).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == rendered,
+            "{} is stale: the Rust commands or types changed. Run `cargo xtask bindings` and commit it.",
+            committed_path.display()
+        );
+    }
+}

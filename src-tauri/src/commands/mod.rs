@@ -1,0 +1,3 @@
+//! Thin commands: DTO in, engine call, DTO or `{code, message}` out.
+
+pub mod about;

@@ -1,0 +1,88 @@
+//! One running Docket app per test: its own tauri-driver, its own data dir, its own WebDriver session.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::webdriver::Session;
+
+pub struct RunningApp {
+    pub session: Session,
+    pub data_dir: tempfile::TempDir,
+    driver: Child,
+}
+
+fn required_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the end-to-end suite with `cargo xtask e2e`")
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free local port")
+}
+
+impl RunningApp {
+    pub async fn launch() -> RunningApp {
+        let application = required_env("DOCKET_E2E_APP");
+        let driver_program = required_env("DOCKET_E2E_DRIVER");
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let (port, native_port) = (free_port(), free_port());
+
+        // The app inherits this environment through tauri-driver and WebKitWebDriver.
+        let driver = Command::new(driver_program)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DOCKET_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver starts");
+        let driver_url = format!("http://127.0.0.1:{port}");
+        wait_until_listening(port).await;
+
+        let session = Session::launch(&driver_url, &application)
+            .await
+            .expect("a WebDriver session opens the Docket window");
+        RunningApp {
+            session,
+            data_dir,
+            driver,
+        }
+    }
+
+    /// Saves a PNG of the window under target/e2e/ for people to look at, and returns its path.
+    pub async fn save_screenshot(&self, name: &str) -> PathBuf {
+        let png = self.session.screenshot().await.expect("screenshot");
+        let dir = PathBuf::from(required_env("DOCKET_E2E_SCREENSHOTS"));
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, &png).expect("write screenshot");
+        path
+    }
+
+    pub async fn quit(mut self) {
+        self.session.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn wait_until_listening(port: u16) {
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "tauri-driver did not listen on {port} within 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
