@@ -1,10 +1,26 @@
-//! Docket's engine core. Nothing here knows about Tauri or the CLI: both front ends drive the engine through
-//! these types.
+//! Docket's engine core: server kinds, the provider seam, transfer shapes, errors, secrets and the file-name
+//! rules. Nothing here knows about Tauri, the CLI or any one vendor.
 
+pub mod content_disposition;
+pub mod entry;
+pub mod error;
+pub mod filename;
+pub mod http;
 pub mod kind;
 pub mod paths;
+pub mod provider;
+pub mod remote;
+pub mod secret;
+pub mod source;
 
+pub use entry::{DocRef, Entry, EntryKind, Location, Page, PageToken, Version};
+pub use error::ProviderError;
+pub use filename::sanitize_file_name;
 pub use kind::{Kind, TransferShape, UnknownKind};
+pub use provider::{Capabilities, IgnoreStatus, PrepareObserver, PrepareStatus, Provider};
+pub use remote::{Credentials, RemoteConfig, SettingSpec};
+pub use secret::Secret;
+pub use source::{Chunk, ChunkSource, RangeSupport, RemoteUrl, StagedFile, TransferSource};
 
 /// The engine's version, shown by both front ends.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::prereqs;
 use crate::process::{cargo, run};
+use crate::{keyring_session, prereqs};
 
 pub fn run_suite(root: &Path, target: &Path) -> Result<(), String> {
     let driver = prereqs::tauri_driver()?;
@@ -23,13 +23,12 @@ pub fn run_suite(root: &Path, target: &Path) -> Result<(), String> {
         .map_err(|err| format!("creating {} failed: {err}", screenshots.display()))?;
 
     let display = VirtualDisplay::start()?;
-    // dbus-run-session gives the app its own session bus, so no stray buses outlive the suite.
-    let mut tests = Command::new("dbus-run-session");
-    tests
-        .current_dir(root)
-        .arg("--")
-        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args([
+    // A private session bus (no stray buses outlive the suite) with an unlocked keyring, as on a desktop.
+    let cargo_program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut tests = keyring_session::command(
+        target,
+        &cargo_program,
+        &[
             "test",
             "--package",
             "docket-desktop",
@@ -40,7 +39,10 @@ pub fn run_suite(root: &Path, target: &Path) -> Result<(), String> {
             "--",
             "--nocapture",
             "--test-threads=1",
-        ])
+        ],
+    )?;
+    tests
+        .current_dir(root)
         .env("DISPLAY", display.name())
         .env_remove("WAYLAND_DISPLAY")
         .env("DOCKET_E2E_APP", &app)

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::process::{cargo, run, PhaseClock};
-use crate::{e2e, prereqs, ui};
+use crate::{e2e, keyring_session, prereqs, ui};
 
 /// Prerequisites every command shares: system packages, Node.js, the UI's npm dependencies.
 fn prepare(root: &Path, clock: &mut PhaseClock) -> Result<(), String> {
@@ -118,14 +118,17 @@ fn binding_test_args() -> [&'static str; 8] {
     ]
 }
 
+/// The Rust tests run against a real Secret Service (see keyring_session).
 fn rust_tests(root: &Path) -> Result<(), String> {
-    if prereqs::has_nextest() {
-        run(cargo()
-            .current_dir(root)
-            .args(["nextest", "run", "--workspace", "--no-fail-fast"]))
+    let cargo_program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let args: &[&str] = if prereqs::has_nextest() {
+        &["nextest", "run", "--workspace", "--no-fail-fast"]
     } else {
-        run(cargo().current_dir(root).args(["test", "--workspace"]))
-    }
+        &["test", "--workspace"]
+    };
+    let mut tests = keyring_session::command(&target_dir(root), &cargo_program, args)?;
+    tests.current_dir(root);
+    run(&mut tests)
 }
 
 fn require_display() -> Result<(), String> {

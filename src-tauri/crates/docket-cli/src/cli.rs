@@ -1,0 +1,100 @@
+//! The command line, as users type it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "docket",
+    version,
+    about = "Browse and download from data rooms and document servers"
+)]
+pub struct Cli {
+    /// Where Docket keeps its remotes and state (default: the OS app-data dir).
+    #[arg(long, global = true, env = "DOCKET_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list or remove remotes (the servers Docket talks to).
+    #[command(subcommand)]
+    Remote(RemoteCommand),
+    /// List a remote's folders and documents.
+    Ls(LsArgs),
+    /// Download a document.
+    Get(GetArgs),
+    /// Run the built-in demo server in the foreground and register its five remotes.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    /// Add a remote.
+    Add(RemoteAddArgs),
+    /// List the remotes.
+    Ls {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a remote and its secrets.
+    Rm { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteAddArgs {
+    pub name: String,
+    /// ansarada, index-health, inforouter, sage-active or study-creator.
+    #[arg(long)]
+    pub kind: String,
+    /// The server's base address.
+    #[arg(long)]
+    pub url: String,
+    /// A non-secret setting, KEY=VALUE (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub settings: Vec<String>,
+    /// A secret to store in the OS keyring: read from DOCKET_SECRET_<KEY>, else asked for without echo.
+    #[arg(long = "secret", value_name = "KEY")]
+    pub secrets: Vec<String>,
+    /// Replace a remote of the same name.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    pub remote: String,
+    /// A folder id or path, a collection, a study, or an entity filter (default: the root).
+    pub location: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    pub remote: String,
+    /// The document id the server uses.
+    pub document: String,
+    /// A version id (`FV_…`, `2000000`, …); default: the latest.
+    #[arg(long)]
+    pub version: Option<String>,
+    /// The folder to save into (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The first of the demo's five ports (ansarada, index-health, inforouter, sage-active, study-creator).
+    #[arg(long, default_value_t = crate::commands::demo::DEFAULT_PORT_BASE)]
+    pub port_base: u16,
+    /// Size of the large sample file in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub large_file_size: Option<u64>,
+}

@@ -1,0 +1,4 @@
+pub mod demo;
+pub mod get;
+pub mod ls;
+pub mod remote;

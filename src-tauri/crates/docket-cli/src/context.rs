@@ -1,0 +1,47 @@
+//! What every command needs: the data dir, the remotes, the keyring, one HTTP client.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use docket_core::{Provider, RemoteConfig};
+use docket_store::{RemoteBook, SecretStore, SecretStoreError};
+
+use crate::failure::CliError;
+
+pub struct Context {
+    pub data_dir: PathBuf,
+    pub book: RemoteBook,
+    pub secrets: SecretStore,
+    pub http: reqwest::Client,
+}
+
+impl Context {
+    pub fn new(data_dir: Option<PathBuf>) -> Result<Self, CliError> {
+        let data_dir = data_dir.unwrap_or_else(docket_core::paths::data_dir);
+        let http = docket_core::http::client()
+            .map_err(|err| CliError::Io(format!("could not set up HTTP: {err}")))?;
+        Ok(Context {
+            book: RemoteBook::open(&data_dir),
+            data_dir,
+            secrets: SecretStore::new(),
+            http,
+        })
+    }
+
+    /// The remote's configuration and a provider holding its secrets from the keyring.
+    pub fn provider(&self, remote: &str) -> Result<(RemoteConfig, Arc<dyn Provider>), CliError> {
+        let config = self.book.get(remote)?;
+        let entry = docket_providers::entry(config.kind);
+        let mut credentials = docket_core::Credentials::new(remote);
+        for spec in entry.settings.iter().filter(|s| s.secret) {
+            match self.secrets.load(remote, spec.key) {
+                Ok(value) => credentials.insert(spec.key, value),
+                Err(SecretStoreError::Missing { .. }) if !spec.required => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        let provider = docket_providers::connect(config.clone(), credentials, self.http.clone())
+            .map_err(|err| CliError::provider(remote, None, err))?;
+        Ok((config, provider))
+    }
+}

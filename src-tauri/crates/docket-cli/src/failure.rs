@@ -1,0 +1,38 @@
+//! How a command fails: one line on stderr naming what went wrong, and exit code 1.
+
+use docket_core::ProviderError;
+use docket_store::{RemoteBookError, SecretStoreError};
+use docket_transfer::DownloadError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Remotes(#[from] RemoteBookError),
+    #[error("{0}")]
+    Secrets(#[from] SecretStoreError),
+    /// A server or transfer failure, with the remote and (when there is one) the document it concerns.
+    #[error("{remote}{}: {source}", document.as_ref().map(|d| format!(": document `{d}`")).unwrap_or_default())]
+    Remote {
+        remote: String,
+        document: Option<String>,
+        source: DownloadError,
+    },
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl CliError {
+    pub fn remote(remote: &str, document: Option<&str>, source: impl Into<DownloadError>) -> Self {
+        CliError::Remote {
+            remote: remote.to_owned(),
+            document: document.map(str::to_owned),
+            source: source.into(),
+        }
+    }
+
+    pub fn provider(remote: &str, document: Option<&str>, source: ProviderError) -> Self {
+        CliError::remote(remote, document, DownloadError::Provider(source))
+    }
+}

@@ -1,0 +1,54 @@
+//! `docket`: browse and download from document servers without the window, on the same engine as the app.
+
+mod cli;
+mod commands;
+mod context;
+mod failure;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use cli::{Cli, Command};
+use context::Context;
+use failure::CliError;
+
+fn main() -> ExitCode {
+    // Usage errors exit with 2 through clap; everything else that fails exits with 1 and one line on stderr.
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_env("DOCKET_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("docket: could not start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("docket: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let context = Context::new(cli.data_dir)?;
+    match cli.command {
+        Command::Remote(command) => commands::remote::run(&context, command),
+        Command::Ls(args) => commands::ls::run(&context, args).await,
+        Command::Get(args) => commands::get::run(&context, args).await,
+        Command::Demo(args) => commands::demo::run(&context, args).await,
+    }
+}

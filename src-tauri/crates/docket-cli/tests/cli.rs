@@ -1,0 +1,409 @@
+//! The `docket` binary as a user runs it, against an in-process demo server. Needs the OS keyring: run through
+//! `cargo xtask test` (it starts a private Secret Service).
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use docket_core::Credentials;
+use docket_demo::library::sample;
+use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use serde_json::Value;
+
+fn docket(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
+    command
+        .env("DOCKET_DATA_DIR", data_dir)
+        .env_remove("DOCKET_LOG");
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
+        command.env_remove(key);
+    }
+    command
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+async fn demo() -> DemoServer {
+    DemoServer::start(DemoConfig {
+        port_base: 0,
+        large_file_size: 2 * 1024 * 1024,
+    })
+    .await
+    .expect("demo server starts")
+}
+
+/// Registers the five demo remotes with `docket remote add`, secrets passed as DOCKET_SECRET_* variables.
+fn add_demo_remotes(server: &DemoServer, data_dir: &Path) -> Vec<(String, Credentials)> {
+    let mut added = Vec::new();
+    for (remote, credentials) in demo_remotes(server) {
+        let mut command = docket(data_dir);
+        command.args([
+            "remote",
+            "add",
+            &remote.name,
+            "--kind",
+            remote.kind.id(),
+            "--url",
+            &remote.url,
+        ]);
+        for (key, value) in &remote.settings {
+            command.args(["--set", &format!("{key}={value}")]);
+        }
+        for key in credentials.keys() {
+            command.args(["--secret", key]);
+            let value = credentials
+                .get(key)
+                .expect("demo secret")
+                .expose()
+                .to_owned();
+            command.env(format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()), value);
+        }
+        let output = command.output().expect("docket runs");
+        assert!(
+            output.status.success(),
+            "remote add {}: {}",
+            remote.name,
+            stderr(&output)
+        );
+        added.push((remote.name, credentials));
+    }
+    added
+}
+
+fn ls_json(data_dir: &Path, remote: &str, location: Option<&str>) -> Vec<Value> {
+    let mut command = docket(data_dir);
+    command.args(["ls", remote]);
+    if let Some(location) = location {
+        command.arg(location);
+    }
+    let output = command.arg("--json").output().expect("docket runs");
+    assert!(
+        output.status.success(),
+        "ls {remote} {location:?}: {}",
+        stderr(&output)
+    );
+    serde_json::from_slice::<Value>(&output.stdout)
+        .expect("ls --json prints JSON")
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+/// Walks the remote breadth-first with `docket ls --json` until a document whose name contains `name`.
+fn find_document(data_dir: &Path, remote: &str, name: &str) -> Value {
+    let mut pending: VecDeque<Option<String>> = VecDeque::from([None]);
+    let mut visited = 0;
+    while let Some(location) = pending.pop_front() {
+        visited += 1;
+        assert!(
+            visited < 200,
+            "{remote}: {name} not found within 200 folders"
+        );
+        for entry in ls_json(data_dir, remote, location.as_deref()) {
+            match entry["kind"].as_str() {
+                Some("document") if entry["name"].as_str().unwrap_or("").contains(name) => {
+                    return entry
+                }
+                Some("folder") => pending.push_back(entry["id"].as_str().map(str::to_owned)),
+                _ => {}
+            }
+        }
+    }
+    panic!("{remote}: no document named like {name}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remotes_added_from_the_environment_are_listed_and_their_secrets_stay_out_of_the_data_dir()
+{
+    let server = demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let added = add_demo_remotes(&server, data.path());
+
+    let output = docket(data.path())
+        .args(["remote", "ls", "--json"])
+        .output()
+        .unwrap();
+    let listed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+
+    for entry in std::fs::read_dir(data.path())
+        .unwrap()
+        .filter_map(Result::ok)
+    {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+        for (remote, credentials) in &added {
+            for key in credentials.keys() {
+                let secret = credentials.get(key).unwrap().expose();
+                assert!(
+                    !text.contains(secret),
+                    "{remote}'s {key} leaked into {:?}",
+                    entry.path()
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_demo_remote_lists_as_json_and_downloads_a_report_byte_for_byte() {
+    let server = demo().await;
+    let data = tempfile::tempdir().unwrap();
+    add_demo_remotes(&server, data.path());
+    let expected = server
+        .state()
+        .library
+        .document_by_path(sample::REPORT_PDF)
+        .expect("sample report")
+        .latest()
+        .content
+        .sha256_hex();
+
+    for kind in docket_core::Kind::ALL {
+        let remote = docket_demo::demo_remote_name(kind);
+        let entry = find_document(data.path(), &remote, "Q1-Report");
+        for field in ["id", "name", "kind", "size", "mime", "modified", "version"] {
+            assert!(
+                entry.get(field).is_some(),
+                "{remote}: ls --json has `{field}`: {entry}"
+            );
+        }
+        let id = entry["id"].as_str().unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let output = docket(data.path())
+            .args(["get", &remote, id, "--to"])
+            .arg(target.path())
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{remote} get {id}: {}",
+            stderr(&output)
+        );
+        let saved: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            saved["sha256"], expected,
+            "{remote}: sha256 of the saved file"
+        );
+        let path = saved["path"].as_str().unwrap();
+        assert!(
+            Path::new(path).starts_with(target.path()),
+            "{remote}: saved under --to"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(saved["bytes"], bytes.len() as u64);
+        println!("{remote}: {id} -> {path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_document_fails_with_one_line_naming_remote_document_and_server_message() {
+    let server = demo().await;
+    let data = tempfile::tempdir().unwrap();
+    add_demo_remotes(&server, data.path());
+
+    let output = docket(data.path())
+        .args([
+            "get",
+            "demo-index-health",
+            "doc-that-does-not-exist",
+            "--to",
+        ])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    assert!(message.contains("demo-index-health"), "{message}");
+    assert!(message.contains("doc-that-does-not-exist"), "{message}");
+    assert!(message.contains("Document not found"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_url_based_document_says_it_has_no_file_path() {
+    let server = demo().await;
+    let data = tempfile::tempdir().unwrap();
+    add_demo_remotes(&server, data.path());
+    let entry = find_document(data.path(), "demo-index-health", "Travel policy");
+
+    let output = docket(data.path())
+        .args([
+            "get",
+            "demo-index-health",
+            entry["id"].as_str().unwrap(),
+            "--to",
+        ])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("Document has no file path"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_code_2() {
+    let data = tempfile::tempdir().unwrap();
+    let output = docket(data.path())
+        .args(["get", "only-a-remote"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn an_unknown_kind_is_refused_with_the_valid_kinds() {
+    let data = tempfile::tempdir().unwrap();
+    let output = docket(data.path())
+        .args([
+            "remote",
+            "add",
+            "x",
+            "--kind",
+            "dropbox",
+            "--url",
+            "https://x.example",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("`dropbox`") && message.contains("study-creator"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_required_setting_is_named() {
+    let data = tempfile::tempdir().unwrap();
+    let output = docket(data.path())
+        .args([
+            "remote",
+            "add",
+            "ir",
+            "--kind",
+            "inforouter",
+            "--url",
+            "https://ir.example",
+        ])
+        .env("DOCKET_SECRET_PASSWORD", "pw")
+        .args(["--secret", "password"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--set username="),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !data.path().join("remotes.json").exists(),
+        "nothing was registered"
+    );
+}
+
+#[test]
+fn a_secret_without_a_value_and_no_terminal_says_which_variable_to_set() {
+    let data = tempfile::tempdir().unwrap();
+    let output = docket(data.path())
+        .args([
+            "remote",
+            "add",
+            "room",
+            "--kind",
+            "ansarada",
+            "--url",
+            "https://r.example",
+        ])
+        .args(["--secret", "token"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("DOCKET_SECRET_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn docket_demo_registers_five_remotes_that_another_terminal_can_browse() {
+    let data = tempfile::tempdir().unwrap();
+    let port_base = free_port_base();
+    let mut demo = docket(data.path())
+        .args([
+            "demo",
+            "--port-base",
+            &port_base.to_string(),
+            "--large-file-size",
+            "1048576",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(demo.stdout.take().unwrap()).lines();
+    let ready = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("Press Ctrl-C"));
+    assert!(ready, "docket demo announced it is ready");
+
+    let output = docket(data.path()).args(["remote", "ls"]).output().unwrap();
+    let listing = stdout(&output);
+    for kind in docket_core::Kind::ALL {
+        assert!(
+            listing.contains(&docket_demo::demo_remote_name(kind)),
+            "{listing}"
+        );
+    }
+    let output = docket(data.path())
+        .args(["ls", "demo-inforouter", "/Finance/Reports/2024"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("Q1-Report.pdf"),
+        "{}",
+        stdout(&output)
+    );
+
+    let _ = demo.kill();
+    let _ = demo.wait();
+}
+
+/// A base with five consecutive free ports.
+fn free_port_base() -> u16 {
+    for _ in 0..50 {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = probe.local_addr().unwrap().port();
+        drop(probe);
+        if base > 60_000 {
+            continue;
+        }
+        let all_free = (0..6).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok());
+        if all_free {
+            return base;
+        }
+    }
+    panic!("no five consecutive free ports");
+}

@@ -1,0 +1,128 @@
+//! A configured remote: which server, where, its non-secret settings, and (separately) its secrets.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ProviderError;
+use crate::kind::Kind;
+use crate::secret::Secret;
+
+/// What is stored about a remote outside the keyring. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteConfig {
+    pub name: String,
+    pub kind: Kind,
+    /// The server's base address, e.g. `https://dataroom.example.com` (no trailing slash needed).
+    pub url: String,
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
+}
+
+impl RemoteConfig {
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.settings
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A setting the provider cannot work without; the error says how to set it.
+    pub fn require(&self, key: &str) -> Result<&str, ProviderError> {
+        self.setting(key).ok_or_else(|| ProviderError::InvalidRequest {
+            message: format!(
+                "remote `{}` has no `{key}` setting: add it with `docket remote add {} --kind {} --url URL --set {key}=VALUE`",
+                self.name, self.name, self.kind
+            ),
+        })
+    }
+
+    /// The base URL without a trailing slash, so paths can be appended with `format!("{base}/path")`.
+    pub fn base_url(&self) -> &str {
+        self.url.trim_end_matches('/')
+    }
+}
+
+/// The secrets of one remote, by key (`token`, `password`, `client_secret`, `api_key`).
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    remote: String,
+    secrets: BTreeMap<String, Secret>,
+}
+
+impl Credentials {
+    pub fn new(remote: impl Into<String>) -> Self {
+        Credentials {
+            remote: remote.into(),
+            secrets: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<Secret>) -> Self {
+        self.insert(key, value);
+        self
+    }
+
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Secret>) {
+        self.secrets.insert(key.into(), value.into());
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Secret> {
+        self.secrets.get(key).filter(|s| !s.is_empty())
+    }
+
+    /// A secret the provider cannot work without; the error names the remote and the key, never a value.
+    pub fn require(&self, key: &str) -> Result<&Secret, ProviderError> {
+        self.get(key).ok_or_else(|| ProviderError::InvalidRequest {
+            message: format!(
+                "remote `{}` has no `{key}` secret: store it with `docket remote add {} ... --secret {key}` \
+                 (or set DOCKET_SECRET_{})",
+                self.remote,
+                self.remote,
+                key.to_ascii_uppercase().replace('-', "_")
+            ),
+        })
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.secrets.keys().map(String::as_str)
+    }
+}
+
+/// One setting a kind of remote takes; the CLI and the UI build their forms and checks from these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SettingSpec {
+    pub key: &'static str,
+    pub secret: bool,
+    pub required: bool,
+    pub help: &'static str,
+}
+
+impl SettingSpec {
+    pub const fn required(key: &'static str, help: &'static str) -> Self {
+        SettingSpec {
+            key,
+            secret: false,
+            required: true,
+            help,
+        }
+    }
+
+    pub const fn optional(key: &'static str, help: &'static str) -> Self {
+        SettingSpec {
+            key,
+            secret: false,
+            required: false,
+            help,
+        }
+    }
+
+    pub const fn secret(key: &'static str, help: &'static str) -> Self {
+        SettingSpec {
+            key,
+            secret: true,
+            required: true,
+            help,
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The GraphQL schema: the document index with Relay paging, and the asynchronous download job.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    Context, EmptySubscription, Error, ErrorExtensions, InputObject, Object, Result, Schema,
+    SimpleObject, Union, ID,
+};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use docket_core::Kind;
+
+use super::ids::{self, GlobalId, ROOM};
+use super::jobs::{DocumentTransferStatus, Job, FAILURE_REASON, JOB_TTL};
+use super::presign;
+use super::{Role, Room};
+use crate::library::{Document, Folder, Library};
+
+pub type DataRoomSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Items per page when `first` is not given, and the most one page holds.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+pub const MAX_PAGE_SIZE: usize = 100;
+
+pub fn build(room: Arc<Room>) -> DataRoomSchema {
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .data(room)
+        .finish()
+}
+
+/// A GraphQL error carrying `extensions.code`, as the vendor's gateway sends them.
+pub fn coded(code: &str, message: impl Into<String>) -> Error {
+    let code = code.to_owned();
+    Error::new(message).extend_with(move |_, e| e.set("code", code.as_str()))
+}
+
+fn room<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Room>> {
+    ctx.data::<Arc<Room>>()
+}
+
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    /// The index of the data room the token is scoped to.
+    async fn data_room_document_index(&self) -> DataRoomDocumentIndex {
+        DataRoomDocumentIndex
+    }
+
+    /// The state of one download request.
+    async fn data_room_document_download(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<DataRoomDocumentDownload> {
+        let room = room(ctx)?;
+        let not_found = || {
+            coded(
+                "NOT_FOUND",
+                format!("Download request {} was not found", id.as_str()),
+            )
+        };
+        let Some(GlobalId::Download(uuid)) = GlobalId::decode(&id) else {
+            return Err(not_found());
+        };
+        let job = room.jobs.poll(&uuid).ok_or_else(not_found)?;
+        // A request past its lifetime (or expired by the demo's control endpoint) is gone.
+        if room
+            .state
+            .expiry
+            .is_expired(job.stamp, Kind::Ansarada, JOB_TTL)
+        {
+            return Err(coded(
+                "NOT_FOUND",
+                format!("Download request {} has expired", id.as_str()),
+            ));
+        }
+        download_view(room, &job, role(ctx))
+    }
+}
+
+pub struct MutationRoot;
+
+#[derive(InputObject)]
+pub struct InitiateDataRoomDocumentDownloadInput {
+    document_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct InitiateDataRoomDocumentDownloadPayload {
+    download: DataRoomDocumentDownload,
+}
+
+#[Object]
+impl MutationRoot {
+    /// Starts preparing a document for download (permission checks, watermarking, encryption).
+    async fn initiate_data_room_document_download(
+        &self,
+        ctx: &Context<'_>,
+        input: InitiateDataRoomDocumentDownloadInput,
+    ) -> Result<InitiateDataRoomDocumentDownloadPayload> {
+        let room = room(ctx)?;
+        let document = find_document(&room.state.library, &input.document_id)?;
+        let stamp = room.state.expiry.issue();
+        let job = room
+            .jobs
+            .create(document.id, document.flags.job_fails, stamp);
+        Ok(InitiateDataRoomDocumentDownloadPayload {
+            download: download_view(room, &job, role(ctx))?,
+        })
+    }
+}
+
+fn role(ctx: &Context<'_>) -> Role {
+    ctx.data_opt::<Role>().copied().unwrap_or(Role::Guest)
+}
+
+fn find_document<'a>(library: &'a Library, id: &ID) -> Result<&'a Document> {
+    match GlobalId::decode(id) {
+        Some(GlobalId::Document(number)) => library.document(number).ok_or_else(|| {
+            coded(
+                "NOT_FOUND",
+                format!("Document {} was not found", id.as_str()),
+            )
+        }),
+        _ => Err(coded(
+            "BAD_USER_INPUT",
+            format!("{} is not a DataRoomDocument id", id.as_str()),
+        )),
+    }
+}
+
+/// `DataRoomDocumentDownload` as it stands now.
+#[derive(SimpleObject)]
+pub struct DataRoomDocumentDownload {
+    id: ID,
+    status: DocumentTransferStatus,
+    created_at: String,
+    updated_at: String,
+    expires_at: String,
+    failure_reason: Option<String>,
+    download_presigned_url: Option<String>,
+    document: Option<DataRoomDocument>,
+}
+
+fn download_view(room: &Room, job: &Job, role: Role) -> Result<DataRoomDocumentDownload> {
+    let library = &room.state.library;
+    let document = library.document(job.document).ok_or_else(|| {
+        coded(
+            "NOT_FOUND",
+            "The document of this download no longer exists",
+        )
+    })?;
+    let status = job.status();
+    let issued = job.stamp.issued_at();
+    let presigned = (status == DocumentTransferStatus::Completed).then(|| {
+        presign::presign(
+            room.state.base_url(Kind::Ansarada),
+            &job.uuid,
+            &document.name,
+            issued,
+            JOB_TTL,
+        )
+    });
+    Ok(DataRoomDocumentDownload {
+        id: ID(GlobalId::Download(job.uuid.clone()).encode()),
+        status,
+        created_at: issued.rfc3339(),
+        updated_at: issued.plus(job.updated_after()).rfc3339(),
+        expires_at: job.stamp.expires_at(JOB_TTL).rfc3339(),
+        failure_reason: (status == DocumentTransferStatus::Failed)
+            .then(|| FAILURE_REASON.to_owned()),
+        download_presigned_url: presigned,
+        document: Some(document_view(room, document, role)),
+    })
+}
+
+pub struct DataRoomDocumentIndex;
+
+#[Object]
+impl DataRoomDocumentIndex {
+    async fn id(&self) -> ID {
+        ID(STANDARD.encode(format!("DataRoomDocumentIndex:{ROOM}")))
+    }
+
+    async fn data_room(&self) -> ID {
+        ID(STANDARD.encode(format!("DataRoom:{ROOM}")))
+    }
+
+    /// Folders and documents directly in `folderIds` (the root when none), folders first, in index order.
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        folder_ids: Option<Vec<ID>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<DataRoomDocumentIndexItemsConnection> {
+        let room = room(ctx)?;
+        let library = &room.state.library;
+        let folders = match folder_ids {
+            None => vec![library.root()],
+            Some(ids) => ids
+                .iter()
+                .map(|id| find_folder(library, id))
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let page_size = match first {
+            None => DEFAULT_PAGE_SIZE,
+            Some(n) if n < 0 => {
+                return Err(coded("BAD_USER_INPUT", "first must not be negative"));
+            }
+            Some(n) => (n as usize).min(MAX_PAGE_SIZE),
+        };
+        let start = match after {
+            None => 0,
+            Some(cursor) => {
+                decode_cursor(&cursor)
+                    .ok_or_else(|| coded("BAD_USER_INPUT", format!("Invalid cursor {cursor}")))?
+                    + 1
+            }
+        };
+        let role = role(ctx);
+        let all: Vec<DataRoomDocumentIndexItem> = folders
+            .iter()
+            .flat_map(|folder| {
+                let subfolders = library
+                    .subfolders(folder.id)
+                    .map(|f| DataRoomDocumentIndexItem::DataRoomFolder(folder_view(room, f)));
+                let documents = library.documents_in(folder.id).map(|d| {
+                    DataRoomDocumentIndexItem::DataRoomDocument(document_view(room, d, role))
+                });
+                subfolders.chain(documents).collect::<Vec<_>>()
+            })
+            .collect();
+        let total = all.len();
+        let edges: Vec<DataRoomDocumentIndexItemEdge> = all
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(page_size)
+            .map(|(offset, node)| DataRoomDocumentIndexItemEdge {
+                cursor: encode_cursor(offset),
+                node,
+            })
+            .collect();
+        let end = start + edges.len();
+        Ok(DataRoomDocumentIndexItemsConnection {
+            page_info: PageInfo {
+                has_next_page: end < total,
+                has_previous_page: start > 0,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+        })
+    }
+}
+
+fn find_folder<'a>(library: &'a Library, id: &ID) -> Result<&'a Folder> {
+    match GlobalId::decode(id) {
+        Some(GlobalId::Folder(number)) => library
+            .folder(number)
+            .ok_or_else(|| coded("NOT_FOUND", format!("Folder {} was not found", id.as_str()))),
+        _ => Err(coded(
+            "BAD_USER_INPUT",
+            format!("{} is not a DataRoomFolder id", id.as_str()),
+        )),
+    }
+}
+
+fn encode_cursor(offset: usize) -> String {
+    STANDARD.encode(format!("DataRoomDocumentIndexItem:{offset}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<usize> {
+    let plain = String::from_utf8(STANDARD.decode(cursor).ok()?).ok()?;
+    plain
+        .strip_prefix("DataRoomDocumentIndexItem:")?
+        .parse()
+        .ok()
+}
+
+#[derive(SimpleObject)]
+pub struct DataRoomDocumentIndexItemsConnection {
+    edges: Vec<DataRoomDocumentIndexItemEdge>,
+    page_info: PageInfo,
+}
+
+#[derive(SimpleObject)]
+pub struct DataRoomDocumentIndexItemEdge {
+    cursor: String,
+    node: DataRoomDocumentIndexItem,
+}
+
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    has_next_page: bool,
+    has_previous_page: bool,
+    start_cursor: Option<String>,
+    end_cursor: Option<String>,
+}
+
+#[derive(Union)]
+pub enum DataRoomDocumentIndexItem {
+    DataRoomDocument(DataRoomDocument),
+    DataRoomFolder(DataRoomFolder),
+}
+
+#[derive(SimpleObject)]
+pub struct DataRoomDocument {
+    id: ID,
+    status: String,
+    /// The name without its extension, which is in `file`.
+    name: String,
+    /// The index number, e.g. `2.1.3`.
+    number: String,
+    /// Null for the Guest and Limited Viewer roles.
+    created_date: Option<String>,
+    last_modified_date: String,
+    parent_id: Option<ID>,
+    file: DataRoomDocumentFile,
+}
+
+#[derive(SimpleObject)]
+pub struct DataRoomDocumentFile {
+    extension: String,
+    size: u64,
+    mime_type: String,
+}
+
+#[derive(SimpleObject)]
+pub struct DataRoomFolder {
+    id: ID,
+    name: String,
+    number: String,
+    parent_id: Option<ID>,
+    has_children: bool,
+}
+
+fn document_view(room: &Room, document: &Document, role: Role) -> DataRoomDocument {
+    let extension = document.extension();
+    let name = if extension.is_empty() {
+        document.name.clone()
+    } else {
+        document.name[..document.name.len() - extension.len() - 1].to_owned()
+    };
+    DataRoomDocument {
+        id: ID(ids::document(document.id)),
+        status: "PUBLISHED".to_owned(),
+        name,
+        number: room.numbers.document(document.id),
+        created_date: (role == Role::Administrator).then(|| document.created().rfc3339()),
+        last_modified_date: document.modified().rfc3339(),
+        parent_id: parent_id(&room.state.library, document.folder_id),
+        file: DataRoomDocumentFile {
+            extension: extension.to_owned(),
+            size: document.size(),
+            mime_type: document.mime.to_owned(),
+        },
+    }
+}
+
+fn folder_view(room: &Room, folder: &Folder) -> DataRoomFolder {
+    let library = &room.state.library;
+    DataRoomFolder {
+        id: ID(ids::folder(folder.id)),
+        name: folder.name.clone(),
+        number: room.numbers.folder(folder.id),
+        parent_id: folder.parent.and_then(|p| parent_id(library, p)),
+        has_children: library.subfolders(folder.id).next().is_some()
+            || library.documents_in(folder.id).next().is_some(),
+    }
+}
+
+/// Items at the top of the index have no parent.
+fn parent_id(library: &Library, folder: u32) -> Option<ID> {
+    (folder != library.root().id).then(|| ID(ids::folder(folder)))
+}

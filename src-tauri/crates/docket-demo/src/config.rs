@@ -1,0 +1,24 @@
+//! How the demo server is started.
+
+/// Where the five APIs listen and how big the large sample file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoConfig {
+    /// First of five consecutive ports on 127.0.0.1, in `Kind::ALL` order: ansarada, index-health, inforouter,
+    /// sage-active, study-creator. 0 gives each API an ephemeral port.
+    pub port_base: u16,
+    /// Size of the generated large file in bytes.
+    pub large_file_size: u64,
+}
+
+impl DemoConfig {
+    pub const DEFAULT_LARGE_FILE_SIZE: u64 = 256 * 1024 * 1024;
+}
+
+impl Default for DemoConfig {
+    fn default() -> DemoConfig {
+        DemoConfig {
+            port_base: 0,
+            large_file_size: DemoConfig::DEFAULT_LARGE_FILE_SIZE,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! What can go wrong starting or running the demo server.
+
+use std::io;
+
+use docket_core::Kind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("port base {port_base} is too high: the five APIs need ports up to port base + 4 (at most 65535)")]
+    PortOutOfRange { port_base: u16 },
+    #[error("cannot listen for {api} on 127.0.0.1:{port}: {source}")]
+    Bind {
+        api: Kind,
+        port: u16,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot wait for Ctrl-C: {0}")]
+    Signal(#[source] io::Error),
+}

@@ -1,0 +1,311 @@
+//! Scripted faults, deterministic: a rule fires for exactly the next N requests it matches, in the order rules
+//! were added, so a test can say "the second chunk fails once" and get exactly that. Latency and throttling are
+//! per-API settings that stay until cleared. The fault layer (`fault_layer.rs`) applies all of this to every
+//! vendor router; the control endpoint and in-process tests script it through [`Faults`].
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use docket_core::Kind;
+
+use crate::slot;
+
+/// Which requests a rule applies to: one API, optionally one method, and paths starting with `path_prefix`
+/// (a plain string prefix of the path, query excluded: `/srv.asmx/Download` matches `/srv.asmx/DownloadFileChunk`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub api: Kind,
+    pub method: Option<Method>,
+    pub path_prefix: String,
+}
+
+impl Target {
+    /// Every method, paths starting with `path_prefix`.
+    pub fn new(api: Kind, path_prefix: impl Into<String>) -> Target {
+        Target {
+            api,
+            method: None,
+            path_prefix: path_prefix.into(),
+        }
+    }
+
+    /// Every request to `api`.
+    pub fn api(api: Kind) -> Target {
+        Target::new(api, "/")
+    }
+
+    pub fn method(mut self, method: Method) -> Target {
+        self.method = Some(method);
+        self
+    }
+
+    fn matches(&self, api: Kind, method: &Method, path: &str) -> bool {
+        self.api == api
+            && self.method.as_ref().is_none_or(|m| m == method)
+            && path.starts_with(&self.path_prefix)
+    }
+}
+
+/// The response that replaces the real one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub status: StatusCode,
+    /// Empty body when `None`.
+    pub body: Option<String>,
+    /// `text/plain; charset=utf-8` when a body is given without a type.
+    pub content_type: Option<String>,
+    /// Seconds, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
+}
+
+impl Failure {
+    pub fn status(status: StatusCode) -> Failure {
+        Failure {
+            status,
+            body: None,
+            content_type: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn body(mut self, content_type: &str, body: impl Into<String>) -> Failure {
+        self.content_type = Some(content_type.to_owned());
+        self.body = Some(body.into());
+        self
+    }
+
+    pub fn retry_after(mut self, seconds: u64) -> Failure {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    pub(crate) fn response(&self) -> Response {
+        let mut response = (self.status, self.body.clone().unwrap_or_default()).into_response();
+        let headers = response.headers_mut();
+        if let Some(seconds) = self.retry_after {
+            headers.insert("retry-after", HeaderValue::from(seconds));
+        }
+        match (&self.body, &self.content_type) {
+            (_, Some(content_type)) => {
+                if let Ok(value) = HeaderValue::from_str(content_type) {
+                    headers.insert("content-type", value);
+                }
+            }
+            (None, None) => {
+                headers.remove("content-type");
+            }
+            (Some(_), None) => {}
+        }
+        response
+    }
+}
+
+/// What a matching rule does to the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Answer with this response instead of calling the vendor router.
+    Fail(Failure),
+    /// Call the vendor router, then abort the response body after this many bytes, so the client sees the
+    /// connection reset mid-body.
+    Drop { after_bytes: u64 },
+}
+
+/// A rule and how many more requests it will fire for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub target: Target,
+    pub remaining: u32,
+    pub action: Action,
+}
+
+/// Per-API shaping read by the fault layer at the start of each request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shaping {
+    /// Added before each request is handled.
+    pub latency: Duration,
+    /// Response-body bytes per second, per response.
+    pub throttle: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Faults {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    rules: Vec<Rule>,
+    shaping: [Shaping; 5],
+}
+
+impl Faults {
+    /// The next `count` requests matching `target` are answered with `failure`.
+    pub fn fail_next(&self, target: Target, count: u32, failure: Failure) {
+        self.add(Rule {
+            target,
+            remaining: count,
+            action: Action::Fail(failure),
+        });
+    }
+
+    /// The next `count` responses to requests matching `target` are cut after `after_bytes` body bytes (the
+    /// client gets the headers and those bytes, then a reset). A shorter response ends normally and still uses
+    /// the rule up.
+    pub fn drop_next(&self, target: Target, count: u32, after_bytes: u64) {
+        self.add(Rule {
+            target,
+            remaining: count,
+            action: Action::Drop { after_bytes },
+        });
+    }
+
+    pub fn add(&self, rule: Rule) {
+        if rule.remaining > 0 {
+            self.lock().rules.push(rule);
+        }
+    }
+
+    /// Delay every request to `api` by `latency` (zero turns it off).
+    pub fn set_latency(&self, api: Kind, latency: Duration) {
+        self.lock().shaping[slot(api)].latency = latency;
+    }
+
+    /// Limit every response body of `api` to `bytes_per_sec` (`None` or zero turns it off).
+    pub fn set_throttle(&self, api: Kind, bytes_per_sec: Option<u64>) {
+        self.lock().shaping[slot(api)].throttle = bytes_per_sec.filter(|&rate| rate > 0);
+    }
+
+    /// Removes every rule, latency and throttle.
+    pub fn clear(&self) {
+        *self.lock() = Inner::default();
+    }
+
+    /// The rules that have not fired their last time yet, in order.
+    pub fn rules(&self) -> Vec<Rule> {
+        self.lock().rules.clone()
+    }
+
+    pub fn shaping(&self, api: Kind) -> Shaping {
+        self.lock().shaping[slot(api)]
+    }
+
+    /// The action of the first rule matching this request, counting it as fired.
+    pub(crate) fn take(&self, api: Kind, method: &Method, path: &str) -> Option<Action> {
+        let mut inner = self.lock();
+        let index = inner
+            .rules
+            .iter()
+            .position(|rule| rule.target.matches(api, method, path))?;
+        let rule = &mut inner.rules[index];
+        rule.remaining -= 1;
+        let action = rule.action.clone();
+        if rule.remaining == 0 {
+            inner.rules.remove(index);
+        }
+        Some(action)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHUNK: &str = "/srv.asmx/DownloadFileChunk";
+
+    fn take(faults: &Faults, method: Method, path: &str) -> Option<Action> {
+        faults.take(Kind::Inforouter, &method, path)
+    }
+
+    fn server_error() -> Failure {
+        Failure::status(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    #[test]
+    fn a_rule_fires_for_exactly_its_count_then_disappears() {
+        let faults = Faults::default();
+        faults.fail_next(Target::new(Kind::Inforouter, CHUNK), 2, server_error());
+        assert!(take(&faults, Method::GET, CHUNK).is_some());
+        assert_eq!(faults.rules()[0].remaining, 1);
+        assert!(take(&faults, Method::GET, CHUNK).is_some());
+        assert!(take(&faults, Method::GET, CHUNK).is_none());
+        assert!(faults.rules().is_empty());
+    }
+
+    #[test]
+    fn a_rule_matches_only_its_api_method_and_path_prefix() {
+        let faults = Faults::default();
+        let target = Target::new(Kind::Inforouter, "/srv.asmx/Download").method(Method::POST);
+        faults.drop_next(target, 1, 10);
+        assert!(take(&faults, Method::GET, CHUNK).is_none());
+        assert!(take(&faults, Method::POST, "/srv.asmx/GetDownloadHandler").is_none());
+        assert!(faults.take(Kind::Ansarada, &Method::POST, CHUNK).is_none());
+        assert_eq!(
+            take(&faults, Method::POST, CHUNK),
+            Some(Action::Drop { after_bytes: 10 })
+        );
+    }
+
+    #[test]
+    fn the_earliest_matching_rule_fires_first() {
+        let faults = Faults::default();
+        faults.drop_next(Target::api(Kind::Inforouter), 1, 5);
+        faults.fail_next(Target::new(Kind::Inforouter, CHUNK), 1, server_error());
+        assert_eq!(
+            take(&faults, Method::GET, CHUNK),
+            Some(Action::Drop { after_bytes: 5 })
+        );
+        assert_eq!(
+            take(&faults, Method::GET, CHUNK),
+            Some(Action::Fail(server_error()))
+        );
+    }
+
+    #[test]
+    fn a_rule_for_zero_requests_is_not_kept() {
+        let faults = Faults::default();
+        faults.fail_next(Target::api(Kind::Inforouter), 0, server_error());
+        assert!(faults.rules().is_empty());
+    }
+
+    #[test]
+    fn clearing_removes_rules_latency_and_throttle() {
+        let faults = Faults::default();
+        faults.fail_next(Target::api(Kind::SageActive), 3, server_error());
+        faults.set_latency(Kind::SageActive, Duration::from_millis(50));
+        faults.set_throttle(Kind::SageActive, Some(1000));
+        assert_eq!(
+            faults.shaping(Kind::SageActive),
+            Shaping {
+                latency: Duration::from_millis(50),
+                throttle: Some(1000)
+            }
+        );
+        faults.clear();
+        assert!(faults.rules().is_empty());
+        assert_eq!(faults.shaping(Kind::SageActive), Shaping::default());
+    }
+
+    #[test]
+    fn a_zero_throttle_means_no_throttle() {
+        let faults = Faults::default();
+        faults.set_throttle(Kind::Ansarada, Some(0));
+        assert_eq!(faults.shaping(Kind::Ansarada).throttle, None);
+    }
+
+    #[test]
+    fn a_failure_response_carries_status_body_type_and_retry_after() {
+        let failure = Failure::status(StatusCode::SERVICE_UNAVAILABLE)
+            .body("text/xml", "<response success=\"false\"/>")
+            .retry_after(7);
+        let response = failure.response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()["retry-after"], "7");
+        assert_eq!(response.headers()["content-type"], "text/xml");
+    }
+}

@@ -1,0 +1,252 @@
+//! Starts one listener per API on 127.0.0.1, serves each vendor router behind the fault layer with the control
+//! routes beside it, and stops them all gracefully.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use docket_core::Kind;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::DemoConfig;
+use crate::error::DemoError;
+use crate::library::Library;
+use crate::state::DemoState;
+use crate::{
+    ansarada, control, fault_layer, index_health, inforouter, sage_active, slot, study_creator,
+};
+
+/// How long `shutdown` lets responses in progress finish before cutting them (a throttled 256 MiB download
+/// would otherwise hold it up for minutes).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// The running demo server. Dropping it stops the listeners too, without waiting.
+pub struct DemoServer {
+    state: Arc<DemoState>,
+    addrs: [SocketAddr; 5],
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl DemoServer {
+    /// Binds all five listeners (failing if any port is taken) and starts serving.
+    pub async fn start(config: DemoConfig) -> Result<DemoServer, DemoError> {
+        let mut listeners = Vec::with_capacity(Kind::ALL.len());
+        let mut addrs = Vec::with_capacity(Kind::ALL.len());
+        for api in Kind::ALL {
+            let port = port_for(config.port_base, api)?;
+            let bind_error = |source| DemoError::Bind { api, port, source };
+            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+                .await
+                .map_err(bind_error)?;
+            addrs.push(listener.local_addr().map_err(bind_error)?);
+            listeners.push(listener);
+        }
+        let addrs: [SocketAddr; 5] = addrs
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("one address per kind"));
+        let library = Library::sample(config.large_file_size);
+        let base_urls = addrs.map(|addr| format!("http://{addr}"));
+        let state = Arc::new(DemoState::with_base_urls(library, base_urls));
+
+        let (stop, _) = watch::channel(false);
+        let tasks = Kind::ALL
+            .into_iter()
+            .zip(listeners)
+            .map(|(api, listener)| {
+                let vendor = vendor_router(Arc::clone(&state), api);
+                let app = api_app(Arc::clone(&state), api, vendor);
+                let stopped = until_stopped(stop.subscribe());
+                tokio::spawn(async move {
+                    let served = axum::serve(listener, app).with_graceful_shutdown(stopped);
+                    if let Err(error) = served.await {
+                        tracing::error!(%api, %error, "demo listener failed");
+                    }
+                })
+            })
+            .collect();
+        for api in Kind::ALL {
+            tracing::info!(%api, url = %state.base_url(api), "demo API listening");
+        }
+        Ok(DemoServer {
+            state,
+            addrs,
+            stop,
+            tasks,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>` of one API, no trailing slash.
+    pub fn base_url(&self, api: Kind) -> String {
+        self.state.base_url(api).to_owned()
+    }
+
+    pub fn addr(&self, api: Kind) -> SocketAddr {
+        self.addrs[slot(api)]
+    }
+
+    pub fn state(&self) -> Arc<DemoState> {
+        Arc::clone(&self.state)
+    }
+
+    /// Stops accepting, lets responses in progress finish for a few seconds, then cuts the rest.
+    pub async fn shutdown(self) {
+        // No receiver left only means every listener already stopped.
+        let _ = self.stop.send(true);
+        for mut task in self.tasks {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+            }
+        }
+    }
+
+    /// Serves until Ctrl-C, then shuts down: the foreground `docket demo`.
+    pub async fn run_until_ctrl_c(self) -> Result<(), DemoError> {
+        let signal = tokio::signal::ctrl_c().await;
+        self.shutdown().await;
+        signal.map_err(DemoError::Signal)
+    }
+}
+
+/// The whole app of one listener: control routes under `/_demo/`, everything else to the wrapped vendor router.
+pub(crate) fn api_app(state: Arc<DemoState>, api: Kind, vendor: Router) -> Router {
+    control::router(Arc::clone(&state)).fallback_service(fault_layer::wrap(state, api, vendor))
+}
+
+fn vendor_router(state: Arc<DemoState>, api: Kind) -> Router {
+    match api {
+        Kind::Ansarada => ansarada::router(state),
+        Kind::IndexHealth => index_health::router(state),
+        Kind::Inforouter => inforouter::router(state),
+        Kind::SageActive => sage_active::router(state),
+        Kind::StudyCreator => study_creator::router(state),
+    }
+}
+
+fn port_for(port_base: u16, api: Kind) -> Result<u16, DemoError> {
+    if port_base == 0 {
+        return Ok(0);
+    }
+    port_base
+        .checked_add(slot(api) as u16)
+        .ok_or(DemoError::PortOutOfRange { port_base })
+}
+
+/// Resolves once `stop` says so or the server handle is gone.
+async fn until_stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::sample;
+
+    fn small() -> DemoConfig {
+        DemoConfig {
+            port_base: 0,
+            large_file_size: 1024,
+        }
+    }
+
+    #[test]
+    fn ports_follow_the_base_in_kind_order() {
+        assert_eq!(port_for(7400, Kind::Ansarada).unwrap(), 7400);
+        assert_eq!(port_for(7400, Kind::StudyCreator).unwrap(), 7404);
+        assert_eq!(port_for(0, Kind::Inforouter).unwrap(), 0);
+        assert!(matches!(
+            port_for(65533, Kind::StudyCreator),
+            Err(DemoError::PortOutOfRange { port_base: 65533 })
+        ));
+    }
+
+    #[tokio::test]
+    async fn each_api_gets_its_own_loopback_port_and_base_url() {
+        let server = DemoServer::start(small()).await.unwrap();
+        let mut ports: Vec<u16> = Kind::ALL.iter().map(|&k| server.addr(k).port()).collect();
+        assert!(Kind::ALL.iter().all(|&k| server.addr(k).ip().is_loopback()));
+        for api in Kind::ALL {
+            assert_eq!(
+                server.base_url(api),
+                format!("http://127.0.0.1:{}", server.addr(api).port())
+            );
+        }
+        ports.sort_unstable();
+        ports.dedup();
+        assert_eq!(ports.len(), 5);
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_state_holds_the_library_with_the_configured_large_file() {
+        let server = DemoServer::start(small()).await.unwrap();
+        let state = server.state();
+        assert_eq!(
+            state
+                .library
+                .document_by_path(sample::LARGE_FILE)
+                .unwrap()
+                .size(),
+            1024
+        );
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn control_routes_answer_on_every_api_and_unknown_paths_are_counted_404s() {
+        let server = DemoServer::start(small()).await.unwrap();
+        let client = reqwest::Client::new();
+        for api in Kind::ALL {
+            let base = server.base_url(api);
+            let stats = client
+                .get(format!("{base}/_demo/stats"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(stats.status(), 200, "{api}");
+            let missing = client
+                .get(format!("{base}/no/such/path"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(missing.status(), 404, "{api}");
+            assert_eq!(
+                server.state().stats.get(api, "/no/such").requests,
+                1,
+                "{api}"
+            );
+        }
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_taken_port_fails_the_start_naming_the_api() {
+        let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let port_base = taken.local_addr().unwrap().port();
+        let config = DemoConfig {
+            port_base,
+            ..small()
+        };
+        match DemoServer::start(config).await {
+            Err(DemoError::Bind { api, port, .. }) => {
+                assert_eq!((api, port), (Kind::Ansarada, port_base));
+            }
+            Err(other) => panic!("unexpected error {other}"),
+            Ok(_) => panic!("started on a taken port"),
+        }
+    }
+
+    #[tokio::test]
+    async fn after_shutdown_the_ports_refuse_connections() {
+        let server = DemoServer::start(small()).await.unwrap();
+        let addr = server.addr(Kind::SageActive);
+        server.shutdown().await;
+        assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    }
+}

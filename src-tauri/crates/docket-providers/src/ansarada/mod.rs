@@ -1,0 +1,164 @@
+//! Ansarada data rooms over GraphQL (`POST {url}/graphql`, DataRoom-scoped bearer token).
+//!
+//! A location is a folder id and a document is a document id, both Relay global ids exactly as the index lists
+//! them (opaque: never decoded). Downloads are asynchronous jobs: `initiateDataRoomDocumentDownload`, then
+//! `dataRoomDocumentDownload` polled until COMPLETED (a presigned storage URL) or FAILED (`failureReason`).
+//! The API has no document versions.
+
+mod download;
+mod graphql;
+mod index;
+mod rfc3339;
+mod s3_error;
+mod schema;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use docket_core::{
+    Capabilities, Credentials, DocRef, Entry, EntryKind, Kind, Location, Page, PageToken,
+    PrepareObserver, Provider, ProviderError, RemoteConfig, SettingSpec, TransferSource, Version,
+};
+
+pub use download::{PollPolicy, MIN_POLL_DELAY};
+
+use crate::ProviderEntry;
+use graphql::GraphqlEndpoint;
+
+pub const SETTINGS: &[SettingSpec] = &[
+    SettingSpec::secret("token", "DataRoom-scoped bearer token"),
+    SettingSpec::optional(
+        "page_size",
+        "index items per listing request, 1 to 100 (default 100)",
+    ),
+];
+
+pub const ENTRY: ProviderEntry = ProviderEntry {
+    kind: Kind::Ansarada,
+    settings: SETTINGS,
+    connect,
+};
+
+/// The page size asked for when the remote sets none; also the most Docket asks for.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+fn connect(
+    config: RemoteConfig,
+    credentials: Credentials,
+    http: reqwest::Client,
+) -> Result<Arc<dyn Provider>, ProviderError> {
+    Ok(Arc::new(Ansarada::new(&config, &credentials, http)?))
+}
+
+/// One data room.
+pub struct Ansarada {
+    endpoint: GraphqlEndpoint,
+    page_size: u32,
+    poll: PollPolicy,
+}
+
+impl Ansarada {
+    pub fn new(
+        config: &RemoteConfig,
+        credentials: &Credentials,
+        http: reqwest::Client,
+    ) -> Result<Self, ProviderError> {
+        let token = credentials.require("token")?.clone();
+        let page_size = match config.setting("page_size") {
+            None => MAX_PAGE_SIZE,
+            Some(text) => text
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+                .ok_or_else(|| ProviderError::InvalidRequest {
+                    message: format!(
+                        "remote `{}`: page_size must be a whole number from 1 to {MAX_PAGE_SIZE}, not `{text}`",
+                        config.name
+                    ),
+                })?,
+        };
+        Ok(Ansarada {
+            endpoint: GraphqlEndpoint::new(http, config.base_url(), token),
+            page_size,
+            poll: PollPolicy::default(),
+        })
+    }
+
+    /// The same data room with another job-polling policy (a shorter give-up time, say).
+    pub fn with_poll_policy(mut self, poll: PollPolicy) -> Self {
+        self.poll = poll;
+        self
+    }
+}
+
+#[async_trait]
+impl Provider for Ansarada {
+    fn kind(&self) -> Kind {
+        Kind::Ansarada
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            versions: false,
+            folders: true,
+            server_previews: false,
+            ranges: true,
+            single_use_links: false,
+        }
+    }
+
+    async fn list(
+        &self,
+        location: &Location,
+        page: Option<&PageToken>,
+    ) -> Result<Page<Entry>, ProviderError> {
+        index::page(&self.endpoint, location.as_deref(), self.page_size, page).await
+    }
+
+    /// The API has no query for one document, so this walks the index breadth first until it meets the id:
+    /// O(number of items) requests in the worst case. The catalog caches what it finds.
+    async fn stat(&self, doc: &DocRef) -> Result<Entry, ProviderError> {
+        let mut folders = VecDeque::from([Location::root()]);
+        while let Some(folder) = folders.pop_front() {
+            for entry in self.list_all(&folder).await? {
+                match entry.kind {
+                    EntryKind::Document if entry.id == doc.id() => return Ok(entry),
+                    EntryKind::Document => {}
+                    EntryKind::Folder => folders.push_back(Location::at(entry.id)),
+                }
+            }
+        }
+        Err(ProviderError::NotFound {
+            message: format!("no document with id {} in this data room", doc.id()),
+        })
+    }
+
+    async fn versions(&self, _doc: &DocRef) -> Result<Vec<Version>, ProviderError> {
+        Ok(Vec::new())
+    }
+
+    async fn prepare(
+        &self,
+        doc: &DocRef,
+        version: Option<&str>,
+        observer: &dyn PrepareObserver,
+    ) -> Result<TransferSource, ProviderError> {
+        if let Some(version) = version {
+            return Err(ProviderError::InvalidRequest {
+                message: format!(
+                    "Ansarada data rooms keep no document versions; leave out the version (`{version}`)"
+                ),
+            });
+        }
+        download::prepare(&self.endpoint, doc, self.poll, observer).await
+    }
+
+    fn link_failure(&self, status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
+        s3_error::link_failure(status, headers, body)
+    }
+}

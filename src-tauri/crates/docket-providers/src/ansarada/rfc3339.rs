@@ -1,0 +1,104 @@
+//! Reads the RFC 3339 instants the API gives (`expiresAt`), so a presigned URL's expiry reaches the engine.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// `2024-06-15T09:30:00Z`, `2024-06-15T09:30:00.123+02:00`, ... as a `SystemTime`; `None` when it is not one.
+pub fn parse(text: &str) -> Option<SystemTime> {
+    let text = text.trim();
+    let (date, rest) = text.split_once(['T', 't', ' '])?;
+    let mut date_parts = date.splitn(3, '-');
+    let year: i64 = date_parts.next()?.parse().ok()?;
+    let month: u32 = date_parts.next()?.parse().ok()?;
+    let day: u32 = date_parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (clock, offset_seconds) = split_offset(rest)?;
+    let (whole, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    let mut clock_parts = whole.splitn(3, ':');
+    let hour: i64 = clock_parts.next()?.parse().ok()?;
+    let minute: i64 = clock_parts.next()?.parse().ok()?;
+    let second: i64 = clock_parts.next()?.parse().ok()?;
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let nanos = fraction_nanos(fraction)?;
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+        - offset_seconds;
+    let seconds = u64::try_from(seconds).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(seconds, nanos))
+}
+
+/// Splits `09:30:00+02:00` into the clock and the offset in seconds east of UTC.
+fn split_offset(rest: &str) -> Option<(&str, i64)> {
+    if let Some(clock) = rest.strip_suffix(['Z', 'z']) {
+        return Some((clock, 0));
+    }
+    let at = rest.rfind(['+', '-'])?;
+    let (clock, offset) = rest.split_at(at);
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let (h, m) = offset[1..].split_once(':')?;
+    let h: i64 = h.parse().ok()?;
+    let m: i64 = m.parse().ok()?;
+    Some((clock, sign * (h * 3600 + m * 60)))
+}
+
+fn fraction_nanos(fraction: &str) -> Option<u32> {
+    if fraction.is_empty() {
+        return Some(0);
+    }
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits: String = fraction
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(9)
+        .collect();
+    digits.parse().ok()
+}
+
+// Howard Hinnant's days_from_civil (proleptic Gregorian calendar).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unix(text: &str) -> Option<u64> {
+        parse(text).map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs())
+    }
+
+    #[test]
+    fn utc_instants_are_read_to_the_second() {
+        assert_eq!(unix("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix("2024-02-29T23:59:58Z"), Some(1_709_251_198));
+    }
+
+    #[test]
+    fn offsets_and_fractions_are_honoured() {
+        assert_eq!(unix("2024-02-29T23:59:58.750Z"), Some(1_709_251_198));
+        assert_eq!(unix("2024-03-01T01:59:58+02:00"), Some(1_709_251_198));
+        assert_eq!(unix("2024-02-29T18:59:58-05:00"), Some(1_709_251_198));
+        let nanos = parse("1970-01-01T00:00:00.5Z")
+            .unwrap()
+            .duration_since(UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(nanos, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn text_that_is_not_an_instant_gives_none() {
+        assert_eq!(unix("tomorrow"), None);
+        assert_eq!(unix("2024-13-01T00:00:00Z"), None);
+        assert_eq!(unix("2024-06-15"), None);
+    }
+}

@@ -1,0 +1,255 @@
+//! A document staged by `GetDownloadHandler`: its chunks are read by offset, each checked against its own CRC32,
+//! and the handler is deleted on release.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::Engine;
+use docket_core::{sanitize_file_name, Chunk, ChunkSource, ProviderError, StagedFile};
+
+use super::answer::Method;
+use super::session::Session;
+use super::xml::Element;
+
+pub(super) struct StagedDownload {
+    session: Arc<Session>,
+    staged: StagedFile,
+    released: AtomicBool,
+}
+
+impl StagedDownload {
+    pub fn new(session: Arc<Session>, staged: StagedFile) -> Self {
+        StagedDownload {
+            session,
+            staged,
+            released: AtomicBool::new(false),
+        }
+    }
+}
+
+/// Reads a `GetDownloadHandler` answer. The handler is opaque (a GUID now, `ir178` on older servers).
+pub(super) fn staged_file(answer: &Element) -> Result<StagedFile, ProviderError> {
+    let handle = answer
+        .attr("downloadhandler")
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| {
+            ProviderError::protocol("GetDownloadHandler answered without a downloadhandler")
+        })?;
+    let size = number(answer, "Size")?;
+    let chunk_size = number(answer, "ChunkSize")?;
+    if chunk_size == 0 {
+        return Err(ProviderError::protocol(
+            "GetDownloadHandler answered ChunkSize=\"0\"",
+        ));
+    }
+    // A rendered (converted) file has no CRC32; the attribute is then empty.
+    let rendered = answer
+        .attr("RenderedContent")
+        .is_some_and(|r| r.trim().eq_ignore_ascii_case("true"));
+    let crc32 = match answer
+        .attr("CRC32")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(text) if !rendered => Some(crc(text)?),
+        _ => None,
+    };
+    let text = |name: &str| {
+        answer
+            .attr(name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    Ok(StagedFile {
+        handle: handle.to_owned(),
+        size,
+        chunk_size,
+        crc32,
+        file_name: text("AlterDocumentName").map(|name| sanitize_file_name(&name)),
+        mime: text("ContentType"),
+        modified: text("ModificationDate"),
+    })
+}
+
+#[async_trait]
+impl ChunkSource for StagedDownload {
+    fn staged(&self) -> &StagedFile {
+        &self.staged
+    }
+
+    async fn read(&self, offset: u64, len: u64) -> Result<Chunk, ProviderError> {
+        let offset_text = offset.to_string();
+        let len_text = len.to_string();
+        let answer = self
+            .session
+            .call(
+                Method::DownloadFileChunk,
+                &[
+                    ("DownloadHandler", self.staged.handle.as_str()),
+                    ("StartOffset", offset_text.as_str()),
+                    ("ChunkSize", len_text.as_str()),
+                ],
+            )
+            .await?;
+        chunk(&answer, offset, self.staged.size)
+    }
+
+    async fn release(&self) -> Result<(), ProviderError> {
+        if self.released.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let outcome = self
+            .session
+            .call(
+                Method::DeleteDownloadHandler,
+                &[("DownloadHandler", self.staged.handle.as_str())],
+            )
+            .await;
+        match outcome {
+            Ok(_) => Ok(()),
+            // A handler the server already dropped is as freed as it gets.
+            Err(ProviderError::LinkExpired { message }) => {
+                tracing::debug!("the staged file was already gone: {message}");
+                Ok(())
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
+
+/// Decodes one `DownloadFileChunk` answer and checks it against its `chunklength` and `chunkCRC32`.
+pub(super) fn chunk(answer: &Element, offset: u64, size: u64) -> Result<Chunk, ProviderError> {
+    let length = number(answer, "chunklength")?;
+    if let Some(file_length) = answer
+        .attr("filelength")
+        .and_then(|n| n.trim().parse::<u64>().ok())
+    {
+        if file_length != size {
+            return Err(ProviderError::Integrity {
+                message: format!("the staged file was {size} bytes and is now {file_length}"),
+            });
+        }
+    }
+    let encoded: String = answer
+        .text
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.as_bytes())
+        .map_err(|err| {
+            ProviderError::protocol(format!("the chunk at offset {offset} is not base64: {err}"))
+        })?;
+    if bytes.len() as u64 != length {
+        return Err(ProviderError::Integrity {
+            message: format!(
+                "the chunk at offset {offset} announced {length} bytes but {} arrived",
+                bytes.len()
+            ),
+        });
+    }
+    if let Some(expected) = answer
+        .attr("chunkCRC32")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let expected = crc(expected)?;
+        let actual = crc32fast::hash(&bytes);
+        if actual != expected {
+            return Err(ProviderError::Integrity {
+                message: format!(
+                    "the chunk at offset {offset} has CRC32 {actual:08x}, the server said {expected:08x}"
+                ),
+            });
+        }
+    }
+    let last = answer
+        .attr("lastchunk")
+        .is_some_and(|l| l.trim().eq_ignore_ascii_case("true"));
+    Ok(Chunk { bytes, last })
+}
+
+fn number(answer: &Element, name: &str) -> Result<u64, ProviderError> {
+    answer
+        .attr(name)
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| ProviderError::protocol(format!("the answer has no numeric {name}")))
+}
+
+/// A CRC32 in hex (`a3f1c29d`), as the server writes it.
+fn crc(text: &str) -> Result<u32, ProviderError> {
+    u32::from_str_radix(text, 16)
+        .map_err(|_| ProviderError::protocol(format!("`{text}` is not a hexadecimal CRC32")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk_answer(bytes: &[u8], crc: &str, last: bool) -> Element {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        Element::parse(&format!(
+            r#"<response success="true" filelength="100" chunklength="{}" lastchunk="{last}" chunkCRC32="{crc}">
+               {encoded}
+               </response>"#,
+            bytes.len()
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_chunk_is_decoded_and_its_crc_checked() {
+        let bytes = b"hello chunk";
+        let crc = format!("{:08x}", crc32fast::hash(bytes));
+        let chunk = chunk(&chunk_answer(bytes, &crc, true), 89, 100).unwrap();
+        assert_eq!(chunk.bytes, bytes);
+        assert!(chunk.last);
+    }
+
+    #[test]
+    fn a_chunk_whose_crc_differs_is_an_integrity_error() {
+        let err = chunk(&chunk_answer(b"hello", "00000000", false), 0, 100).unwrap_err();
+        assert!(matches!(err, ProviderError::Integrity { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_chunk_shorter_than_announced_is_an_integrity_error() {
+        let answer = Element::parse(
+            r#"<response success="true" filelength="100" chunklength="10" lastchunk="false">aGk=</response>"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            chunk(&answer, 0, 100),
+            Err(ProviderError::Integrity { .. })
+        ));
+    }
+
+    #[test]
+    fn the_staging_answer_gives_size_chunk_size_crc_and_a_safe_name() {
+        let answer = Element::parse(
+            r#"<response success="true" Size="2097152" ContentType="application/pdf" ModificationDate="2024-06-15"
+                VersionNumber="0" AlterDocumentName="../Q1:Report.pdf" RenderedContent="false" CRC32="a3f1c29d"
+                ChunkSize="1048576" downloadhandler="ir178" />"#,
+        )
+        .unwrap();
+        let staged = staged_file(&answer).unwrap();
+        assert_eq!(staged.handle, "ir178");
+        assert_eq!(staged.size, 2_097_152);
+        assert_eq!(staged.chunk_size, 1_048_576);
+        assert_eq!(staged.crc32, Some(0xa3f1_c29d));
+        assert_eq!(staged.file_name.as_deref(), Some("_Q1_Report.pdf"));
+        assert_eq!(staged.modified.as_deref(), Some("2024-06-15"));
+    }
+
+    #[test]
+    fn rendered_content_has_no_whole_file_crc() {
+        let answer = Element::parse(
+            r#"<response success="true" Size="5" RenderedContent="true" CRC32="" ChunkSize="262144" downloadhandler="h"/>"#,
+        )
+        .unwrap();
+        assert_eq!(staged_file(&answer).unwrap().crc32, None);
+    }
+}
