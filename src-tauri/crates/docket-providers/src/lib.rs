@@ -5,6 +5,7 @@
 pub mod ansarada;
 pub mod index_health;
 pub mod inforouter;
+mod presigned_storage;
 pub mod sage_active;
 pub mod study_creator;
 

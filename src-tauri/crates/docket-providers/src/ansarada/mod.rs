@@ -9,7 +9,6 @@ mod download;
 mod graphql;
 mod index;
 mod rfc3339;
-mod s3_error;
 mod schema;
 
 use std::collections::VecDeque;
@@ -27,7 +26,7 @@ use docket_core::{
 pub use download::{PollPolicy, MIN_POLL_DELAY};
 
 use crate::ProviderEntry;
-use graphql::GraphqlEndpoint;
+use graphql::DataRoomGraphql;
 
 pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec::secret("token", "DataRoom-scoped bearer token"),
@@ -56,7 +55,7 @@ fn connect(
 
 /// One data room.
 pub struct Ansarada {
-    endpoint: GraphqlEndpoint,
+    endpoint: DataRoomGraphql,
     page_size: u32,
     poll: PollPolicy,
 }
@@ -83,7 +82,7 @@ impl Ansarada {
                 })?,
         };
         Ok(Ansarada {
-            endpoint: GraphqlEndpoint::new(http, config.base_url(), token),
+            endpoint: DataRoomGraphql::new(http, config.base_url(), token),
             page_size,
             poll: PollPolicy::default(),
         })
@@ -159,6 +158,6 @@ impl Provider for Ansarada {
     }
 
     fn link_failure(&self, status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
-        s3_error::link_failure(status, headers, body)
+        crate::presigned_storage::link_failure(status, headers, body)
     }
 }

@@ -5,19 +5,16 @@ use std::time::Duration;
 
 use docket_core::http;
 use docket_core::ProviderError;
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use super::wire::Envelope;
+use crate::presigned_storage;
 
 /// The message of `POST /download` when the server could not presign; the direct GET still works then.
 pub const PRESIGN_FAILED: &str = "Failed to generate download URL";
 /// 435 for a URL-based document.
 pub const NO_FILE_PATH: &str = "Document has no file path";
-/// What S3 answers (403) for a presigned URL past its expiry.
-pub const REQUEST_EXPIRED: &str = "Request has expired";
 
 /// A call that did not answer OKAY.
 #[derive(Debug, thiserror::Error)]
@@ -88,12 +85,8 @@ pub fn refusal(status: u16, message: String, retry_after: Option<Duration>) -> P
 
 /// What a failed GET of a download URL means: the presigned URL's S3 XML, or the direct route's JSON.
 pub fn link_failure(status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
-    if let Some(s3) = S3Error::parse(body) {
-        let message = s3.message.unwrap_or_else(|| s3.code.clone());
-        if message.trim().eq_ignore_ascii_case(REQUEST_EXPIRED) || s3.code == "ExpiredToken" {
-            return ProviderError::LinkExpired { message };
-        }
-        return http::status_error(status, headers, message);
+    if presigned_storage::parse(body).is_some() {
+        return presigned_storage::link_failure(status, headers, body);
     }
     if let Ok(envelope) = serde_json::from_str::<Envelope>(body) {
         let code = envelope
@@ -108,63 +101,6 @@ pub fn link_failure(status: StatusCode, headers: &HeaderMap, body: &str) -> Prov
         return refusal(code, message, http::retry_after(headers));
     }
     http::status_error(status, headers, http::excerpt(body))
-}
-
-/// `<Error><Code>AccessDenied</Code><Message>Request has expired</Message>…</Error>`
-#[derive(Debug, PartialEq, Eq)]
-struct S3Error {
-    code: String,
-    message: Option<String>,
-}
-
-impl S3Error {
-    /// `None` when the body is not an S3 `<Error>` document.
-    fn parse(body: &str) -> Option<S3Error> {
-        // Text is not trimmed piece by piece: the spaces around an entity reference belong to the message.
-        let mut reader = Reader::from_str(body);
-        let mut path: Vec<Vec<u8>> = Vec::new();
-        // Text arrives in pieces around entity references; it is gathered per element.
-        let mut text = String::new();
-        let mut code = None;
-        let mut message = None;
-        loop {
-            match reader.read_event().ok()? {
-                Event::Start(start) => {
-                    path.push(start.local_name().as_ref().to_vec());
-                    text.clear();
-                }
-                Event::Text(piece) => text.push_str(&piece.xml_content().ok()?),
-                Event::CData(piece) => text.push_str(&piece.xml_content().ok()?),
-                Event::GeneralRef(reference) => {
-                    if let Some(c) = reference.resolve_char_ref().ok()? {
-                        text.push(c);
-                    } else {
-                        let name = reference.decode().ok()?;
-                        text.push_str(quick_xml::escape::resolve_predefined_entity(&name)?);
-                    }
-                }
-                Event::End(_) => {
-                    match path.as_slice() {
-                        [root, field] if root == b"Error" && field == b"Code" => {
-                            code = Some(text.trim().to_owned())
-                        }
-                        [root, field] if root == b"Error" && field == b"Message" => {
-                            message = Some(text.trim().to_owned())
-                        }
-                        _ => {}
-                    }
-                    path.pop();
-                    text.clear();
-                }
-                Event::Eof => break,
-                _ => {}
-            }
-        }
-        Some(S3Error {
-            code: code?,
-            message,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -221,12 +157,13 @@ mod tests {
 
     #[test]
     fn entity_references_in_an_s3_message_are_resolved() {
-        let body = "<Error><Code>AccessDenied</Code><Message>Request has expired &amp; &#x21;</Message></Error>";
+        let body =
+            "<Error><Code>AccessDenied</Code><Message>Access &amp; denied &#x21;</Message></Error>";
         let err = link_failure(StatusCode::FORBIDDEN, &HeaderMap::new(), body);
         assert_eq!(
             err,
             ProviderError::Unauthorized {
-                message: "Request has expired & !".into()
+                message: "Access & denied !".into()
             }
         );
     }

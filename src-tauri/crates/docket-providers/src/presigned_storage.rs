@@ -1,4 +1,5 @@
-//! What a failed GET of a presigned URL means. The storage answers S3's XML error document:
+//! What a failed GET of a presigned storage URL means, for every protocol whose downloads end on S3-style
+//! storage (Ansarada, Index Health). The storage answers S3's XML error document:
 //! `<Error><Code>AccessDenied</Code><Message>Request has expired</Message>...</Error>`.
 
 use quick_xml::events::Event;
