@@ -3,6 +3,7 @@
 //! [`REGISTRY`].
 
 pub mod ansarada;
+mod graphql;
 pub mod index_health;
 pub mod inforouter;
 mod presigned_storage;

@@ -13,7 +13,7 @@ use docket_core::{
     RemoteUrl, TransferSource,
 };
 
-use super::graphql::GraphqlEndpoint;
+use super::graphql::DataRoomGraphql;
 use super::rfc3339;
 use super::schema::{self, Download, InitiateData, StatusData, TransferStatus};
 
@@ -60,7 +60,7 @@ fn jitter_fraction() -> f64 {
 
 /// Runs the whole preparation of `doc`.
 pub async fn prepare(
-    endpoint: &GraphqlEndpoint,
+    endpoint: &DataRoomGraphql,
     doc: &DocRef,
     policy: PollPolicy,
     observer: &dyn PrepareObserver,
@@ -106,7 +106,7 @@ pub async fn prepare(
     }
 }
 
-async fn poll(endpoint: &GraphqlEndpoint, job_id: &str) -> Result<Download, ProviderError> {
+async fn poll(endpoint: &DataRoomGraphql, job_id: &str) -> Result<Download, ProviderError> {
     let answer: Result<StatusData, ProviderError> = endpoint
         .run(
             "GetDownloadStatus",

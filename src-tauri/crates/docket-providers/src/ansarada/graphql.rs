@@ -1,56 +1,27 @@
-//! One GraphQL round trip to `POST {url}/graphql` with the DataRoom-scoped bearer token, and the mapping of
-//! GraphQL and HTTP failures to `ProviderError` variants.
+//! Ansarada's side of the GraphQL transport: `POST {url}/graphql` with the DataRoom-scoped bearer token, and what
+//! its GraphQL error codes mean as `ProviderError` variants.
 
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION};
+use reqwest::header::{HeaderMap, AUTHORIZATION};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 
 use docket_core::http;
 use docket_core::{ProviderError, Secret};
 
+use crate::graphql::{GraphqlEndpoint, GraphqlError, GraphqlErrorMap};
+
 /// Talks to one data room's GraphQL endpoint.
-pub struct GraphqlEndpoint {
-    http: reqwest::Client,
-    url: String,
+pub struct DataRoomGraphql {
+    endpoint: GraphqlEndpoint,
     token: Secret,
 }
 
-/// The GraphQL response envelope: `data` and/or `errors`.
-#[derive(Debug, Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    data: Option<Value>,
-    #[serde(default)]
-    errors: Option<Vec<GraphqlError>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct GraphqlError {
-    #[serde(default)]
-    pub message: String,
-    #[serde(default)]
-    pub extensions: Option<ErrorExtensions>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ErrorExtensions {
-    #[serde(default)]
-    pub code: Option<String>,
-}
-
-impl GraphqlError {
-    fn code(&self) -> Option<&str> {
-        self.extensions.as_ref()?.code.as_deref()
-    }
-}
-
-impl GraphqlEndpoint {
+impl DataRoomGraphql {
     pub fn new(http: reqwest::Client, base_url: &str, token: Secret) -> Self {
-        GraphqlEndpoint {
-            http,
-            url: format!("{}/graphql", base_url.trim_end_matches('/')),
+        let url = format!("{}/graphql", base_url.trim_end_matches('/'));
+        DataRoomGraphql {
+            endpoint: GraphqlEndpoint::new(http, url),
             token,
         }
     }
@@ -62,109 +33,69 @@ impl GraphqlEndpoint {
         query: &str,
         variables: Value,
     ) -> Result<T, ProviderError> {
-        let body = serde_json::json!({
-            "operationName": operation,
-            "query": query,
-            "variables": variables,
-        });
-        tracing::debug!(url = %self.url, operation, "GraphQL");
-        let response = self
-            .http
-            .post(&self.url)
-            .header(AUTHORIZATION, format!("Bearer {}", self.token.expose()))
-            .header(ACCEPT, "application/json")
-            .json(&body)
-            .send()
-            .await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = http::read_text(response).await?;
-        let data = answer_data(status, &headers, &text)?;
-        serde_json::from_value(data).map_err(|err| {
-            ProviderError::protocol(format!(
-                "the `{operation}` answer has an unexpected shape: {err}"
-            ))
-        })
+        let authorization = format!("Bearer {}", self.token.expose());
+        self.endpoint
+            .call(
+                &[(AUTHORIZATION.as_str(), authorization)],
+                operation,
+                query,
+                variables,
+                &DataRoomErrors,
+            )
+            .await
     }
 }
 
-/// The `data` of a GraphQL answer, or the error it carries. GraphQL errors win over the HTTP status because they
-/// say more (the server answers 401 with an `UNAUTHENTICATED` error when the header is absent, 200 otherwise).
-fn answer_data(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &str,
-) -> Result<Value, ProviderError> {
-    let envelope: Option<Envelope> = serde_json::from_str(body).ok();
-    if let Some(Envelope {
-        errors: Some(errors),
-        ..
-    }) = &envelope
-    {
-        if let Some(first) = errors.first() {
-            return Err(graphql_failure(first, status, headers));
-        }
-    }
-    if !status.is_success() {
-        return Err(http::status_error(status, headers, http::excerpt(body)));
-    }
-    match envelope {
-        Some(Envelope {
-            data: Some(data), ..
-        }) if !data.is_null() => Ok(data),
-        Some(_) => Err(ProviderError::protocol(
-            "the GraphQL answer has neither data nor errors",
-        )),
-        None => Err(ProviderError::protocol(format!(
-            "the GraphQL answer is not JSON: {}",
-            http::excerpt(body)
-        ))),
-    }
-}
+/// GraphQL errors win over the HTTP status because they say more (the server answers 401 with an
+/// `UNAUTHENTICATED` error when the header is absent, 200 otherwise).
+struct DataRoomErrors;
 
-/// One GraphQL error as a `ProviderError`, keeping the server's message.
-pub fn graphql_failure(
-    error: &GraphqlError,
-    status: StatusCode,
-    headers: &HeaderMap,
-) -> ProviderError {
-    let message = if error.message.trim().is_empty() {
-        error.code().unwrap_or("GraphQL error").to_owned()
-    } else {
-        error.message.clone()
-    };
-    match error.code().map(str::to_ascii_uppercase).as_deref() {
-        Some("UNAUTHENTICATED" | "UNAUTHORIZED" | "FORBIDDEN") => {
-            ProviderError::Unauthorized { message }
+impl GraphqlErrorMap for DataRoomErrors {
+    /// One GraphQL error as a `ProviderError`, keeping the server's message.
+    fn graphql_error(
+        &self,
+        error: &GraphqlError,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> ProviderError {
+        let message = error.message_or_code();
+        match error.code().map(str::to_ascii_uppercase).as_deref() {
+            Some("UNAUTHENTICATED" | "UNAUTHORIZED" | "FORBIDDEN") => {
+                ProviderError::Unauthorized { message }
+            }
+            Some("NOT_FOUND") => ProviderError::NotFound { message },
+            Some("BAD_USER_INPUT" | "BAD_REQUEST") => ProviderError::InvalidRequest { message },
+            Some("GRAPHQL_VALIDATION_FAILED" | "GRAPHQL_PARSE_FAILED") => ProviderError::Protocol {
+                message: format!("the server refused Docket's query: {message}"),
+            },
+            Some("TOO_MANY_REQUESTS" | "RATE_LIMITED" | "THROTTLED") => {
+                ProviderError::RateLimited {
+                    message,
+                    retry_after: http::retry_after(headers),
+                }
+            }
+            Some("INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE" | "TIMEOUT") => {
+                ProviderError::Transient { message }
+            }
+            // No code we know: the HTTP status is the next best judge, and a 200 carrying an unknown error is one
+            // Docket cannot act on.
+            _ if !status.is_success() => http::status_error(status, headers, message),
+            _ => ProviderError::Protocol { message },
         }
-        Some("NOT_FOUND") => ProviderError::NotFound { message },
-        Some("BAD_USER_INPUT" | "BAD_REQUEST") => ProviderError::InvalidRequest { message },
-        Some("GRAPHQL_VALIDATION_FAILED" | "GRAPHQL_PARSE_FAILED") => ProviderError::Protocol {
-            message: format!("the server refused Docket's query: {message}"),
-        },
-        Some("TOO_MANY_REQUESTS" | "RATE_LIMITED" | "THROTTLED") => ProviderError::RateLimited {
-            message,
-            retry_after: http::retry_after(headers),
-        },
-        Some("INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE" | "TIMEOUT") => {
-            ProviderError::Transient { message }
-        }
-        // No code we know: the HTTP status is the next best judge, and a 200 carrying an unknown error is one
-        // Docket cannot act on.
-        _ if !status.is_success() => http::status_error(status, headers, message),
-        _ => ProviderError::Protocol { message },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graphql::answer_data;
 
     fn decode(status: u16, body: &str) -> Result<Value, ProviderError> {
         answer_data(
             StatusCode::from_u16(status).unwrap(),
             &HeaderMap::new(),
             body,
+            &DataRoomErrors,
         )
     }
 

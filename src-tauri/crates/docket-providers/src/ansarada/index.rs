@@ -4,12 +4,12 @@ use serde_json::json;
 
 use docket_core::{Entry, Page, PageToken, ProviderError};
 
-use super::graphql::GraphqlEndpoint;
+use super::graphql::DataRoomGraphql;
 use super::schema::{self, IndexData, IndexDocument, IndexFolder, IndexItem};
 
 /// One page of the items in `folder` (the root when `None`), `first` at a time.
 pub async fn page(
-    endpoint: &GraphqlEndpoint,
+    endpoint: &DataRoomGraphql,
     folder: Option<&str>,
     first: u32,
     after: Option<&PageToken>,

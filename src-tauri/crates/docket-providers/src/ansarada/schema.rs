@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::graphql::PageInfo;
+
 pub const INDEX_ITEMS: &str = r#"
 query DataRoomDocumentIndexItems($folderIds: [ID!], $first: Int, $after: String) {
   dataRoomDocumentIndex {
@@ -93,13 +95,6 @@ pub struct ItemsConnection {
 pub struct ItemEdge {
     /// Absent when the server returned null for an item it could not resolve.
     pub node: Option<IndexItem>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageInfo {
-    pub has_next_page: bool,
-    pub end_cursor: Option<String>,
 }
 
 /// One index item, told apart by `__typename`.

@@ -1,14 +1,15 @@
-//! One GraphQL round trip to `POST {url}/graphql` carrying the four headers every Sage Active call needs, and the
-//! mapping of HTTP and GraphQL failures to `ProviderError` variants.
+//! Sage Active's side of the GraphQL transport: `POST {url}/graphql` carrying the four headers every call needs,
+//! and what HTTP and GraphQL failures mean as `ProviderError` variants.
 
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION};
+use reqwest::header::{HeaderMap, AUTHORIZATION};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 
 use docket_core::http;
 use docket_core::{ProviderError, Secret};
+
+use crate::graphql::{GraphqlEndpoint, GraphqlError, GraphqlErrorMap};
 
 /// The identity every call carries: bearer token, tenant, organization and subscription key.
 #[derive(Clone)]
@@ -35,47 +36,16 @@ impl Identity {
 }
 
 /// Sage Active's GraphQL endpoint for one tenant and organization.
-pub struct GraphqlEndpoint {
-    http: reqwest::Client,
-    url: String,
+pub struct OrganizationGraphql {
+    endpoint: GraphqlEndpoint,
     identity: Identity,
 }
 
-/// The GraphQL response envelope: `data` and/or `errors`.
-#[derive(Debug, Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    data: Option<Value>,
-    #[serde(default)]
-    errors: Option<Vec<GraphqlError>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct GraphqlError {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    extensions: Option<ErrorExtensions>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct ErrorExtensions {
-    #[serde(default)]
-    code: Option<String>,
-}
-
-impl GraphqlError {
-    fn code(&self) -> Option<&str> {
-        self.extensions.as_ref()?.code.as_deref()
-    }
-}
-
-impl GraphqlEndpoint {
+impl OrganizationGraphql {
     /// `api_base` is the API base URL without `/graphql`.
     pub fn new(http: reqwest::Client, api_base: &str, identity: Identity) -> Self {
-        GraphqlEndpoint {
-            http,
-            url: format!("{api_base}/graphql"),
+        OrganizationGraphql {
+            endpoint: GraphqlEndpoint::new(http, format!("{api_base}/graphql")),
             identity,
         }
     }
@@ -87,83 +57,50 @@ impl GraphqlEndpoint {
         query: &str,
         variables: Value,
     ) -> Result<T, ProviderError> {
-        let body = serde_json::json!({
-            "operationName": operation,
-            "query": query,
-            "variables": variables,
-        });
-        tracing::debug!(url = %self.url, operation, "GraphQL");
-        let mut request = self
-            .http
-            .post(&self.url)
-            .header(ACCEPT, "application/json")
-            .json(&body);
-        for (name, value) in self.identity.headers() {
-            request = request.header(name, value);
-        }
-        let response = request.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = http::read_text(response).await?;
-        let data = answer_data(status, &headers, &text)?;
-        serde_json::from_value(data).map_err(|err| {
-            ProviderError::protocol(format!(
-                "the `{operation}` answer has an unexpected shape: {err}"
-            ))
-        })
+        self.endpoint
+            .call(
+                &self.identity.headers(),
+                operation,
+                query,
+                variables,
+                &HotChocolateErrors,
+            )
+            .await
     }
 }
 
-/// The `data` of a GraphQL answer, or the error it carries. The API gateway refuses a call with a missing or wrong
-/// header before GraphQL runs (401 with a JSON `message`); GraphQL errors come with 200 or 400.
-fn answer_data(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &str,
-) -> Result<Value, ProviderError> {
-    let envelope: Option<Envelope> = serde_json::from_str(body).ok();
-    if let Some(first) = envelope
-        .as_ref()
-        .and_then(|e| e.errors.as_ref())
-        .and_then(|errors| errors.first())
-    {
-        return Err(graphql_failure(first, status, headers));
-    }
-    if !status.is_success() {
-        return Err(http::status_error(status, headers, server_message(body)));
-    }
-    match envelope {
-        Some(Envelope {
-            data: Some(data), ..
-        }) if !data.is_null() => Ok(data),
-        Some(_) => Err(ProviderError::protocol(
-            "the GraphQL answer has neither data nor errors",
-        )),
-        None => Err(ProviderError::protocol(format!(
-            "the GraphQL answer is not JSON: {}",
-            http::excerpt(body)
-        ))),
-    }
-}
+/// The API gateway refuses a call with a missing or wrong header before GraphQL runs (401 with a JSON `message`);
+/// GraphQL errors come with 200 or 400, and their codes are HotChocolate's.
+struct HotChocolateErrors;
 
-/// One GraphQL error as a `ProviderError`, keeping the server's message. The codes are HotChocolate's.
-fn graphql_failure(error: &GraphqlError, status: StatusCode, headers: &HeaderMap) -> ProviderError {
-    let message = if error.message.trim().is_empty() {
-        error.code().unwrap_or("GraphQL error").to_owned()
-    } else {
-        error.message.clone()
-    };
-    match error.code().map(str::to_ascii_uppercase).as_deref() {
-        Some(
-            "AUTH_NOT_AUTHENTICATED" | "AUTH_NOT_AUTHORIZED" | "UNAUTHENTICATED" | "UNAUTHORIZED",
-        ) => ProviderError::Unauthorized { message },
-        _ if !status.is_success() && status != StatusCode::BAD_REQUEST => {
-            http::status_error(status, headers, message)
+impl GraphqlErrorMap for HotChocolateErrors {
+    /// One GraphQL error as a `ProviderError`, keeping the server's message.
+    fn graphql_error(
+        &self,
+        error: &GraphqlError,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> ProviderError {
+        let message = error.message_or_code();
+        match error.code().map(str::to_ascii_uppercase).as_deref() {
+            Some(
+                "AUTH_NOT_AUTHENTICATED"
+                | "AUTH_NOT_AUTHORIZED"
+                | "UNAUTHENTICATED"
+                | "UNAUTHORIZED",
+            ) => ProviderError::Unauthorized { message },
+            _ if !status.is_success() && status != StatusCode::BAD_REQUEST => {
+                http::status_error(status, headers, message)
+            }
+            // A query the server cannot run (validation, unknown field) is nothing the user can fix by retrying.
+            _ => ProviderError::Protocol {
+                message: format!("the server refused Docket's query: {message}"),
+            },
         }
-        // A query the server cannot run (validation, unknown field) is nothing the user can fix by retrying.
-        _ => ProviderError::Protocol {
-            message: format!("the server refused Docket's query: {message}"),
-        },
+    }
+
+    fn http_failure(&self, status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
+        http::status_error(status, headers, server_message(body))
     }
 }
 
@@ -198,12 +135,14 @@ pub fn server_message(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graphql::answer_data;
 
     fn decode(status: u16, body: &str) -> Result<Value, ProviderError> {
         answer_data(
             StatusCode::from_u16(status).unwrap(),
             &HeaderMap::new(),
             body,
+            &HotChocolateErrors,
         )
     }
 

@@ -32,7 +32,7 @@ use docket_core::{
 use crate::ProviderEntry;
 use entity_cursor::{distinct_entities, EntityCursor};
 use files::{Connection, FileNode, FilesData};
-use graphql::{GraphqlEndpoint, Identity};
+use graphql::{Identity, OrganizationGraphql};
 use location::Place;
 
 pub const SETTINGS: &[SettingSpec] = &[
@@ -70,7 +70,7 @@ fn connect(
 
 /// A Sage Active organization's files.
 pub struct SageActive {
-    graphql: GraphqlEndpoint,
+    graphql: OrganizationGraphql,
     /// The API base without `/graphql` and without a trailing slash; link paths are appended to it.
     api_base: String,
     page_size: u32,
@@ -90,7 +90,7 @@ impl SageActive {
         };
         let api_base = api_base(config.base_url());
         Ok(SageActive {
-            graphql: GraphqlEndpoint::new(http, &api_base, identity),
+            graphql: OrganizationGraphql::new(http, &api_base, identity),
             api_base,
             page_size: MAX_PAGE_SIZE,
         })

@@ -1,72 +1,63 @@
-//! POSTs to `{url}/graphql` and reads graphene's answers. Errors come with HTTP 200 in `errors[]`; their
-//! messages are mapped to error variants here, at the edge, so nothing further in needs to read them.
+//! The study creator's side of the GraphQL transport: `POST {url}/graphql` with the remote's `Authorization`, and
+//! graphene's error messages mapped to error variants here, at the edge, so nothing further in needs to read them.
 
-use docket_core::{http, ProviderError, Secret};
+use docket_core::{ProviderError, Secret};
+use reqwest::header::{HeaderMap, AUTHORIZATION};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 
-pub struct GraphQl {
-    http: reqwest::Client,
-    endpoint: String,
+use crate::graphql::{GraphqlEndpoint, GraphqlError, GraphqlErrorMap};
+
+pub struct StudyCreatorGraphql {
+    endpoint: GraphqlEndpoint,
     authorization: Secret,
 }
 
-#[derive(Deserialize)]
-struct Answer<T> {
-    data: Option<T>,
-    #[serde(default)]
-    errors: Vec<GraphQlError>,
-}
-
-#[derive(Deserialize)]
-struct GraphQlError {
-    message: String,
-}
-
-impl GraphQl {
+impl StudyCreatorGraphql {
     pub fn new(http: reqwest::Client, base_url: &str, authorization: Secret) -> Self {
-        GraphQl {
-            http,
-            endpoint: format!("{base_url}/graphql"),
+        StudyCreatorGraphql {
+            endpoint: GraphqlEndpoint::new(http, format!("{base_url}/graphql")),
             authorization,
         }
     }
 
+    /// Runs `operation`, the name `query` gives its one operation, and decodes its `data` into `T`.
     pub async fn run<T: DeserializeOwned>(
         &self,
+        operation: &str,
         query: &str,
         variables: Value,
     ) -> Result<T, ProviderError> {
-        let response = self
-            .http
-            .post(&self.endpoint)
-            .header(reqwest::header::AUTHORIZATION, self.authorization.expose())
-            .json(&serde_json::json!({ "query": query, "variables": variables }))
-            .send()
-            .await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = http::read_body(response).await?;
-        if !status.is_success() {
-            let text = String::from_utf8_lossy(&body);
-            return Err(http::status_error(status, &headers, http::excerpt(&text)));
-        }
-        let answer: Answer<T> = serde_json::from_slice(&body).map_err(|err| {
-            ProviderError::protocol(format!("the GraphQL answer could not be read: {err}"))
-        })?;
-        if let Some(first) = answer.errors.first() {
-            return Err(error_variant(&first.message));
-        }
-        answer.data.ok_or_else(|| {
-            ProviderError::protocol("the GraphQL answer has neither data nor errors")
-        })
+        let authorization = self.authorization.expose().to_owned();
+        self.endpoint
+            .call(
+                &[(AUTHORIZATION.as_str(), authorization)],
+                operation,
+                query,
+                variables,
+                &GrapheneErrors,
+            )
+            .await
+    }
+}
+
+/// Graphene answers its errors with HTTP 200 in `errors[]`; any other status is judged by the status alone.
+struct GrapheneErrors;
+
+impl GraphqlErrorMap for GrapheneErrors {
+    fn graphql_error(&self, error: &GraphqlError, _: StatusCode, _: &HeaderMap) -> ProviderError {
+        error_variant(&error.message_or_code())
+    }
+
+    fn errors_outrank_status(&self) -> bool {
+        false
     }
 }
 
 /// What graphene's error messages mean. The server raises `Not allowed` for anonymous callers (a bad or
 /// expired JWT makes the caller anonymous) and `... was not found` / `... does not exist` for unknown ids.
-pub fn error_variant(message: &str) -> ProviderError {
+fn error_variant(message: &str) -> ProviderError {
     let message = message.to_owned();
     let lower = message.to_ascii_lowercase();
     if lower == "not allowed"
@@ -119,5 +110,18 @@ mod tests {
             other.message(),
             "Cannot query field \"sizes\" on type \"VersionNode\"."
         );
+    }
+
+    #[test]
+    fn a_non_200_answer_is_judged_by_its_status_even_when_it_carries_errors() {
+        let body = r#"{"errors":[{"message":"File was not found"}]}"#;
+        let err = crate::graphql::answer_data(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HeaderMap::new(),
+            body,
+            &GrapheneErrors,
+        )
+        .unwrap_err();
+        assert!(matches!(err, ProviderError::Transient { .. }), "{err:?}");
     }
 }

@@ -4,6 +4,7 @@ use docket_core::{Entry, PageToken, Version};
 use serde::Deserialize;
 
 use super::ids::DocumentId;
+use crate::graphql::PageInfo;
 
 /// graphene-django refuses a `first` above the server's `RELAY_CONNECTION_MAX_LIMIT` (250 here).
 pub const MAX_PAGE: u32 = 250;
@@ -55,13 +56,6 @@ pub const VERSIONS: &str = "query Versions($file: String!, $first: Int!, $after:
 pub struct Connection<N> {
     pub page_info: PageInfo,
     pub edges: Vec<Edge<N>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageInfo {
-    pub has_next_page: bool,
-    pub end_cursor: Option<String>,
 }
 
 /// A nested connection read only for its edges (a file's latest version).

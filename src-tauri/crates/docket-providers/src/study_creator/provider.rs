@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::auth::{self, Auth};
 use super::download;
-use super::graphql::GraphQl;
+use super::graphql::StudyCreatorGraphql;
 use super::ids::{self, DocumentId, StudyId};
 use super::nodes::{self, FileData, FileNode, StudiesData, StudyFilesData, VersionsData, MAX_PAGE};
 
@@ -21,7 +21,7 @@ pub struct StudyCreator {
     base: String,
     auth: Auth,
     signed_urls: bool,
-    graphql: GraphQl,
+    graphql: StudyCreatorGraphql,
     page_size: u32,
 }
 
@@ -44,7 +44,7 @@ impl StudyCreator {
         }
         let base = config.base_url().to_owned();
         Ok(StudyCreator {
-            graphql: GraphQl::new(http.clone(), &base, auth.header_value()),
+            graphql: StudyCreatorGraphql::new(http.clone(), &base, auth.header_value()),
             http,
             base,
             auth,
@@ -76,7 +76,7 @@ impl StudyCreator {
     async fn file(&self, doc: &DocumentId) -> Result<(String, FileNode), ProviderError> {
         let data: FileData = self
             .graphql
-            .run(&nodes::file(), json!({ "file": doc.file }))
+            .run("File", &nodes::file(), json!({ "file": doc.file }))
             .await?;
         let node = data.file_by_kf_id.ok_or_else(|| ProviderError::NotFound {
             message: format!("No file exists with given ID ({})", doc.file),
@@ -100,7 +100,10 @@ impl StudyCreator {
 
     async fn list_studies(&self, after: Option<&PageToken>) -> Result<Page<Entry>, ProviderError> {
         let variables = json!({ "first": self.page_size, "after": after.map(|t| &t.0) });
-        let data: StudiesData = self.graphql.run(nodes::STUDIES, variables).await?;
+        let data: StudiesData = self
+            .graphql
+            .run("Studies", nodes::STUDIES, variables)
+            .await?;
         let next = data.all_studies.next();
         Ok(Page {
             items: data.all_studies.nodes().map(|s| s.into_entry()).collect(),
@@ -115,7 +118,10 @@ impl StudyCreator {
     ) -> Result<Page<Entry>, ProviderError> {
         let variables =
             json!({ "study": study.0, "first": self.page_size, "after": after.map(|t| &t.0) });
-        let data: StudyFilesData = self.graphql.run(&nodes::study_files(), variables).await?;
+        let data: StudyFilesData = self
+            .graphql
+            .run("StudyFiles", &nodes::study_files(), variables)
+            .await?;
         if data.study_by_kf_id.is_none() {
             return Err(ProviderError::NotFound {
                 message: format!("No study exists with given ID ({study})"),
@@ -174,7 +180,10 @@ impl Provider for StudyCreator {
         let mut after: Option<PageToken> = None;
         loop {
             let variables = json!({ "file": node.kf_id, "first": self.page_size, "after": after.as_ref().map(|t| &t.0) });
-            let data: VersionsData = self.graphql.run(nodes::VERSIONS, variables).await?;
+            let data: VersionsData = self
+                .graphql
+                .run("Versions", nodes::VERSIONS, variables)
+                .await?;
             let next = data.all_versions.next();
             versions.extend(data.all_versions.nodes().map(|v| v.into_version()));
             match next {
