@@ -1,6 +1,7 @@
 //! `cargo xtask demo` and `cargo xtask test`: the two commands a fresh machine needs (see README.md).
 
 mod e2e;
+mod fuzz;
 mod keyring_session;
 mod phases;
 mod prereqs;

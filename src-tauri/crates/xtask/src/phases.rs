@@ -78,6 +78,7 @@ fn run_tests(root: &Path, clock: &mut PhaseClock) -> Result<(), String> {
     clock.phase("svelte-check", || ui::svelte_check(root))?;
     clock.phase("vitest", || ui::unit_tests(root))?;
     clock.phase("rust tests", || rust_tests(root))?;
+    clock.phase("fuzz", || crate::fuzz::run_targets(root))?;
     clock.phase("end-to-end", || e2e::run_suite(root, &target_dir(root)))
 }
 

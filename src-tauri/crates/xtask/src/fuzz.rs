@@ -1,0 +1,84 @@
+//! The `fuzz` phase: each cargo-fuzz target of `docket-fuzz` runs for a short fixed time, seeded with the
+//! preview corpus. cargo-fuzz wants nightly rustc flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows
+//! them, and `--sanitizer none` keeps to what stable ships (coverage-guided libFuzzer, no ASan: the
+//! previewers are safe Rust, so panics, aborts and overflows are what the fuzzer hunts).
+
+use std::path::Path;
+
+use crate::phases::target_dir;
+use crate::process::{cargo, run, succeeds};
+
+/// Targets in `src-tauri/crates/docket-fuzz/fuzz_targets`.
+const TARGETS: &[(&str, &[&str])] = &[("csv", &["csv", "txt"]), ("xml", &["xml"])];
+const SECONDS_PER_TARGET: u32 = 20;
+
+pub fn run_targets(root: &Path) -> Result<(), String> {
+    ensure_cargo_fuzz()?;
+    let fuzz_dir = root.join("src-tauri").join("crates").join("docket-fuzz");
+    let fuzz_target_dir = target_dir(root).join("fuzz");
+    for (target, seed_extensions) in TARGETS {
+        let corpus = fuzz_target_dir.join("corpus").join(target);
+        seed_corpus(
+            &root.join("tests").join("preview-corpus"),
+            &corpus,
+            seed_extensions,
+        )?;
+        let artifacts = fuzz_target_dir.join("artifacts").join(target);
+        std::fs::create_dir_all(&artifacts)
+            .map_err(|err| format!("cannot create {}: {err}", artifacts.display()))?;
+        run(cargo()
+            .current_dir(root)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", "--sanitizer", "none", "--fuzz-dir"])
+            .arg(&fuzz_dir)
+            .arg("--target-dir")
+            .arg(&fuzz_target_dir)
+            .arg(target)
+            .arg(&corpus)
+            .arg("--")
+            .arg(format!("-max_total_time={SECONDS_PER_TARGET}"))
+            .arg(format!(
+                "-artifact_prefix={}{}",
+                artifacts.display(),
+                std::path::MAIN_SEPARATOR
+            ))
+            .args(["-max_len=65536", "-rss_limit_mb=2048", "-print_final_stats=1"]))
+        .map_err(|err| {
+            format!(
+                "{err}\nthe fuzzer found an input that crashes the `{target}` previewer: it is saved in {}; \
+                 reproduce with `cargo fuzz run --fuzz-dir src-tauri/crates/docket-fuzz {target} <file>`",
+                artifacts.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn ensure_cargo_fuzz() -> Result<(), String> {
+    let cargo_program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    if succeeds(&cargo_program, &["fuzz", "--version"]) {
+        return Ok(());
+    }
+    println!("installing cargo-fuzz (once per machine)");
+    run(cargo().args(["install", "cargo-fuzz", "--locked"]))
+}
+
+/// Copies the committed corpus files with the given extensions into the fuzzer's working corpus.
+fn seed_corpus(from: &Path, to: &Path, extensions: &[&str]) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|err| format!("cannot create {}: {err}", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|err| format!("cannot read {}: {err}", from.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.contains(&e));
+        if wanted {
+            let copy = to.join(entry.file_name());
+            std::fs::copy(&path, &copy)
+                .map_err(|err| format!("cannot copy {} into the corpus: {err}", path.display()))?;
+        }
+    }
+    Ok(())
+}
