@@ -24,10 +24,14 @@ pub enum Command {
     /// Add, list or remove remotes (the servers Docket talks to).
     #[command(subcommand)]
     Remote(RemoteCommand),
-    /// List a remote's folders and documents.
+    /// List a remote's folders and documents (from the local catalog at once, refreshed from the server).
     Ls(LsArgs),
-    /// Download a document.
+    /// Find documents and folders by part of their name, across every remote, from the local catalog.
+    Search(SearchArgs),
+    /// Download a document (through the transfer queue).
     Get(GetArgs),
+    /// Show the transfer queue, act on one transfer, or work the queue until it is empty.
+    Queue(QueueArgs),
     /// Run the built-in demo server in the foreground and register its five remotes.
     Demo(DemoArgs),
 }
@@ -72,6 +76,44 @@ pub struct LsArgs {
     pub location: Option<String>,
     #[arg(long)]
     pub json: bool,
+    /// Wait for the server's current listing instead of answering from the local catalog first.
+    #[arg(long, conflicts_with = "offline")]
+    pub refresh: bool,
+    /// Answer only from the local catalog; never contact the server.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Part of a name; several words must all appear.
+    pub text: String,
+    /// Only this remote.
+    #[arg(long)]
+    pub remote: Option<String>,
+    /// `folder` or `document`.
+    #[arg(long, value_parser = ["folder", "document"])]
+    pub kind: Option<String>,
+    /// A MIME type or part of one (`pdf`, `text/csv`), or a file extension (`.xlsx`).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub file_type: Option<String>,
+    /// At least this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub min_size: Option<u64>,
+    /// At most this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<u64>,
+    /// Modified on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Modified before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub before: Option<String>,
+    /// At most this many results.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +129,32 @@ pub struct GetArgs {
     pub to: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
+    /// Only add the download to the queue; `docket queue run` does it.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    #[command(subcommand)]
+    pub command: Option<QueueCommand>,
+    /// Print the queue as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Pause a transfer; its partial file is kept.
+    Pause { id: i64 },
+    /// Resume a paused transfer.
+    Resume { id: i64 },
+    /// Cancel a transfer and remove its partial file.
+    Cancel { id: i64 },
+    /// Queue a failed or cancelled transfer again.
+    Retry { id: i64 },
+    /// Work the queue until it is empty, resuming whatever an earlier run left unfinished.
+    Run,
 }
 
 #[derive(Debug, Args)]

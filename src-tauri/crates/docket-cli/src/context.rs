@@ -1,27 +1,30 @@
-//! What every command needs: the data dir, the remotes, the keyring, one HTTP client.
+//! What every command needs: the data dir, its database (remotes and catalog), the keyring, one HTTP client.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use docket_core::{Provider, RemoteConfig};
-use docket_store::{RemoteBook, SecretStore, SecretStoreError};
+use docket_store::{Catalog, RemoteBook, SecretStore, SecretStoreError};
 
 use crate::failure::CliError;
 
 pub struct Context {
     pub data_dir: PathBuf,
     pub book: RemoteBook,
+    pub catalog: Catalog,
     pub secrets: SecretStore,
     pub http: reqwest::Client,
 }
 
 impl Context {
-    pub fn new(data_dir: Option<PathBuf>) -> Result<Self, CliError> {
+    pub async fn new(data_dir: Option<PathBuf>) -> Result<Self, CliError> {
         let data_dir = data_dir.unwrap_or_else(docket_core::paths::data_dir);
         let http = docket_core::http::client()
             .map_err(|err| CliError::Io(format!("could not set up HTTP: {err}")))?;
+        let pool = docket_store::database::open(&data_dir).await?;
         Ok(Context {
-            book: RemoteBook::open(&data_dir),
+            book: RemoteBook::open(pool.clone(), &data_dir).await?,
+            catalog: Catalog::new(pool),
             data_dir,
             secrets: SecretStore::new(),
             http,
@@ -29,8 +32,11 @@ impl Context {
     }
 
     /// The remote's configuration and a provider holding its secrets from the keyring.
-    pub fn provider(&self, remote: &str) -> Result<(RemoteConfig, Arc<dyn Provider>), CliError> {
-        let config = self.book.get(remote)?;
+    pub async fn provider(
+        &self,
+        remote: &str,
+    ) -> Result<(RemoteConfig, Arc<dyn Provider>), CliError> {
+        let config = self.book.get(remote).await?;
         let entry = docket_providers::entry(config.kind);
         let mut credentials = docket_core::Credentials::new(remote);
         for spec in entry.settings.iter().filter(|s| s.secret) {

@@ -1,7 +1,7 @@
 //! How a command fails: one line on stderr naming what went wrong, and exit code 1.
 
 use docket_core::ProviderError;
-use docket_store::{RemoteBookError, SecretStoreError};
+use docket_store::{CatalogError, DatabaseError, RemoteBookError, SecretStoreError};
 use docket_transfer::DownloadError;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,12 +10,25 @@ pub enum CliError {
     Remotes(#[from] RemoteBookError),
     #[error("{0}")]
     Secrets(#[from] SecretStoreError),
+    #[error("{0}")]
+    Database(#[from] DatabaseError),
+    #[error("{0}")]
+    Catalog(#[from] CatalogError),
     /// A server or transfer failure, with the remote and (when there is one) the document it concerns.
     #[error("{remote}{}: {source}", document.as_ref().map(|d| format!(": document `{d}`")).unwrap_or_default())]
     Remote {
         remote: String,
         document: Option<String>,
         source: DownloadError,
+    },
+    #[error("{0}")]
+    Queue(#[from] docket_store::QueueError),
+    /// A queued transfer that ended without a file, with the reason the queue recorded.
+    #[error("{remote}: document `{document}`: {message}")]
+    Transfer {
+        remote: String,
+        document: String,
+        message: String,
     },
     #[error("{0}")]
     Input(String),

@@ -44,11 +44,13 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
-    let context = Context::new(cli.data_dir)?;
+    let context = Context::new(cli.data_dir).await?;
     match cli.command {
-        Command::Remote(command) => commands::remote::run(&context, command),
+        Command::Remote(command) => commands::remote::run(&context, command).await,
         Command::Ls(args) => commands::ls::run(&context, args).await,
+        Command::Search(args) => commands::search::run(&context, args).await,
         Command::Get(args) => commands::get::run(&context, args).await,
+        Command::Queue(args) => commands::queue::run(&context, args).await,
         Command::Demo(args) => commands::demo::run(&context, args).await,
     }
 }

@@ -3,32 +3,6 @@
 use docket_core::{Entry, EntryKind};
 use serde::Serialize;
 
-/// One line of `docket ls --json`.
-#[derive(Debug, Serialize)]
-pub struct ListedEntry<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub kind: EntryKind,
-    pub size: Option<u64>,
-    pub mime: Option<&'a str>,
-    pub modified: Option<&'a str>,
-    pub version: Option<&'a str>,
-}
-
-impl<'a> From<&'a Entry> for ListedEntry<'a> {
-    fn from(entry: &'a Entry) -> Self {
-        ListedEntry {
-            id: &entry.id,
-            name: &entry.name,
-            kind: entry.kind,
-            size: entry.size,
-            mime: entry.mime.as_deref(),
-            modified: entry.modified.as_deref(),
-            version: entry.version.as_deref(),
-        }
-    }
-}
-
 pub fn print_json<T: Serialize + ?Sized>(value: &T) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),

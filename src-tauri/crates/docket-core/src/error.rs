@@ -90,7 +90,9 @@ impl ProviderError {
 /// presigned URL's query string is a credential and must not reach a message or a log.
 impl From<reqwest::Error> for ProviderError {
     fn from(err: reqwest::Error) -> Self {
-        let decode = err.is_decode();
+        // reqwest calls a body that broke off mid-way a decode error too; only a JSON body that does not parse is
+        // the server answering something unreadable. A broken connection is worth retrying.
+        let decode = err.is_decode() && caused_by_json(&err);
         let text = err.without_url().to_string();
         if decode {
             ProviderError::Protocol { message: text }
@@ -98,6 +100,17 @@ impl From<reqwest::Error> for ProviderError {
             ProviderError::Transient { message: text }
         }
     }
+}
+
+fn caused_by_json(err: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if cause.is::<serde_json::Error>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 #[cfg(test)]

@@ -78,6 +78,13 @@ pub trait Provider: Send + Sync {
         http::status_error(status, headers, http::excerpt(body))
     }
 
+    /// Frees a staged file by the handle a `ChunkSource` reported (`StagedFile::handle`), without the source
+    /// object: how a restarted engine releases what a crashed run left staged. A handle the server no longer
+    /// knows counts as released. Providers that stage nothing keep the default.
+    async fn release_staged(&self, _handle: &str) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
     /// A server-rendered preview (HTML for CSV/XML/TXT on Sage Active), where the server has one.
     async fn server_preview(&self, _doc: &DocRef) -> Result<Option<RemoteUrl>, ProviderError> {
         Ok(None)

@@ -9,10 +9,18 @@ const SERVICE: &str = "docket";
 #[derive(Debug, thiserror::Error)]
 pub enum SecretStoreError {
     #[error(
-        "the OS keyring is not available ({reason}). Start a keyring service (on Linux: gnome-keyring or KeePassXC \
-         with Secret Service, inside a D-Bus session), or set {env_var} for this run instead"
+        "no OS keyring service is reachable, so the `{key}` secret of remote `{remote}` cannot be kept ({reason}). \
+         To fix it on Linux, run a Secret Service in your D-Bus session: gnome-keyring-daemon \
+         (`gnome-keyring-daemon --start --components=secrets`) or KeePassXC with Secret Service integration on; on \
+         macOS and Windows, run Docket in your logged-in desktop session. Without a keyring (servers, CI), set \
+         {env_var} in the environment for each run instead. Docket never writes secrets to a file"
     )]
-    Unavailable { reason: String, env_var: String },
+    Unavailable {
+        remote: String,
+        key: String,
+        reason: String,
+        env_var: String,
+    },
     #[error("remote `{remote}` has no `{key}` secret in the keyring: add it again with `docket remote add {remote} ... --secret {key}`, or set {env_var}")]
     Missing {
         remote: String,
@@ -103,6 +111,8 @@ fn classify(remote: &str, key: &str, err: keyring::Error) -> SecretStoreError {
         },
         keyring::Error::NoStorageAccess(inner) | keyring::Error::PlatformFailure(inner) => {
             SecretStoreError::Unavailable {
+                remote: remote.to_owned(),
+                key: key.to_owned(),
                 reason: inner.to_string(),
                 env_var: env_var_for(key),
             }

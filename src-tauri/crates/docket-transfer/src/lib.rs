@@ -1,7 +1,31 @@
-//! Moves a document's bytes to disk and verifies them. It sees transfer shapes (a URL, a chunked handler),
-//! never a vendor.
+//! Docket's transfer engine: a persistent queue of downloads that survives crashes, expired links and flaky
+//! servers. It sees transfer shapes (a URL, a chunked staged file), never a vendor, and never depends on Tauri.
+//!
+//! [`TransferQueue`] is the entry point; [`straight::download`] is the single unqueued transfer the provider
+//! tests use.
 
+pub mod bandwidth;
+mod chunked;
+pub mod config;
 pub mod destination;
+mod engine;
+pub mod error;
+mod job;
+pub mod limits;
+mod link;
+pub mod partial;
+pub mod progress;
+pub mod queue;
+mod ranged;
+pub mod retry;
+pub mod splitter;
 pub mod straight;
 
+pub use config::EngineConfig;
+pub use engine::{Control, ProviderDirectory};
+pub use error::TransferError;
+pub use job::JobEnd;
+pub use progress::{ProgressHub, TransferEvent};
+pub use queue::{RunScope, RunSummary, TransferQueue};
+pub use retry::{Decision, RetryPolicy};
 pub use straight::{download, ByteProgress, DownloadError, DownloadRequest, NoProgress, SavedFile};

@@ -32,7 +32,7 @@ pub async fn run(context: &Context, args: DemoArgs) -> Result<(), CliError> {
             }
         }
         println!("  {name:<20} {:<13} {}", remote.kind.id(), remote.url);
-        context.book.add(remote, true)?;
+        context.book.add(remote, true).await?;
     }
     println!(
         "\nRegistered in {}. In another terminal try:\n  docket ls demo-inforouter\n  docket ls demo-inforouter /Finance/Reports/2024\n  docket get demo-inforouter /Finance/Reports/2024/Q1-Report.pdf\n\nPress Ctrl-C to stop.",

@@ -1,61 +1,98 @@
-//! `docket get NAME DOCUMENT`: a straight, verified download with a progress bar on a terminal.
+//! `docket get NAME DOCUMENT`: enqueue the download and (unless `--no-wait`) work it to the end with a progress
+//! bar on a terminal. An interrupted `get` is finished by the next `docket queue run` or `docket get`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use docket_core::{DocRef, PrepareObserver, PrepareStatus};
-use docket_transfer::{download, ByteProgress, DownloadRequest};
+use docket_store::queue::{NewTransfer, TransferState};
+use docket_transfer::{RunScope, TransferEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::GetArgs;
+use crate::commands::queue;
 use crate::context::Context;
 use crate::failure::CliError;
 use crate::output::{human_size, print_json};
 
 #[derive(Serialize)]
 struct SavedJson {
+    id: i64,
     path: PathBuf,
     bytes: u64,
     sha256: String,
 }
 
 pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
-    let (_, provider) = context.provider(&args.remote)?;
+    // Refuse an unknown remote before anything is queued.
+    context.provider(&args.remote).await?;
     let dest_dir = match args.to.clone() {
         Some(dir) => dir,
         None => std::env::current_dir()
             .map_err(|err| CliError::Io(format!("no current folder to save into: {err}")))?,
     };
-    let doc = DocRef::new(args.document.clone());
-    let bar = TerminalProgress::new(!args.json && std::io::stderr().is_terminal());
-    let request = DownloadRequest {
-        provider: provider.as_ref(),
-        http: &context.http,
-        doc: &doc,
-        version: args.version.as_deref(),
-        dest_dir: &dest_dir,
-        observer: &bar,
-        progress: &bar,
-    };
-    let outcome = download(request).await;
-    bar.finish();
-    let saved = outcome.map_err(|err| CliError::remote(&args.remote, Some(&args.document), err))?;
-    if args.json {
-        print_json(&SavedJson {
-            path: saved.path,
-            bytes: saved.bytes,
-            sha256: saved.sha256,
-        });
-    } else {
-        println!(
-            "saved {} ({}, sha256 {})",
-            saved.path.display(),
-            human_size(saved.bytes),
-            saved.sha256
-        );
+    let dest_dir = std::path::absolute(&dest_dir)
+        .map_err(|err| CliError::Io(format!("{}: {err}", dest_dir.display())))?;
+    let queue = queue::open(context).await?;
+    let id = queue
+        .enqueue(&NewTransfer {
+            remote: args.remote.clone(),
+            document: args.document.clone(),
+            version: args.version.clone(),
+            dest_dir,
+            priority: 0,
+        })
+        .await?;
+    if args.no_wait {
+        if args.json {
+            print_json(&serde_json::json!({ "id": id, "state": "queued" }));
+        } else {
+            println!("queued as {id} (run `docket queue run` to download)");
+        }
+        return Ok(());
     }
-    Ok(())
+    let bar = TerminalProgress::new(!args.json && std::io::stderr().is_terminal());
+    let mut events = queue.subscribe();
+    let shown = async {
+        while let Ok(event) = events.recv().await {
+            if event.id == id {
+                bar.show(&event);
+            }
+        }
+    };
+    tokio::select! {
+        outcome = queue.run(RunScope::Only(vec![id])) => { outcome?; }
+        _ = shown => {}
+    }
+    bar.finish();
+    let record = queue.store().get(id).await?;
+    match (record.state, record.saved_path, record.sha256) {
+        (TransferState::Completed, Some(path), Some(sha256)) => {
+            let bytes = record.bytes_done;
+            if args.json {
+                print_json(&SavedJson {
+                    id,
+                    path,
+                    bytes,
+                    sha256,
+                });
+            } else {
+                println!(
+                    "saved {} ({}, sha256 {sha256})",
+                    path.display(),
+                    human_size(bytes)
+                );
+            }
+            Ok(())
+        }
+        (state, _, _) => Err(CliError::Transfer {
+            remote: args.remote,
+            document: args.document,
+            message: record
+                .last_error
+                .unwrap_or_else(|| format!("the transfer is {state} (see `docket queue`)")),
+        }),
+    }
 }
 
 /// An indicatif bar on a terminal; silent otherwise.
@@ -73,40 +110,35 @@ impl TerminalProgress {
         TerminalProgress { bar }
     }
 
+    fn show(&self, event: &TransferEvent) {
+        let Some(bar) = &self.bar else { return };
+        match event.state {
+            TransferState::WaitingForServer => {
+                let what = event.message.as_deref().unwrap_or("preparing");
+                bar.set_message(format!("waiting for the server ({what})"));
+            }
+            TransferState::Downloading => {
+                if let Some(total) = event.bytes_total {
+                    if bar.length() != Some(total) {
+                        bar.set_length(total);
+                        bar.set_style(
+                            ProgressStyle::with_template(
+                                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                            )
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                        );
+                    }
+                }
+                bar.set_position(event.bytes_done);
+            }
+            other => bar.set_message(other.to_string()),
+        }
+        bar.tick();
+    }
+
     fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-    }
-}
-
-impl PrepareObserver for TerminalProgress {
-    fn status(&self, status: PrepareStatus) {
-        if let Some(bar) = &self.bar {
-            match status {
-                PrepareStatus::WaitingForServer { state } => {
-                    bar.set_message(format!("waiting for the server ({state})"));
-                    bar.tick();
-                }
-            }
-        }
-    }
-}
-
-impl ByteProgress for TerminalProgress {
-    fn advanced(&self, done: u64, total: Option<u64>) {
-        let Some(bar) = &self.bar else { return };
-        if let Some(total) = total {
-            if bar.length() != Some(total) {
-                bar.set_length(total);
-                bar.set_style(
-                    ProgressStyle::with_template(
-                        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-                    )
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-            }
-        }
-        bar.set_position(done);
     }
 }

@@ -11,15 +11,15 @@ use crate::context::Context;
 use crate::failure::CliError;
 use crate::output::print_json;
 
-pub fn run(context: &Context, command: RemoteCommand) -> Result<(), CliError> {
+pub async fn run(context: &Context, command: RemoteCommand) -> Result<(), CliError> {
     match command {
-        RemoteCommand::Add(args) => add(context, args),
-        RemoteCommand::Ls { json } => list(context, json),
-        RemoteCommand::Rm { name } => remove(context, &name),
+        RemoteCommand::Add(args) => add(context, args).await,
+        RemoteCommand::Ls { json } => list(context, json).await,
+        RemoteCommand::Rm { name } => remove(context, &name).await,
     }
 }
 
-fn add(context: &Context, args: RemoteAddArgs) -> Result<(), CliError> {
+async fn add(context: &Context, args: RemoteAddArgs) -> Result<(), CliError> {
     let kind: Kind = args
         .kind
         .parse()
@@ -85,7 +85,7 @@ fn add(context: &Context, args: RemoteAddArgs) -> Result<(), CliError> {
         url: args.url.trim_end_matches('/').to_owned(),
         settings,
     };
-    context.book.add(remote, args.replace)?;
+    context.book.add(remote, args.replace).await?;
     println!("added remote `{}` ({kind})", args.name);
     Ok(())
 }
@@ -126,8 +126,8 @@ fn read_secret(remote: &str, key: &str) -> Result<Secret, CliError> {
     Ok(Secret::new(value))
 }
 
-fn list(context: &Context, json: bool) -> Result<(), CliError> {
-    let remotes = context.book.list()?;
+async fn list(context: &Context, json: bool) -> Result<(), CliError> {
+    let remotes = context.book.list().await?;
     if json {
         print_json(&remotes);
     } else if remotes.is_empty() {
@@ -146,8 +146,8 @@ fn list(context: &Context, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-fn remove(context: &Context, name: &str) -> Result<(), CliError> {
-    let removed = context.book.remove(name)?;
+async fn remove(context: &Context, name: &str) -> Result<(), CliError> {
+    let removed = context.book.remove(name).await?;
     for spec in docket_providers::entry(removed.kind)
         .settings
         .iter()

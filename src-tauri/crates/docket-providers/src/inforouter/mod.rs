@@ -212,4 +212,8 @@ impl Provider for Inforouter {
             staged,
         ))))
     }
+
+    async fn release_staged(&self, handle: &str) -> Result<(), ProviderError> {
+        staged::delete_handler(&self.session, handle).await
+    }
 }

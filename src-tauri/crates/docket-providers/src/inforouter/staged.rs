@@ -101,22 +101,25 @@ impl ChunkSource for StagedDownload {
         if self.released.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        let outcome = self
-            .session
-            .call(
-                Method::DeleteDownloadHandler,
-                &[("DownloadHandler", self.staged.handle.as_str())],
-            )
-            .await;
-        match outcome {
-            Ok(_) => Ok(()),
-            // A handler the server already dropped is as freed as it gets.
-            Err(ProviderError::LinkExpired { message }) => {
-                tracing::debug!("the staged file was already gone: {message}");
-                Ok(())
-            }
-            Err(err) => Err(err),
+        delete_handler(&self.session, &self.staged.handle).await
+    }
+}
+
+/// `DeleteDownloadHandler`; a handler the server already dropped is as freed as it gets.
+pub(super) async fn delete_handler(session: &Session, handle: &str) -> Result<(), ProviderError> {
+    let outcome = session
+        .call(
+            Method::DeleteDownloadHandler,
+            &[("DownloadHandler", handle)],
+        )
+        .await;
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(ProviderError::LinkExpired { message }) => {
+            tracing::debug!("the staged file was already gone: {message}");
+            Ok(())
         }
+        Err(err) => Err(err),
     }
 }
 

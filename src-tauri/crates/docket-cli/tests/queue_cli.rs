@@ -1,0 +1,137 @@
+//! `docket get --no-wait`, `docket queue`, `docket queue run` and the per-transfer actions, as a user types them.
+//! Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use docket_core::Kind;
+use docket_demo::library::sample;
+use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use serde_json::Value;
+
+fn docket(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
+    command
+        .env("DOCKET_DATA_DIR", data_dir)
+        .env_remove("DOCKET_LOG");
+    command
+}
+
+fn ok(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn add_inforouter(server: &DemoServer, data_dir: &Path) -> String {
+    let (remote, credentials) = demo_remotes(server)
+        .into_iter()
+        .find(|(r, _)| r.kind == Kind::Inforouter)
+        .unwrap();
+    let mut command = docket(data_dir);
+    command.args([
+        "remote",
+        "add",
+        &remote.name,
+        "--kind",
+        "inforouter",
+        "--url",
+        &remote.url,
+    ]);
+    for (key, value) in &remote.settings {
+        command.args(["--set", &format!("{key}={value}")]);
+    }
+    command.args(["--secret", "password"]).env(
+        "DOCKET_SECRET_PASSWORD",
+        credentials.get("password").unwrap().expose(),
+    );
+    ok(command.output().unwrap());
+    remote.name
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
+    let server = DemoServer::start(DemoConfig {
+        port_base: 0,
+        large_file_size: 1024 * 1024,
+    })
+    .await
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let remote = add_inforouter(&server, data.path());
+    for document in [sample::REPORT_PDF, sample::NOTES_TXT] {
+        let printed = ok(docket(data.path())
+            .args(["get", &remote, document, "--no-wait", "--to"])
+            .arg(dest.path())
+            .output()
+            .unwrap());
+        assert!(printed.starts_with("queued as "), "{printed}");
+    }
+    assert!(
+        std::fs::read_dir(dest.path()).unwrap().next().is_none(),
+        "nothing downloaded yet"
+    );
+    let listed: Value = serde_json::from_str(&ok(docket(data.path())
+        .args(["queue", "--json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let states: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["queued", "queued"]);
+
+    let first = listed[0]["id"].as_i64().unwrap().to_string();
+    ok(docket(data.path())
+        .args(["queue", "pause", &first])
+        .output()
+        .unwrap());
+    let ran = ok(docket(data.path()).args(["queue", "run"]).output().unwrap());
+    assert_eq!(ran.lines().count(), 1, "the paused one waits: {ran}");
+    ok(docket(data.path())
+        .args(["queue", "resume", &first])
+        .output()
+        .unwrap());
+    ok(docket(data.path()).args(["queue", "run"]).output().unwrap());
+
+    let table = ok(docket(data.path()).args(["queue"]).output().unwrap());
+    assert_eq!(table.matches("completed").count(), 2, "{table}");
+    let report = server
+        .state()
+        .library
+        .document_by_path(sample::REPORT_PDF)
+        .unwrap()
+        .latest()
+        .content
+        .read(0..u64::MAX)
+        .to_vec();
+    assert!(std::fs::read(dest.path().join("Q1-Report.pdf")).unwrap() == report);
+    assert!(dest.path().join("Notizen von Zoë.txt").exists());
+    assert_eq!(
+        server.state().gauges.get("inforouter.open_handlers").value,
+        0
+    );
+
+    let refused = docket(data.path())
+        .args(["queue", "retry", &first])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("is completed; only failed or cancelled"),
+        "{message}"
+    );
+    let missing = docket(data.path())
+        .args(["queue", "cancel", "999"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no transfer 999"));
+}

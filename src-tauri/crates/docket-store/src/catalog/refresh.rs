@@ -1,0 +1,94 @@
+//! Stale-while-revalidate: browsing answers from the cache now and refreshes it from the server meanwhile.
+//! A server that cannot be reached marks its remote offline; the cache stays as it was.
+
+use std::sync::Arc;
+
+use docket_core::{Location, Provider, ProviderError};
+use tokio::task::JoinHandle;
+
+use super::time::unix_ms;
+use super::{location_key, CachedListing, Catalog, CatalogError, CatalogEvent, ListingDiff};
+
+/// What `browse` answers at once, and the refresh running behind it.
+pub struct Browse {
+    /// The listing as last fetched; `None` when never fetched (wait for `refresh` then).
+    pub cached: Option<CachedListing>,
+    /// The background refresh; `None` when one for the same place is already running.
+    pub refresh: Option<JoinHandle<Result<ListingDiff, CatalogError>>>,
+}
+
+impl Catalog {
+    /// The cached listing now, and a refresh through `provider` in the background whose diff is also sent to
+    /// subscribers as [`CatalogEvent::ListingChanged`].
+    pub async fn browse(
+        &self,
+        remote: &str,
+        location: &Location,
+        provider: Arc<dyn Provider>,
+    ) -> Result<Browse, CatalogError> {
+        let cached = self.cached(remote, location).await?;
+        let place = (remote.to_owned(), location_key(location).to_owned());
+        let started = self
+            .refreshing
+            .lock()
+            .map(|mut running| running.insert(place.clone()))
+            .unwrap_or(true);
+        let refresh = started.then(|| {
+            let catalog = self.clone();
+            let location = location.clone();
+            tokio::spawn(async move {
+                let outcome = catalog
+                    .refresh(&place.0, &location, provider.as_ref())
+                    .await;
+                if let Ok(mut running) = catalog.refreshing.lock() {
+                    running.remove(&place);
+                }
+                outcome
+            })
+        });
+        Ok(Browse { cached, refresh })
+    }
+
+    /// Fetches the listing at `location` page by page to the end and applies it as a diff. A failure on any
+    /// page leaves the cache untouched; a server that cannot be reached marks the remote offline.
+    pub async fn refresh(
+        &self,
+        remote: &str,
+        location: &Location,
+        provider: &dyn Provider,
+    ) -> Result<ListingDiff, CatalogError> {
+        match provider.list_all(location).await {
+            Ok(entries) => self.ingest(remote, location, entries).await,
+            Err(source) => {
+                if let ProviderError::Transient { message } = &source {
+                    self.mark_offline(remote, message).await?;
+                }
+                Err(CatalogError::Provider {
+                    remote: remote.to_owned(),
+                    source,
+                })
+            }
+        }
+    }
+
+    /// Records that `remote` cannot be reached and why, and tells subscribers.
+    pub async fn mark_offline(&self, remote: &str, reason: &str) -> Result<(), CatalogError> {
+        let changed = sqlx::query(
+            "UPDATE remotes SET offline_since = coalesce(offline_since, ?), offline_reason = ? WHERE name = ?",
+        )
+        .bind(unix_ms())
+        .bind(reason)
+        .bind(remote)
+        .execute(&self.pool)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(CatalogError::UnknownRemote(remote.to_owned()));
+        }
+        tracing::info!(remote, reason, "remote offline");
+        self.emit(CatalogEvent::RemoteOffline {
+            remote: remote.to_owned(),
+            reason: reason.to_owned(),
+        });
+        Ok(())
+    }
+}

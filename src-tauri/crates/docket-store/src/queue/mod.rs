@@ -1,0 +1,555 @@
+//! The transfer queue in `docket.db`: transfers, their state, and the ranges of their partial files known to be on
+//! disk. Runtime queries only (no compile-time checked macros), so building needs no database.
+//!
+//! Several processes may share the queue (the desktop app and `docket queue run`): a runner claims a row with a
+//! lease it keeps renewing, so two never work on the same transfer, and a crashed runner's lease lapses.
+
+mod record;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+pub use record::{NewTransfer, TransferRecord, TransferState, UnknownState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("the transfer queue could not be read or written: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("there is no transfer {0} in the queue (see `docket queue`)")]
+    NotFound(i64),
+    #[error("transfer {id} is {state}; only {allowed} transfers can be {action}")]
+    NotAllowed {
+        id: i64,
+        state: TransferState,
+        action: &'static str,
+        allowed: &'static str,
+    },
+    #[error("the queue holds a transfer in an unknown state: {0}")]
+    Corrupt(#[from] UnknownState),
+}
+
+/// What a person asks of one transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueAction {
+    Pause,
+    Resume,
+    Cancel,
+    Retry,
+}
+
+impl QueueAction {
+    fn rule(
+        self,
+    ) -> (
+        &'static str,
+        &'static [TransferState],
+        TransferState,
+        &'static str,
+    ) {
+        use TransferState::*;
+        match self {
+            QueueAction::Pause => (
+                "paused",
+                &[Queued, Preparing, WaitingForServer, Downloading, Verifying],
+                Paused,
+                "queued or active",
+            ),
+            QueueAction::Resume => ("resumed", &[Paused], Queued, "paused"),
+            QueueAction::Cancel => (
+                "cancelled",
+                &[
+                    Queued,
+                    Preparing,
+                    WaitingForServer,
+                    Downloading,
+                    Paused,
+                    Verifying,
+                    Failed,
+                ],
+                Cancelled,
+                "unfinished or failed",
+            ),
+            QueueAction::Retry => (
+                "retried",
+                &[Failed, Cancelled],
+                Queued,
+                "failed or cancelled",
+            ),
+        }
+    }
+}
+
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueStore {
+    pool: SqlitePool,
+}
+
+const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, state, priority, position, \
+    bytes_total, bytes_done, attempts, refreshes, last_error, validator, staged_handle, sha256, saved_path, \
+    created_at, updated_at, finished_at";
+
+impl QueueStore {
+    pub fn new(pool: SqlitePool) -> Self {
+        QueueStore { pool }
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Adds a transfer at the end of the queue.
+    pub async fn enqueue(&self, new: &NewTransfer) -> Result<i64, QueueError> {
+        let now = now_ms();
+        let id = sqlx::query(
+            "INSERT INTO transfers (remote, document, version, dest_dir, state, priority, position, created_at, \
+             updated_at) VALUES (?, ?, ?, ?, 'queued', ?, (SELECT coalesce(max(position), 0) + 1 FROM transfers), \
+             ?, ?)",
+        )
+        .bind(&new.remote)
+        .bind(&new.document)
+        .bind(&new.version)
+        .bind(path_text(&new.dest_dir))
+        .bind(new.priority)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .last_insert_rowid();
+        Ok(id)
+    }
+
+    pub async fn get(&self, id: i64) -> Result<TransferRecord, QueueError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM transfers WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(QueueError::NotFound(id))?;
+        record(&row)
+    }
+
+    /// Every transfer in the order they run: unfinished first by priority and position, then finished ones.
+    pub async fn list(&self) -> Result<Vec<TransferRecord>, QueueError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM transfers ORDER BY state IN ('completed', 'failed', 'cancelled'), \
+             priority DESC, position"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// Pending transfers nobody holds a live claim on, in run order.
+    pub async fn claimable(&self, limit: i64) -> Result<Vec<TransferRecord>, QueueError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
+             'verifying') AND (owner IS NULL OR lease_until < ?) ORDER BY priority DESC, position LIMIT ?"
+        ))
+        .bind(now_ms())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// Pending transfers held by a live claim of another runner.
+    pub async fn held_elsewhere(&self, owner: &str) -> Result<i64, QueueError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
+             'verifying') AND owner IS NOT NULL AND owner != ? AND lease_until >= ?",
+        )
+        .bind(owner)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count)
+    }
+
+    /// Claims a pending transfer for `owner` until `lease_ms` from now; false when someone else holds it or it is
+    /// no longer pending.
+    pub async fn claim(&self, id: i64, owner: &str, lease_ms: i64) -> Result<bool, QueueError> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE transfers SET owner = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state IN \
+             ('queued', 'preparing', 'waiting', 'downloading', 'verifying') AND (owner IS NULL OR owner = ? OR \
+             lease_until < ?)",
+        )
+        .bind(owner)
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(id)
+        .bind(owner)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Extends every claim of `owner`.
+    pub async fn renew(&self, owner: &str, lease_ms: i64) -> Result<(), QueueError> {
+        sqlx::query("UPDATE transfers SET lease_until = ? WHERE owner = ?")
+            .bind(now_ms() + lease_ms)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives up `owner`'s claim on `id`.
+    pub async fn unclaim(&self, id: i64, owner: &str) -> Result<(), QueueError> {
+        sqlx::query(
+            "UPDATE transfers SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?",
+        )
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Moves an active transfer along (`preparing`, `downloading`, …) unless someone paused or cancelled it
+    /// meanwhile; false then, and the runner stops.
+    pub async fn advance(
+        &self,
+        id: i64,
+        owner: &str,
+        state: TransferState,
+    ) -> Result<bool, QueueError> {
+        let done = sqlx::query(
+            "UPDATE transfers SET state = ?, updated_at = ? WHERE id = ? AND owner = ? AND state NOT IN \
+             ('paused', 'cancelled', 'completed', 'failed')",
+        )
+        .bind(state.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Applies a person's request. Returns the record as it was before.
+    pub async fn request(
+        &self,
+        id: i64,
+        action: QueueAction,
+    ) -> Result<TransferRecord, QueueError> {
+        let before = self.get(id).await?;
+        let (verb, from, to, allowed) = action.rule();
+        if !from.contains(&before.state) {
+            return Err(QueueError::NotAllowed {
+                id,
+                state: before.state,
+                action: verb,
+                allowed,
+            });
+        }
+        let extra = match action {
+            QueueAction::Retry => {
+                ", attempts = 0, refreshes = 0, last_error = NULL, finished_at = NULL"
+            }
+            QueueAction::Cancel => ", finished_at = ?2",
+            QueueAction::Pause | QueueAction::Resume => "",
+        };
+        let query = format!(
+            "UPDATE transfers SET state = ?1, updated_at = ?2{extra} WHERE id = ?3 AND state = ?4"
+        );
+        let done = sqlx::query(&query)
+            .bind(to.as_str())
+            .bind(now_ms())
+            .bind(id)
+            .bind(before.state.as_str())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            // It changed under us (a runner moved it on); judge again against the new state.
+            return Box::pin(self.request(id, action)).await;
+        }
+        Ok(before)
+    }
+
+    pub async fn set_priority(&self, id: i64, priority: i64) -> Result<(), QueueError> {
+        let done = sqlx::query("UPDATE transfers SET priority = ?, updated_at = ? WHERE id = ?")
+            .bind(priority)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(QueueError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Puts `id` at `position` (1 is first), shifting the others down.
+    pub async fn move_to(&self, id: i64, position: i64) -> Result<(), QueueError> {
+        self.get(id).await?;
+        let position = position.max(1);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE transfers SET position = position + 1 WHERE position >= ? AND id != ?")
+            .bind(position)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE transfers SET position = ?, updated_at = ? WHERE id = ?")
+            .bind(position)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Fixes the final name, the size and what the partial bytes came from.
+    pub async fn set_target(
+        &self,
+        id: i64,
+        file_name: &str,
+        bytes_total: Option<u64>,
+        validator: Option<&str>,
+    ) -> Result<(), QueueError> {
+        sqlx::query(
+            "UPDATE transfers SET file_name = ?, bytes_total = ?, validator = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(file_name)
+        .bind(bytes_total.map(|n| n as i64))
+        .bind(validator)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The byte ranges of the partial file known to be on disk, in order.
+    pub async fn committed(&self, id: i64) -> Result<Vec<Range<u64>>, QueueError> {
+        let rows = sqlx::query(
+            "SELECT start, \"end\" FROM transfer_ranges WHERE transfer_id = ? ORDER BY start",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let start: i64 = row.try_get(0)?;
+                let end: i64 = row.try_get(1)?;
+                Ok(start as u64..end as u64)
+            })
+            .collect()
+    }
+
+    /// Records that `range` is on disk (call right after its fsync), in one transaction with the new total.
+    pub async fn commit_range(&self, id: i64, range: Range<u64>) -> Result<u64, QueueError> {
+        if range.is_empty() {
+            return Ok(self.get(id).await?.bytes_done);
+        }
+        let mut tx = self.pool.begin().await?;
+        let extended = sqlx::query(
+            "UPDATE transfer_ranges SET \"end\" = ? WHERE transfer_id = ? AND \"end\" = ?",
+        )
+        .bind(range.end as i64)
+        .bind(id)
+        .bind(range.start as i64)
+        .execute(&mut *tx)
+        .await?;
+        if extended.rows_affected() == 0 {
+            sqlx::query(
+                "INSERT INTO transfer_ranges (transfer_id, start, \"end\") VALUES (?, ?, ?) \
+                 ON CONFLICT (transfer_id, start) DO UPDATE SET \"end\" = max(\"end\", excluded.\"end\")",
+            )
+            .bind(id)
+            .bind(range.start as i64)
+            .bind(range.end as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let done: i64 = sqlx::query_scalar(
+            "UPDATE transfers SET bytes_done = (SELECT coalesce(sum(\"end\" - start), 0) FROM transfer_ranges \
+             WHERE transfer_id = ?1), updated_at = ?2 WHERE id = ?1 RETURNING bytes_done",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done as u64)
+    }
+
+    /// Forgets every committed range (the partial file is being started over).
+    pub async fn reset_progress(&self, id: i64) -> Result<(), QueueError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE transfers SET bytes_done = 0, validator = NULL, updated_at = ? WHERE id = ?",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Remembers (or, with `None`, forgets) a staged server-side file to release.
+    pub async fn set_staged(&self, id: i64, handle: Option<&str>) -> Result<(), QueueError> {
+        sqlx::query("UPDATE transfers SET staged_handle = ? WHERE id = ?")
+            .bind(handle)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Staged files left by runs that are gone: `(id, remote, handle)`.
+    pub async fn staged_leftovers(&self) -> Result<Vec<(i64, String, String)>, QueueError> {
+        let rows = sqlx::query(
+            "SELECT id, remote, staged_handle FROM transfers WHERE staged_handle IS NOT NULL AND \
+             (owner IS NULL OR lease_until < ?)",
+        )
+        .bind(now_ms())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect()
+    }
+
+    pub async fn count_attempt(&self, id: i64) -> Result<u32, QueueError> {
+        let attempts: i64 = sqlx::query_scalar(
+            "UPDATE transfers SET attempts = attempts + 1 WHERE id = ? RETURNING attempts",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(attempts as u32)
+    }
+
+    pub async fn count_refresh(&self, id: i64) -> Result<u32, QueueError> {
+        let refreshes: i64 = sqlx::query_scalar(
+            "UPDATE transfers SET refreshes = refreshes + 1 WHERE id = ? RETURNING refreshes",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(refreshes as u32)
+    }
+
+    /// Notes what went wrong last without changing the state (a retry is coming).
+    pub async fn note_error(&self, id: i64, message: &str) -> Result<(), QueueError> {
+        sqlx::query("UPDATE transfers SET last_error = ?, updated_at = ? WHERE id = ?")
+            .bind(message)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The transfer is done and verified: where it is and its SHA-256. Its ranges are no longer needed.
+    pub async fn complete(
+        &self,
+        id: i64,
+        saved_path: &Path,
+        bytes: u64,
+        sha256: &str,
+    ) -> Result<(), QueueError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE transfers SET state = 'completed', saved_path = ?, file_name = ?, bytes_total = ?, \
+             bytes_done = ?, sha256 = ?, last_error = NULL, owner = NULL, lease_until = NULL, updated_at = ?, \
+             finished_at = ? WHERE id = ?",
+        )
+        .bind(path_text(saved_path))
+        .bind(
+            saved_path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
+        )
+        .bind(bytes as i64)
+        .bind(bytes as i64)
+        .bind(sha256)
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The transfer failed for good with `message`.
+    pub async fn fail(&self, id: i64, message: &str) -> Result<(), QueueError> {
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE transfers SET state = 'failed', last_error = ?, owner = NULL, lease_until = NULL, \
+             updated_at = ?, finished_at = ? WHERE id = ? AND state NOT IN ('paused', 'cancelled')",
+        )
+        .bind(message)
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn record(row: &SqliteRow) -> Result<TransferRecord, QueueError> {
+    let state: String = row.try_get("state")?;
+    let dest_dir: String = row.try_get("dest_dir")?;
+    let saved_path: Option<String> = row.try_get("saved_path")?;
+    let bytes_total: Option<i64> = row.try_get("bytes_total")?;
+    let bytes_done: i64 = row.try_get("bytes_done")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    let refreshes: i64 = row.try_get("refreshes")?;
+    Ok(TransferRecord {
+        id: row.try_get("id")?,
+        remote: row.try_get("remote")?,
+        document: row.try_get("document")?,
+        version: row.try_get("version")?,
+        dest_dir: PathBuf::from(dest_dir),
+        file_name: row.try_get("file_name")?,
+        state: state.parse()?,
+        priority: row.try_get("priority")?,
+        position: row.try_get("position")?,
+        bytes_total: bytes_total.map(|n| n as u64),
+        bytes_done: bytes_done as u64,
+        attempts: attempts as u32,
+        refreshes: refreshes as u32,
+        last_error: row.try_get("last_error")?,
+        validator: row.try_get("validator")?,
+        staged_handle: row.try_get("staged_handle")?,
+        sha256: row.try_get("sha256")?,
+        saved_path: saved_path.map(PathBuf::from),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        finished_at: row.try_get("finished_at")?,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+use super::*;
+
+async fn store() -> (tempfile::TempDir, QueueStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = crate::database::open(dir.path()).await.unwrap();
+    (dir, QueueStore::new(pool))
+}
+
+fn new(document: &str, priority: i64) -> NewTransfer {
+    NewTransfer {
+        remote: "demo".into(),
+        document: document.into(),
+        version: None,
+        dest_dir: PathBuf::from("/tmp/x"),
+        priority,
+    }
+}
+
+#[tokio::test]
+async fn transfers_run_by_priority_then_in_the_order_they_were_added() {
+    let (_dir, queue) = store().await;
+    let a = queue.enqueue(&new("a", 0)).await.unwrap();
+    let b = queue.enqueue(&new("b", 0)).await.unwrap();
+    let urgent = queue.enqueue(&new("c", 5)).await.unwrap();
+    let order: Vec<i64> = queue
+        .claimable(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(order, [urgent, a, b]);
+    queue.move_to(b, 1).await.unwrap();
+    queue.set_priority(urgent, 0).await.unwrap();
+    let order: Vec<i64> = queue
+        .claimable(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(order, [b, a, urgent]);
+}
+
+#[tokio::test]
+async fn committed_ranges_extend_and_the_total_follows_in_the_same_transaction() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    assert_eq!(queue.commit_range(id, 0..100).await.unwrap(), 100);
+    assert_eq!(queue.commit_range(id, 100..250).await.unwrap(), 250);
+    assert_eq!(queue.commit_range(id, 1000..1100).await.unwrap(), 350);
+    assert_eq!(queue.committed(id).await.unwrap(), [0..250, 1000..1100]);
+    assert_eq!(queue.get(id).await.unwrap().bytes_done, 350);
+    queue.reset_progress(id).await.unwrap();
+    assert!(queue.committed(id).await.unwrap().is_empty());
+    assert_eq!(queue.get(id).await.unwrap().bytes_done, 0);
+}
+
+#[tokio::test]
+async fn a_live_claim_keeps_other_runners_out_and_a_lapsed_one_does_not() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    assert!(queue.claim(id, "runner-1", 60_000).await.unwrap());
+    assert!(!queue.claim(id, "runner-2", 60_000).await.unwrap());
+    assert!(queue.claimable(10).await.unwrap().is_empty());
+    assert_eq!(queue.held_elsewhere("runner-2").await.unwrap(), 1);
+    assert!(queue.claim(id, "runner-1", -1).await.unwrap());
+    assert!(queue.claim(id, "runner-2", 60_000).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_paused_transfer_is_not_moved_on_by_its_runner_and_resumes_as_queued() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    assert!(queue.claim(id, "r", 60_000).await.unwrap());
+    assert!(queue
+        .advance(id, "r", TransferState::Downloading)
+        .await
+        .unwrap());
+    queue.request(id, QueueAction::Pause).await.unwrap();
+    assert!(!queue
+        .advance(id, "r", TransferState::Verifying)
+        .await
+        .unwrap());
+    assert_eq!(queue.get(id).await.unwrap().state, TransferState::Paused);
+    queue.request(id, QueueAction::Resume).await.unwrap();
+    assert_eq!(queue.get(id).await.unwrap().state, TransferState::Queued);
+}
+
+#[tokio::test]
+async fn actions_that_do_not_fit_the_state_are_refused_with_what_would_fit() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    let err = queue.request(id, QueueAction::Retry).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("transfer {id} is queued; only failed or cancelled transfers can be retried")
+    );
+    queue.fail(id, "boom").await.unwrap();
+    queue.request(id, QueueAction::Retry).await.unwrap();
+    let retried = queue.get(id).await.unwrap();
+    assert_eq!(
+        (retried.state, retried.last_error),
+        (TransferState::Queued, None)
+    );
+    assert!(matches!(
+        queue.request(999, QueueAction::Pause).await,
+        Err(QueueError::NotFound(999))
+    ));
+}
+
+#[tokio::test]
+async fn completing_records_path_and_hash_and_drops_the_ranges() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    queue.commit_range(id, 0..10).await.unwrap();
+    queue
+        .complete(id, Path::new("/tmp/x/a (1).pdf"), 10, "abc")
+        .await
+        .unwrap();
+    let done = queue.get(id).await.unwrap();
+    assert_eq!(done.state, TransferState::Completed);
+    assert_eq!(done.file_name.as_deref(), Some("a (1).pdf"));
+    assert_eq!(done.sha256.as_deref(), Some("abc"));
+    assert!(done.finished_at.is_some());
+    assert!(queue.committed(id).await.unwrap().is_empty());
+}

@@ -1,0 +1,210 @@
+//! The schema only moves forward: a database left at any earlier version opens with this version's code, keeps
+//! its data and passes SQLite's integrity check; and a process killed in the middle of writing the catalog
+//! leaves a sound database with every listing either whole or absent.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use docket_core::Location;
+use docket_store::database::{open_file, MIGRATOR};
+use docket_store::Catalog;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::SqlitePool;
+
+fn migration_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A database brought to the version of the first `count` migrations only, as an older Docket left it.
+async fn database_at(path: &Path, count: usize) -> SqlitePool {
+    let only = tempfile::tempdir().unwrap();
+    for file in &migration_files()[..count] {
+        std::fs::copy(file, only.path().join(file.file_name().unwrap())).unwrap();
+    }
+    let pool = SqlitePool::connect_with(
+        SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .foreign_keys(true),
+    )
+    .await
+    .unwrap();
+    Migrator::new(only.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    pool
+}
+
+async fn table_exists(pool: &SqlitePool, name: &str) -> bool {
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master WHERE name = ?")
+        .bind(name)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        > 0
+}
+
+#[tokio::test]
+async fn a_database_from_every_earlier_version_opens_keeps_its_data_and_passes_the_integrity_check()
+{
+    let total = migration_files().len();
+    assert_eq!(
+        total,
+        MIGRATOR.iter().count(),
+        "every migration file is embedded"
+    );
+    for count in 0..total {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("docket.db");
+        let old = database_at(&path, count).await;
+        let had_meta = table_exists(&old, "meta").await;
+        if had_meta {
+            sqlx::query("INSERT INTO meta (key, value) VALUES ('written-by', 'old docket')")
+                .execute(&old)
+                .await
+                .unwrap();
+        }
+        let had_remotes = table_exists(&old, "remotes").await;
+        if had_remotes {
+            sqlx::query("INSERT INTO remotes (name, kind, url, added_at) VALUES ('kept', 'inforouter', 'http://x', 1)")
+                .execute(&old)
+                .await
+                .unwrap();
+        }
+        old.close().await;
+
+        let pool = open_file(&path)
+            .await
+            .unwrap_or_else(|e| panic!("from version {count}: {e}"));
+        let applied: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(applied as usize, total, "from version {count}");
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(check, "ok", "from version {count}");
+        if had_meta {
+            let kept: String =
+                sqlx::query_scalar("SELECT value FROM meta WHERE key = 'written-by'")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            assert_eq!(kept, "old docket");
+        }
+        if had_remotes {
+            let status = Catalog::new(pool.clone())
+                .remote_status("kept")
+                .await
+                .unwrap();
+            assert_eq!(status.offline, None);
+        }
+    }
+}
+
+const CRASH_DIR: &str = "DOCKET_TEST_CRASH_DIR";
+const LISTING_SIZE: usize = 2_000;
+
+/// The child half of the crash test: writes listing after listing until it is killed.
+#[tokio::test]
+#[ignore = "run by the crash test in a child process"]
+async fn crash_child_writes_listings_until_killed() {
+    let Some(dir) = std::env::var_os(CRASH_DIR) else {
+        return;
+    };
+    let catalog = common::catalog_with_remote(Path::new(&dir), "files").await;
+    std::fs::write(Path::new(&dir).join("started"), b"").unwrap();
+    for round in 0.. {
+        let entries = (0..LISTING_SIZE)
+            .map(|i| {
+                common::document(
+                    &format!("{round}-{i}"),
+                    &format!("file {round} {i}.pdf"),
+                    i as u64,
+                )
+            })
+            .collect();
+        catalog
+            .ingest("files", &Location::at(format!("/round-{round}")), entries)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_killed_while_writing_the_catalog_leaves_whole_listings_and_a_sound_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "crash_child_writes_listings_until_killed",
+            "--nocapture",
+        ])
+        .env(CRASH_DIR, dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = dir.path().join("started");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !started.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child never started"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Long enough to be in the middle of some listing's transaction.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let pool = open_file(&dir.path().join("docket.db")).await.unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+    let sizes: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT l.location, (SELECT count(*) FROM listing_entries le WHERE le.listing = l.key) FROM listings l",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !sizes.is_empty(),
+        "the child completed listings before it was killed"
+    );
+    for (location, size) in &sizes {
+        assert_eq!(*size as usize, LISTING_SIZE, "{location} is whole");
+    }
+    let entries: i64 = sqlx::query_scalar("SELECT count(*) FROM entries")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        entries as usize,
+        sizes.len() * LISTING_SIZE,
+        "no entry outside a whole listing"
+    );
+    sqlx::query("INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')")
+        .execute(&pool)
+        .await
+        .expect("the name index matches the entries");
+}

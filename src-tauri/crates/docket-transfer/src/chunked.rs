@@ -1,0 +1,246 @@
+//! The chunked shape (a staged file read by offset): several chunk reads in flight, each already checked against
+//! its own CRC32 by the provider, written at its offset, fsynced and committed. A vanished handler is staged
+//! again and the transfer continues only if the document is unchanged (size, CRC32, modification date). Every
+//! staged file is released, also after failure and cancel; the queue remembers the handle until then.
+
+use std::collections::VecDeque;
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
+
+use docket_core::{sanitize_file_name, ChunkSource, ProviderError, StagedFile, TransferSource};
+use futures_util::future::try_join_all;
+use tokio::sync::Mutex as AsyncMutex;
+
+use crate::error::TransferError;
+use crate::job::{Fetched, Job};
+use crate::partial::PartialFile;
+use crate::splitter::missing;
+
+/// The staged file being read now, and every one staged during this transfer (all are released at the end).
+struct Staging {
+    current: AsyncMutex<(u64, Arc<dyn ChunkSource>)>,
+    all: Mutex<Vec<Arc<dyn ChunkSource>>>,
+    original: StagedFile,
+}
+
+pub(crate) async fn fetch(
+    job: &Job,
+    source: Box<dyn ChunkSource>,
+) -> Result<Fetched, TransferError> {
+    let source: Arc<dyn ChunkSource> = Arc::from(source);
+    let staging = Staging {
+        original: source.staged().clone(),
+        current: AsyncMutex::new((0, Arc::clone(&source))),
+        all: Mutex::new(vec![source]),
+    };
+    job.engine
+        .store
+        .set_staged(job.id(), Some(&staging.original.handle))
+        .await?;
+    let outcome = read_all(job, &staging).await;
+    let sources = staging
+        .all
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if release_all(job, &sources).await {
+        job.engine.store.set_staged(job.id(), None).await?;
+    }
+    outcome
+}
+
+/// Releases staged files; true when every one is freed.
+pub(crate) async fn release_all(job: &Job, sources: &[Arc<dyn ChunkSource>]) -> bool {
+    let mut all = true;
+    for source in sources {
+        let _permit = job.engine.limits.acquire(&job.record.remote).await;
+        if let Err(err) = source.release().await {
+            tracing::warn!(id = job.id(), "could not release the staged file: {err}");
+            all = false;
+        }
+    }
+    all
+}
+
+fn validator(staged: &StagedFile) -> String {
+    format!(
+        "size={};crc32={};modified={}",
+        staged.size,
+        staged
+            .crc32
+            .map_or_else(|| "?".into(), |c| format!("{c:08x}")),
+        staged.modified.as_deref().unwrap_or("?")
+    )
+}
+
+async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError> {
+    let store = &job.engine.store;
+    let staged = &staging.original;
+    let record = store.get(job.id()).await?;
+    let mut committed = store.committed(job.id()).await?;
+    let validator = validator(staged);
+    if !committed.is_empty() && record.validator.as_deref() != Some(validator.as_str()) {
+        return Err(TransferError::Changed(
+            "its size, CRC32 or modification date differ from the partial download's".into(),
+        ));
+    }
+    let partial = match record
+        .file_name
+        .as_deref()
+        .and_then(|name| PartialFile::existing(&record.dest_dir, name))
+    {
+        Some(existing) => existing,
+        None => {
+            if !committed.is_empty() {
+                store.reset_progress(job.id()).await?;
+                committed.clear();
+            }
+            let name = sanitize_file_name(staged.file_name.as_deref().unwrap_or(job.doc.id()));
+            PartialFile::claim(&record.dest_dir, &name).await?
+        }
+    };
+    if committed.is_empty() {
+        partial.truncate().await?;
+    }
+    store
+        .set_target(
+            job.id(),
+            &partial.name(),
+            Some(staged.size),
+            Some(&validator),
+        )
+        .await?;
+    let done: u64 = committed.iter().map(|r| r.end - r.start).sum();
+    job.meter.set_done(done, Some(staged.size));
+
+    let chunk = staged.chunk_size.max(1);
+    let plan: VecDeque<Range<u64>> = missing(&committed, staged.size)
+        .into_iter()
+        .flat_map(|gap| {
+            (gap.start..gap.end)
+                .step_by(chunk as usize)
+                .map(move |at| at..(at + chunk).min(gap.end))
+        })
+        .collect();
+    let plan = Mutex::new(plan);
+    let readers = (0..job.engine.config.chunk_reads_in_flight.max(1))
+        .map(|_| chunk_reader(job, staging, &plan, &partial));
+    try_join_all(readers).await?;
+    Ok(Fetched {
+        partial,
+        size: Some(staged.size),
+        crc32: staged.crc32,
+    })
+}
+
+async fn chunk_reader(
+    job: &Job,
+    staging: &Staging,
+    plan: &Mutex<VecDeque<Range<u64>>>,
+    partial: &PartialFile,
+) -> Result<(), TransferError> {
+    loop {
+        let next = plan.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+        let Some(range) = next else {
+            return Ok(());
+        };
+        let mut failures = 0;
+        let mut refreshes = 0;
+        loop {
+            if job.stopped() {
+                return Err(TransferError::Stopped);
+            }
+            let (generation, source) = {
+                let current = staging.current.lock().await;
+                (current.0, Arc::clone(&current.1))
+            };
+            let read = {
+                let _permit = job.engine.limits.acquire(&job.record.remote).await;
+                source.read(range.start, range.end - range.start).await
+            };
+            let outcome = read.and_then(|chunk| {
+                let expected = (range.end - range.start) as usize;
+                if chunk.bytes.len() == expected {
+                    Ok(chunk.bytes)
+                } else {
+                    Err(ProviderError::Integrity {
+                        message: format!(
+                            "asked for {expected} bytes at offset {}, {} arrived",
+                            range.start,
+                            chunk.bytes.len()
+                        ),
+                    })
+                }
+            });
+            match outcome {
+                Ok(bytes) => {
+                    let mut writer = partial.writer(range.start).await?;
+                    writer.write(&bytes).await?;
+                    let durable = writer.checkpoint().await?;
+                    job.engine.store.commit_range(job.id(), durable).await?;
+                    job.meter.add(bytes.len() as u64);
+                    if let Some(limit) = &job.engine.bandwidth {
+                        limit.spend(bytes.len() as u64).await;
+                    }
+                    break;
+                }
+                Err(err) => {
+                    if job.recover(err, &mut failures, &mut refreshes).await? {
+                        restage(job, staging, generation).await?;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Stages the document again after its handler vanished, once for all readers; the same document continues,
+/// a changed one starts over.
+async fn restage(job: &Job, staging: &Staging, seen: u64) -> Result<(), TransferError> {
+    let mut current = staging.current.lock().await;
+    if current.0 != seen {
+        return Ok(());
+    }
+    let prepared = {
+        let _permit = job.engine.limits.acquire(&job.record.remote).await;
+        job.prepare().await?
+    };
+    let fresh: Arc<dyn ChunkSource> = match prepared {
+        TransferSource::Chunked(source) => Arc::from(source),
+        TransferSource::Url(_) => {
+            return Err(ProviderError::protocol(
+                "the server switched from a staged file to a download link mid-transfer",
+            )
+            .into())
+        }
+    };
+    staging
+        .all
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Arc::clone(&fresh));
+    let now = fresh.staged();
+    let original = &staging.original;
+    if now.size != original.size || now.crc32 != original.crc32 || now.modified != original.modified
+    {
+        return Err(TransferError::Changed(format!(
+            "it was {} bytes, CRC32 {}, modified {}; now {} bytes, CRC32 {}, modified {}",
+            original.size,
+            original.crc32.map_or("?".into(), |c| format!("{c:08x}")),
+            original.modified.as_deref().unwrap_or("?"),
+            now.size,
+            now.crc32.map_or("?".into(), |c| format!("{c:08x}")),
+            now.modified.as_deref().unwrap_or("?"),
+        )));
+    }
+    job.engine
+        .store
+        .set_staged(job.id(), Some(&now.handle))
+        .await?;
+    tracing::info!(
+        id = job.id(),
+        "staged again; continuing at the committed chunks"
+    );
+    *current = (seen + 1, fresh);
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! What every transfer of one running queue shares: the store, HTTP, limits, progress and the providers.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use docket_core::{Provider, ProviderError};
+use docket_store::QueueStore;
+use tokio::sync::watch;
+
+use crate::bandwidth::BandwidthLimit;
+use crate::config::EngineConfig;
+use crate::limits::ConnectionLimits;
+use crate::progress::ProgressHub;
+
+/// Turns a remote's name into its provider (the CLI and the app know where remotes and secrets live).
+#[async_trait::async_trait]
+pub trait ProviderDirectory: Send + Sync {
+    async fn provider(&self, remote: &str) -> Result<Arc<dyn Provider>, ProviderError>;
+}
+
+/// What a running transfer is told to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Control {
+    Run,
+    Pause,
+    Cancel,
+}
+
+pub(crate) struct Engine {
+    pub store: QueueStore,
+    pub http: reqwest::Client,
+    pub config: EngineConfig,
+    pub limits: ConnectionLimits,
+    pub bandwidth: Option<BandwidthLimit>,
+    pub hub: ProgressHub,
+    /// This runner's name in the queue's claims.
+    pub owner: String,
+    directory: Arc<dyn ProviderDirectory>,
+    providers: tokio::sync::Mutex<HashMap<String, Arc<dyn Provider>>>,
+    pub controls: Mutex<HashMap<i64, watch::Sender<Control>>>,
+}
+
+impl Engine {
+    pub fn new(
+        store: QueueStore,
+        directory: Arc<dyn ProviderDirectory>,
+        http: reqwest::Client,
+        config: EngineConfig,
+    ) -> Self {
+        Engine {
+            store,
+            http,
+            limits: ConnectionLimits::new(
+                config.max_connections,
+                config.max_connections_per_remote,
+            ),
+            bandwidth: config.bandwidth_limit.map(BandwidthLimit::new),
+            hub: ProgressHub::default(),
+            owner: format!(
+                "{}-{}-{:08x}",
+                std::process::id(),
+                docket_store::queue::now_ms(),
+                fastrand::u32(..)
+            ),
+            directory,
+            providers: tokio::sync::Mutex::new(HashMap::new()),
+            controls: Mutex::new(HashMap::new()),
+            config,
+        }
+    }
+
+    /// One provider per remote for the whole run, so sessions and tickets are shared by its transfers.
+    pub async fn provider(&self, remote: &str) -> Result<Arc<dyn Provider>, ProviderError> {
+        let mut providers = self.providers.lock().await;
+        if let Some(provider) = providers.get(remote) {
+            return Ok(Arc::clone(provider));
+        }
+        let provider = self.directory.provider(remote).await?;
+        providers.insert(remote.to_owned(), Arc::clone(&provider));
+        Ok(provider)
+    }
+
+    pub fn signal(&self, id: i64, control: Control) -> bool {
+        let controls = self.controls.lock().unwrap_or_else(|e| e.into_inner());
+        match controls.get(&id) {
+            Some(sender) => {
+                sender.send_replace(control);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn is_active(&self, id: i64) -> bool {
+        let controls = self.controls.lock().unwrap_or_else(|e| e.into_inner());
+        controls.contains_key(&id)
+    }
+}

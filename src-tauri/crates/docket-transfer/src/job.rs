@@ -1,0 +1,353 @@
+//! One transfer from claim to completion: prepare, fetch (ranged or chunked), verify from disk, rename into
+//! place; retries, refreshes and start-overs decided by the retry policy; pause and cancel honoured at once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use docket_core::{
+    DocRef, PrepareObserver, PrepareStatus, Provider, ProviderError, TransferSource,
+};
+use docket_store::queue::{TransferRecord, TransferState};
+use tokio::sync::watch;
+
+use crate::engine::{Control, Engine};
+use crate::error::TransferError;
+use crate::partial::PartialFile;
+use crate::progress::ProgressMeter;
+use crate::retry::Decision;
+use crate::{chunked, ranged};
+
+/// How often the document may change under a transfer before it gives up.
+const MAX_START_OVERS: u32 = 3;
+
+/// What a fetch hands to verification.
+pub(crate) struct Fetched {
+    pub partial: PartialFile,
+    pub size: Option<u64>,
+    pub crc32: Option<u32>,
+}
+
+/// Everything the streams of one transfer share.
+pub(crate) struct Job {
+    pub engine: Arc<Engine>,
+    pub record: TransferRecord,
+    pub provider: Arc<dyn Provider>,
+    pub doc: DocRef,
+    pub meter: Arc<ProgressMeter>,
+    pub stop: watch::Receiver<Control>,
+    /// The one re-authentication a refusal allows was spent.
+    pub reauthenticated: AtomicBool,
+}
+
+impl Job {
+    pub fn id(&self) -> i64 {
+        self.record.id
+    }
+
+    pub fn stopped(&self) -> bool {
+        *self.stop.borrow() != Control::Run
+    }
+
+    /// Sleeps, unless the transfer is paused or cancelled first.
+    pub async fn pause_for(&self, delay: Duration) -> Result<(), TransferError> {
+        let mut stop = self.stop.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => Ok(()),
+            _ = stop.wait_for(|c| *c != Control::Run) => Err(TransferError::Stopped),
+        }
+    }
+
+    /// Prepares the document again: a fresh link, ticket or staged file.
+    pub async fn prepare(&self) -> Result<TransferSource, ProviderError> {
+        let observer = WaitingObserver { job: self };
+        self.provider
+            .prepare(&self.doc, self.record.version.as_deref(), &observer)
+            .await
+    }
+
+    /// Applies the retry policy to `error`: waits and answers `Ok(false)` to retry, answers `Ok(true)` when a
+    /// refresh is due, or gives the error back when it is final. `failures` counts retries since the last
+    /// progress.
+    pub async fn recover(
+        &self,
+        error: ProviderError,
+        failures: &mut u32,
+        refreshes: &mut u32,
+    ) -> Result<bool, TransferError> {
+        if self.stopped() {
+            return Err(TransferError::Stopped);
+        }
+        let policy = &self.engine.config.retry;
+        let decision = policy.decide(
+            &error,
+            *failures,
+            self.reauthenticated.load(Ordering::SeqCst),
+        );
+        self.engine
+            .store
+            .note_error(self.id(), &error.to_string())
+            .await?;
+        match decision {
+            Decision::RetryAfter(delay) => {
+                *failures += 1;
+                self.engine.store.count_attempt(self.id()).await?;
+                tracing::info!(id = self.id(), ?delay, "retrying after: {error}");
+                self.pause_for(delay).await?;
+                Ok(false)
+            }
+            Decision::Refresh => {
+                *refreshes += 1;
+                if *refreshes > policy.max_refreshes {
+                    return Err(error.into());
+                }
+                if matches!(error, ProviderError::Unauthorized { .. }) {
+                    self.reauthenticated.store(true, Ordering::SeqCst);
+                }
+                self.engine.store.count_refresh(self.id()).await?;
+                tracing::info!(id = self.id(), "refreshing after: {error}");
+                Ok(true)
+            }
+            Decision::Fail => Err(error.into()),
+        }
+    }
+}
+
+/// Records "waiting for server" while a provider polls a job.
+struct WaitingObserver<'a> {
+    job: &'a Job,
+}
+
+impl PrepareObserver for WaitingObserver<'_> {
+    fn status(&self, status: PrepareStatus) {
+        let PrepareStatus::WaitingForServer { state } = status;
+        self.job
+            .meter
+            .state(TransferState::WaitingForServer, Some(state));
+        let engine = Arc::clone(&self.job.engine);
+        let id = self.job.id();
+        tokio::spawn(async move {
+            let _ = engine
+                .store
+                .advance(id, &engine.owner, TransferState::WaitingForServer)
+                .await;
+        });
+    }
+}
+
+/// How a run of one transfer ended, for the scheduler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEnd {
+    Completed,
+    Failed(String),
+    Paused,
+    Cancelled,
+}
+
+pub(crate) async fn run(
+    engine: Arc<Engine>,
+    record: TransferRecord,
+    stop: watch::Receiver<Control>,
+) -> JobEnd {
+    let meter = Arc::new(engine.hub.meter(
+        record.id,
+        TransferState::Preparing,
+        record.bytes_done,
+        record.bytes_total,
+    ));
+    let provider = match engine.provider(&record.remote).await {
+        Ok(provider) => provider,
+        Err(err) => {
+            let message = err.to_string();
+            let _ = engine.store.fail(record.id, &message).await;
+            meter.state(TransferState::Failed, Some(message.clone()));
+            meter.finish().await;
+            return JobEnd::Failed(message);
+        }
+    };
+    let job = Job {
+        doc: DocRef::new(record.document.clone()),
+        engine: Arc::clone(&engine),
+        record,
+        provider,
+        meter: Arc::clone(&meter),
+        stop,
+        reauthenticated: AtomicBool::new(false),
+    };
+    release_left_staged(&job).await;
+    let outcome = attempt(&job).await;
+    let end = settle(&job, outcome).await;
+    let _ = engine.store.unclaim(job.id(), &engine.owner).await;
+    meter.finish().await;
+    end
+}
+
+/// A staged file an earlier run of this transfer left (it crashed before releasing it) is freed first; the
+/// claim on the row means no other runner is using it.
+async fn release_left_staged(job: &Job) {
+    let Some(handle) = job.record.staged_handle.as_deref() else {
+        return;
+    };
+    let released = {
+        let _permit = job.engine.limits.acquire(&job.record.remote).await;
+        job.provider.release_staged(handle).await
+    };
+    match released {
+        Ok(()) => {
+            tracing::info!(
+                id = job.id(),
+                "released the staged file an earlier run left"
+            );
+            let _ = job.engine.store.set_staged(job.id(), None).await;
+        }
+        Err(err) => tracing::warn!(id = job.id(), "could not release a staged file: {err}"),
+    }
+}
+
+async fn attempt(job: &Job) -> Result<std::path::PathBuf, TransferError> {
+    let store = &job.engine.store;
+    let owner = &job.engine.owner;
+    let mut start_overs = 0;
+    let mut failures = 0;
+    let mut refreshes = 0;
+    loop {
+        if !store
+            .advance(job.id(), owner, TransferState::Preparing)
+            .await?
+        {
+            return Err(TransferError::Stopped);
+        }
+        job.meter.state(TransferState::Preparing, None);
+        let prepared = {
+            let _permit = job.engine.limits.acquire(&job.record.remote).await;
+            job.prepare().await
+        };
+        let source = match prepared {
+            Ok(source) => source,
+            Err(err) => {
+                job.recover(err, &mut failures, &mut refreshes).await?;
+                continue;
+            }
+        };
+        if !store
+            .advance(job.id(), owner, TransferState::Downloading)
+            .await?
+        {
+            if let TransferSource::Chunked(staged) = source {
+                chunked::release_all(job, &[Arc::from(staged)]).await;
+            }
+            return Err(TransferError::Stopped);
+        }
+        job.meter.state(TransferState::Downloading, None);
+        let fetched = match source {
+            TransferSource::Url(url) => ranged::fetch(job, url).await,
+            TransferSource::Chunked(staged) => chunked::fetch(job, staged).await,
+        };
+        let fetched = match fetched {
+            Ok(fetched) => fetched,
+            Err(TransferError::Changed(why)) if start_overs < MAX_START_OVERS => {
+                start_overs += 1;
+                tracing::warn!(id = job.id(), "{why}; starting over");
+                store
+                    .note_error(job.id(), &format!("{why}; started over"))
+                    .await?;
+                store.reset_progress(job.id()).await?;
+                job.meter.set_done(0, None);
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        match verify(job, fetched).await {
+            Ok(path) => return Ok(path),
+            Err(TransferError::Provider(err @ ProviderError::Integrity { .. })) => {
+                store.reset_progress(job.id()).await?;
+                job.meter.set_done(0, None);
+                job.recover(err, &mut failures, &mut refreshes).await?;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// Size and CRC32 read back from disk against what the server announced; SHA-256 recorded; renamed into place.
+async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, TransferError> {
+    let store = &job.engine.store;
+    if !store
+        .advance(job.id(), &job.engine.owner, TransferState::Verifying)
+        .await?
+    {
+        return Err(TransferError::Stopped);
+    }
+    job.meter.state(TransferState::Verifying, None);
+    let digests = fetched.partial.digests().await?;
+    let mismatch = match (fetched.size, fetched.crc32) {
+        (Some(size), _) if size != digests.size => Some(format!(
+            "the file on disk has {} bytes, the server announced {size}",
+            digests.size
+        )),
+        (_, Some(crc)) if crc != digests.crc32 => Some(format!(
+            "whole-file CRC32 is {:08x}, the server said {crc:08x}",
+            digests.crc32
+        )),
+        _ => None,
+    };
+    if let Some(message) = mismatch {
+        fetched.partial.remove().await;
+        return Err(ProviderError::Integrity { message }.into());
+    }
+    let path = fetched.partial.promote().await?;
+    store
+        .complete(job.id(), &path, digests.size, &digests.sha256)
+        .await?;
+    job.meter.set_done(digests.size, Some(digests.size));
+    job.meter.state(TransferState::Completed, None);
+    tracing::info!(id = job.id(), path = %path.display(), "completed");
+    Ok(path)
+}
+
+/// Records how the run ended: paused keeps the partial, cancelled removes it, a final failure keeps it only when
+/// retrying later could finish it.
+async fn settle(job: &Job, outcome: Result<std::path::PathBuf, TransferError>) -> JobEnd {
+    let store = &job.engine.store;
+    match outcome {
+        Ok(_) => JobEnd::Completed,
+        Err(TransferError::Stopped) => {
+            let control = *job.stop.borrow();
+            let state = store.get(job.id()).await.map(|r| r.state).ok();
+            if control == Control::Cancel || state == Some(TransferState::Cancelled) {
+                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
+                discard_partial(&record).await;
+                let _ = store.reset_progress(job.id()).await;
+                job.meter.state(TransferState::Cancelled, None);
+                JobEnd::Cancelled
+            } else {
+                job.meter.state(TransferState::Paused, None);
+                JobEnd::Paused
+            }
+        }
+        Err(err) => {
+            let message = err.to_string();
+            let resumable = matches!(&err, TransferError::Provider(e) if e.is_retryable());
+            if !resumable {
+                if let Ok(record) = store.get(job.id()).await {
+                    discard_partial(&record).await;
+                }
+                let _ = store.reset_progress(job.id()).await;
+            }
+            let _ = store.fail(job.id(), &message).await;
+            job.meter
+                .state(TransferState::Failed, Some(message.clone()));
+            tracing::info!(id = job.id(), "failed: {message}");
+            JobEnd::Failed(message)
+        }
+    }
+}
+
+/// Removes a transfer's partial file, if it has one.
+pub(crate) async fn discard_partial(record: &TransferRecord) {
+    if let Some(name) = &record.file_name {
+        if let Some(partial) = PartialFile::existing(&record.dest_dir, name) {
+            partial.remove().await;
+        }
+    }
+}

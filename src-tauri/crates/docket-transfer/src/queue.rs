@@ -1,0 +1,284 @@
+//! The transfer queue as the CLI and the app use it: enqueue, pause, resume, cancel, retry, reprioritise and
+//! reorder; `run` works it (or some of it) until nothing is left, honouring every limit, resuming what a
+//! previous run left unfinished and releasing what it left staged.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use docket_store::queue::{NewTransfer, QueueAction, TransferRecord, TransferState};
+use docket_store::{QueueError, QueueStore};
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinSet;
+
+use crate::config::EngineConfig;
+use crate::engine::{Control, Engine, ProviderDirectory};
+use crate::job::{self, JobEnd};
+use crate::progress::TransferEvent;
+
+/// Which transfers a run works on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunScope {
+    /// Everything pending, until the queue is empty.
+    All,
+    /// Only these (`docket get` waits for its own transfer, not for the whole queue).
+    Only(Vec<i64>),
+}
+
+/// How the transfers a run worked on ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub ended: Vec<(i64, JobEnd)>,
+}
+
+#[derive(Clone)]
+pub struct TransferQueue {
+    engine: Arc<Engine>,
+}
+
+impl TransferQueue {
+    pub fn new(
+        store: QueueStore,
+        providers: Arc<dyn ProviderDirectory>,
+        http: reqwest::Client,
+        config: EngineConfig,
+    ) -> Self {
+        TransferQueue {
+            engine: Arc::new(Engine::new(store, providers, http, config)),
+        }
+    }
+
+    pub fn store(&self) -> &QueueStore {
+        &self.engine.store
+    }
+
+    /// Progress of every transfer this queue runs, at most ten events a second each.
+    pub fn subscribe(&self) -> broadcast::Receiver<TransferEvent> {
+        self.engine.hub.subscribe()
+    }
+
+    pub async fn enqueue(&self, transfer: &NewTransfer) -> Result<i64, QueueError> {
+        self.engine.store.enqueue(transfer).await
+    }
+
+    pub async fn list(&self) -> Result<Vec<TransferRecord>, QueueError> {
+        self.engine.store.list().await
+    }
+
+    /// Pauses a transfer; a running one stops at once and keeps its partial file.
+    pub async fn pause(&self, id: i64) -> Result<(), QueueError> {
+        self.engine.store.request(id, QueueAction::Pause).await?;
+        self.engine.signal(id, Control::Pause);
+        Ok(())
+    }
+
+    pub async fn resume(&self, id: i64) -> Result<(), QueueError> {
+        self.engine.store.request(id, QueueAction::Resume).await?;
+        Ok(())
+    }
+
+    /// Cancels a transfer and removes its partial file. A run in another process notices within a lease
+    /// renewal and cleans up itself; otherwise it is done here, staged files released too.
+    pub async fn cancel(&self, id: i64) -> Result<(), QueueError> {
+        let before = self.engine.store.request(id, QueueAction::Cancel).await?;
+        if self.engine.signal(id, Control::Cancel) {
+            return Ok(());
+        }
+        let held_elsewhere = before.state.is_pending()
+            && !self.engine.store.claim(id, &self.engine.owner, 0).await?
+            && self.engine.store.get(id).await?.state != TransferState::Cancelled;
+        if !held_elsewhere {
+            job::discard_partial(&before).await;
+            self.engine.store.reset_progress(id).await?;
+            self.release_leftovers().await?;
+        }
+        Ok(())
+    }
+
+    /// Queues a failed or cancelled transfer again (from where its partial file stands, if it kept one).
+    pub async fn retry(&self, id: i64) -> Result<(), QueueError> {
+        self.engine.store.request(id, QueueAction::Retry).await?;
+        Ok(())
+    }
+
+    pub async fn reprioritise(&self, id: i64, priority: i64) -> Result<(), QueueError> {
+        self.engine.store.set_priority(id, priority).await
+    }
+
+    pub async fn move_to(&self, id: i64, position: i64) -> Result<(), QueueError> {
+        self.engine.store.move_to(id, position).await
+    }
+
+    /// Applies `action` to every transfer it fits.
+    pub async fn apply_to_all(&self, action: QueueAction) -> Result<usize, QueueError> {
+        let mut applied = 0;
+        for record in self.list().await? {
+            let outcome = match action {
+                QueueAction::Pause => self.pause(record.id).await,
+                QueueAction::Resume => self.resume(record.id).await,
+                QueueAction::Cancel => self.cancel(record.id).await,
+                QueueAction::Retry => self.retry(record.id).await,
+            };
+            match outcome {
+                Ok(()) => applied += 1,
+                Err(QueueError::NotAllowed { .. }) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(applied)
+    }
+
+    /// Releases staged server files that runs which are gone left behind.
+    pub async fn release_leftovers(&self) -> Result<(), QueueError> {
+        for (id, remote, handle) in self.engine.store.staged_leftovers().await? {
+            // Claiming the row first keeps another runner from releasing (or using) the same handle.
+            let record = self.engine.store.get(id).await?;
+            if record.state.is_pending()
+                && !self
+                    .engine
+                    .store
+                    .claim(id, &self.engine.owner, 30_000)
+                    .await?
+            {
+                continue;
+            }
+            let released = match self.engine.provider(&remote).await {
+                Ok(provider) => {
+                    let _permit = self.engine.limits.acquire(&remote).await;
+                    provider.release_staged(&handle).await
+                }
+                Err(err) => Err(err),
+            };
+            match released {
+                Ok(()) => {
+                    tracing::info!(id, "released a staged file a previous run left");
+                    self.engine.store.set_staged(id, None).await?;
+                }
+                Err(err) => tracing::warn!(id, "could not release a staged file: {err}"),
+            }
+            if record.state.is_pending() {
+                self.engine.store.unclaim(id, &self.engine.owner).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Works the queue until nothing in `scope` is left to do (transfers held by another live runner are waited
+    /// for), then answers how each transfer it ran ended.
+    pub async fn run(&self, scope: RunScope) -> Result<RunSummary, QueueError> {
+        let engine = &self.engine;
+        self.release_leftovers().await?;
+        let heartbeat = tokio::spawn(heartbeat(Arc::clone(engine)));
+        let mut running: JoinSet<(i64, JobEnd)> = JoinSet::new();
+        let mut summary = RunSummary::default();
+        let outcome = async {
+            loop {
+                self.start_more(&scope, &mut running).await?;
+                if running.is_empty() && !self.waiting_on_others(&scope).await? {
+                    return Ok(());
+                }
+                tokio::select! {
+                    Some(joined) = running.join_next(), if !running.is_empty() => {
+                        if let Ok((id, end)) = joined {
+                            engine.controls.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+                            summary.ended.push((id, end));
+                        }
+                    }
+                    _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                }
+            }
+        }
+        .await;
+        heartbeat.abort();
+        outcome.map(|()| summary)
+    }
+
+    async fn start_more(
+        &self,
+        scope: &RunScope,
+        running: &mut JoinSet<(i64, JobEnd)>,
+    ) -> Result<(), QueueError> {
+        let engine = &self.engine;
+        let lease = engine.config.lease.as_millis() as i64;
+        while running.len() < engine.config.max_transfers.max(1) {
+            let candidates = engine.store.claimable(64).await?;
+            let next = candidates.into_iter().find(|record| {
+                !engine.is_active(record.id)
+                    && match scope {
+                        RunScope::All => true,
+                        RunScope::Only(ids) => ids.contains(&record.id),
+                    }
+            });
+            let Some(record) = next else {
+                return Ok(());
+            };
+            if !engine.store.claim(record.id, &engine.owner, lease).await? {
+                continue;
+            }
+            let (sender, receiver) = watch::channel(Control::Run);
+            engine
+                .controls
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(record.id, sender);
+            let engine = Arc::clone(engine);
+            running.spawn(async move {
+                let id = record.id;
+                (id, job::run(engine, record, receiver).await)
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether work in `scope` is still pending under another runner's live claim.
+    async fn waiting_on_others(&self, scope: &RunScope) -> Result<bool, QueueError> {
+        let store = &self.engine.store;
+        match scope {
+            RunScope::All => Ok(store.held_elsewhere(&self.engine.owner).await? > 0),
+            RunScope::Only(ids) => {
+                for &id in ids {
+                    if store.get(id).await?.state.is_pending() {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Keeps this runner's claims alive and notices pauses and cancels made by other processes.
+async fn heartbeat(engine: Arc<Engine>) {
+    let every = (engine.config.lease / 4).max(Duration::from_millis(100));
+    let lease = engine.config.lease.as_millis() as i64;
+    loop {
+        tokio::time::sleep(every).await;
+        if let Err(err) = engine.store.renew(&engine.owner, lease).await {
+            tracing::warn!("could not renew the queue claims: {err}");
+        }
+        let active: Vec<i64> = engine
+            .controls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .copied()
+            .collect();
+        let mut seen = HashMap::new();
+        for id in active {
+            if let Ok(record) = engine.store.get(id).await {
+                seen.insert(id, record.state);
+            }
+        }
+        let stopped: HashSet<(i64, Control)> = seen
+            .into_iter()
+            .filter_map(|(id, state)| match state {
+                TransferState::Paused => Some((id, Control::Pause)),
+                TransferState::Cancelled => Some((id, Control::Cancel)),
+                _ => None,
+            })
+            .collect();
+        for (id, control) in stopped {
+            engine.signal(id, control);
+        }
+    }
+}

@@ -1,0 +1,577 @@
+//! The URL shape: HTTP GET streamed to disk. The first response tells whether the server honours `Range` (a 206
+//! whose `Content-Range` starts where asked); then a large file is fetched by several streams over a
+//! work-stealing segment board, each with its own `Range` + `If-Range` request. Without range support it is one
+//! stream, started again from zero (with a fresh link) after any failure.
+
+use std::ops::Range;
+
+use docket_core::content_disposition;
+use docket_core::http;
+use docket_core::{sanitize_file_name, ProviderError, RangeSupport, RemoteUrl};
+use futures_util::future::try_join_all;
+use reqwest::header::{
+    HeaderMap, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
+};
+use reqwest::StatusCode;
+
+use crate::engine::Control;
+use crate::error::TransferError;
+use crate::job::{Fetched, Job};
+use crate::limits::ConnectionPermit;
+use crate::link::LinkRefresher;
+use crate::partial::{PartialFile, RangeWriter};
+use crate::splitter::{missing, SegmentBoard};
+
+/// An open response and what it holds: its connection slot and the link generation it came from.
+struct Opened {
+    permit: ConnectionPermit,
+    generation: u64,
+    response: reqwest::Response,
+}
+
+pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, TransferError> {
+    let store = &job.engine.store;
+    let links = LinkRefresher::new(first);
+    let mut committed = store.committed(job.id()).await?;
+    let record = store.get(job.id()).await?;
+    let planned = record.bytes_total.map(|total| {
+        SegmentBoard::planned(
+            &missing(&committed, total),
+            job.engine.config.segments_per_transfer,
+            job.engine.config.min_segment,
+        )
+    });
+    // The first request asks for the first planned segment only (or the first `min_segment` bytes when the size
+    // is not known yet), so no stream is ever asked for bytes another one will fetch.
+    let (probe_start, probe_end) = match planned.as_ref().and_then(|board| {
+        let index = board.take()?;
+        Some(board.span(index))
+    }) {
+        Some(span) => (span.start, span.end),
+        None => (0, job.engine.config.min_segment.max(1)),
+    };
+    let (opened, url, asked) = probe(
+        job,
+        &links,
+        probe_start..probe_end,
+        record.validator.as_deref(),
+    )
+    .await?;
+    let headers = opened.response.headers().clone();
+    let partial_content =
+        asked.is_some() && opened.response.status() == StatusCode::PARTIAL_CONTENT;
+    let total = if partial_content {
+        let (start, total) = content_range(&headers).ok_or_else(|| {
+            ProviderError::protocol("a 206 answer without a readable Content-Range")
+        })?;
+        if start != probe_start {
+            return Err(ProviderError::protocol(format!(
+                "asked for bytes from {probe_start}, the server sent them from {start}"
+            ))
+            .into());
+        }
+        total
+    } else {
+        opened.response.content_length().or(url.size)
+    };
+    let validator = validator(total, &headers);
+    if !committed.is_empty() {
+        if !partial_content {
+            tracing::info!(
+                id = job.id(),
+                "the server sent the whole file; starting from zero"
+            );
+            store.reset_progress(job.id()).await?;
+            committed.clear();
+        } else if record.validator.as_deref().is_some_and(|v| v != validator) {
+            return Err(TransferError::Changed(
+                "its size, ETag or modification date differ from the partial download's".into(),
+            ));
+        }
+    }
+    let suggested = url.file_name.clone().or_else(|| {
+        headers
+            .get(CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(content_disposition::file_name)
+    });
+    let name = sanitize_file_name(suggested.as_deref().unwrap_or(job.doc.id()));
+    let partial = open_partial(job, &record, &name, &mut committed).await?;
+    store
+        .set_target(job.id(), &partial.name(), total, Some(&validator))
+        .await?;
+    let done: u64 = committed.iter().map(|r| r.end - r.start).sum();
+    job.meter.set_done(done, total);
+
+    match total {
+        Some(total) if partial_content => {
+            let gaps = missing(&committed, total);
+            let rest: Vec<Range<u64>> = gaps
+                .iter()
+                .filter_map(|gap| {
+                    let start = gap.start.max(if gap.start <= probe_start {
+                        probe_end
+                    } else {
+                        0
+                    });
+                    (start < gap.end).then_some(start..gap.end)
+                })
+                .collect();
+            let streams = job.engine.config.segments_per_transfer;
+            let board = SegmentBoard::planned(
+                &rest,
+                streams.saturating_sub(1).max(1),
+                job.engine.config.min_segment,
+            );
+            let first_span = probe_start..probe_end.min(total);
+            let first = Some((board.add_owned(first_span), opened));
+            let if_range = if_range_value(&headers);
+            let mut streams = Vec::new();
+            let mut first = first;
+            for _ in 0..job.engine.config.segments_per_transfer.max(1) {
+                streams.push(segment_stream(
+                    job,
+                    &links,
+                    &board,
+                    &partial,
+                    total,
+                    if_range.as_deref(),
+                    first.take(),
+                ));
+            }
+            try_join_all(streams).await?;
+        }
+        // A 206 without a known length cannot be planned: fetch the whole file instead.
+        _ => {
+            let first = (!partial_content).then_some(opened);
+            whole_stream(job, &links, &partial, total, first).await?
+        }
+    }
+    Ok(Fetched {
+        partial,
+        size: total,
+        crc32: None,
+    })
+}
+
+/// The first request: from `start` with `Range` unless the link says the server has none.
+async fn probe(
+    job: &Job,
+    links: &LinkRefresher,
+    span: Range<u64>,
+    validator: Option<&str>,
+) -> Result<(Opened, RemoteUrl, Option<u64>), TransferError> {
+    let mut failures = 0;
+    let mut refreshes = 0;
+    loop {
+        let permit = job.engine.limits.acquire(&job.record.remote).await;
+        let (generation, url) = match links.get(job).await {
+            Ok(link) => link,
+            Err(err) => {
+                drop(permit);
+                job.recover(err, &mut failures, &mut refreshes).await?;
+                links.invalidate().await;
+                continue;
+            }
+        };
+        let asked = (url.ranges != RangeSupport::Unsupported).then_some(span.start);
+        let if_range = validator.and_then(stored_if_range);
+        let range = asked.map(|start| (start, Some(span.end)));
+        match send(job, &url, range, if_range.as_deref()).await {
+            Ok(response) => {
+                return Ok((
+                    Opened {
+                        permit,
+                        generation,
+                        response,
+                    },
+                    url,
+                    asked,
+                ))
+            }
+            Err(err) => {
+                drop(permit);
+                if job.recover(err, &mut failures, &mut refreshes).await? {
+                    links.expire(generation).await;
+                }
+            }
+        }
+    }
+}
+
+/// The stored partial when it is still there; else a newly claimed one (and any committed ranges forgotten).
+async fn open_partial(
+    job: &Job,
+    record: &docket_store::queue::TransferRecord,
+    name: &str,
+    committed: &mut Vec<Range<u64>>,
+) -> Result<PartialFile, TransferError> {
+    if let Some(existing) = record
+        .file_name
+        .as_deref()
+        .and_then(|stored| PartialFile::existing(&record.dest_dir, stored))
+    {
+        if committed.is_empty() {
+            existing.truncate().await?;
+        }
+        return Ok(existing);
+    }
+    if !committed.is_empty() {
+        tracing::warn!(
+            id = job.id(),
+            "the partial file is gone; starting from zero"
+        );
+        job.engine.store.reset_progress(job.id()).await?;
+        committed.clear();
+    }
+    PartialFile::claim(&record.dest_dir, name).await
+}
+
+/// One stream of a segmented download: works segments from the board until none is left worth taking.
+async fn segment_stream(
+    job: &Job,
+    links: &LinkRefresher,
+    board: &SegmentBoard,
+    partial: &PartialFile,
+    total: u64,
+    if_range: Option<&str>,
+    mut first: Option<(usize, Opened)>,
+) -> Result<(), TransferError> {
+    loop {
+        let (index, mut opened) = match first.take() {
+            Some((index, opened)) => (index, Some(opened)),
+            None => match board.take() {
+                Some(index) => (index, None),
+                None => return Ok(()),
+            },
+        };
+        let mut failures = 0;
+        let mut refreshes = 0;
+        loop {
+            let span = board.span(index);
+            if span.is_empty() {
+                break;
+            }
+            let opened = match opened.take() {
+                Some(opened) => opened,
+                None => match open_segment(job, links, span.clone(), total, if_range).await {
+                    Ok(opened) => opened,
+                    Err(TransferError::Provider(err)) => {
+                        if job.recover(err, &mut failures, &mut refreshes).await? {
+                            links.invalidate().await;
+                        }
+                        continue;
+                    }
+                    Err(err) => return Err(err),
+                },
+            };
+            let mut writer = partial.writer(span.start).await?;
+            let generation = opened.generation;
+            let (written, outcome) = stream(job, Some((board, index)), opened, &mut writer).await;
+            if written > 0 {
+                failures = 0;
+                refreshes = 0;
+            }
+            match outcome {
+                Ok(()) => {}
+                Err(TransferError::Provider(err)) => {
+                    board.rewind(index, writer.position());
+                    if job.recover(err, &mut failures, &mut refreshes).await? {
+                        links.expire(generation).await;
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+}
+
+/// A request for exactly `span`, which must come back as a 206 of the same file.
+async fn open_segment(
+    job: &Job,
+    links: &LinkRefresher,
+    span: Range<u64>,
+    total: u64,
+    if_range: Option<&str>,
+) -> Result<Opened, TransferError> {
+    let permit = job.engine.limits.acquire(&job.record.remote).await;
+    let (generation, url) = links.get(job).await?;
+    let response = match send(job, &url, Some((span.start, Some(span.end))), if_range).await {
+        Ok(response) => response,
+        Err(err) => {
+            links.expire(generation).await;
+            return Err(err.into());
+        }
+    };
+    if response.status() != StatusCode::PARTIAL_CONTENT {
+        return Err(TransferError::Changed(
+            "the server answered a segment request with the whole file".into(),
+        ));
+    }
+    match content_range(response.headers()) {
+        Some((start, Some(size))) if start == span.start && size == total => Ok(Opened {
+            permit,
+            generation,
+            response,
+        }),
+        Some((_, Some(size))) if size != total => Err(TransferError::Changed(format!(
+            "its size is now {size} bytes instead of {total}"
+        ))),
+        _ => Err(ProviderError::protocol(format!(
+            "asked for bytes {}-{}, the server sent another range",
+            span.start,
+            span.end - 1
+        ))
+        .into()),
+    }
+}
+
+/// The whole file in one stream; any failure starts it again from zero.
+async fn whole_stream(
+    job: &Job,
+    links: &LinkRefresher,
+    partial: &PartialFile,
+    total: Option<u64>,
+    first: Option<Opened>,
+) -> Result<(), TransferError> {
+    let mut failures = 0;
+    let mut refreshes = 0;
+    let mut next = first;
+    loop {
+        let opened = match next.take() {
+            Some(opened) => opened,
+            None => {
+                let permit = job.engine.limits.acquire(&job.record.remote).await;
+                let opened = match links.get(job).await {
+                    Ok((generation, url)) => match send(job, &url, None, None).await {
+                        Ok(response) => Ok(Opened {
+                            permit,
+                            generation,
+                            response,
+                        }),
+                        Err(err) => {
+                            links.expire(generation).await;
+                            Err(err)
+                        }
+                    },
+                    Err(err) => {
+                        links.invalidate().await;
+                        Err(err)
+                    }
+                };
+                match opened {
+                    Ok(opened) => opened,
+                    Err(err) => {
+                        job.recover(err, &mut failures, &mut refreshes).await?;
+                        continue;
+                    }
+                }
+            }
+        };
+        let store = &job.engine.store;
+        if store.get(job.id()).await?.bytes_done > 0 {
+            store.reset_progress(job.id()).await?;
+            partial.truncate().await?;
+        }
+        job.meter.set_done(0, total);
+        let mut writer = partial.writer(0).await?;
+        let generation = opened.generation;
+        let (_, outcome) = stream(job, None, opened, &mut writer).await;
+        let outcome = match (outcome, total) {
+            (Ok(()), Some(total)) if writer.position() != total => {
+                Err(TransferError::Provider(ProviderError::transient(format!(
+                    "the connection closed after {} of {total} bytes",
+                    writer.position()
+                ))))
+            }
+            (outcome, _) => outcome,
+        };
+        match outcome {
+            Ok(()) => return Ok(()),
+            Err(TransferError::Provider(err)) => {
+                // Without Range the bytes so far cannot be continued: the next try starts from zero.
+                links.expire(generation).await;
+                job.recover(err, &mut failures, &mut refreshes).await?;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// Streams a response to the writer, checkpointing as it goes. Answers the bytes written and how it ended.
+async fn stream(
+    job: &Job,
+    segment: Option<(&SegmentBoard, usize)>,
+    opened: Opened,
+    writer: &mut RangeWriter,
+) -> (u64, Result<(), TransferError>) {
+    let Opened {
+        permit: _permit,
+        mut response,
+        ..
+    } = opened;
+    let started = writer.position();
+    let checkpoint_bytes = job.engine.config.checkpoint_bytes;
+    let mut stop = job.stop.clone();
+    let outcome = loop {
+        let next = tokio::select! {
+            next = response.chunk() => next,
+            _ = stop.wait_for(|c| *c != Control::Run) => break Err(TransferError::Stopped),
+        };
+        let bytes = match next {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => {
+                break match segment {
+                    Some((board, index)) if !board.span(index).is_empty() => {
+                        Err(ProviderError::transient(format!(
+                            "the connection closed at byte {} before the segment ended",
+                            writer.position()
+                        ))
+                        .into())
+                    }
+                    _ => Ok(()),
+                }
+            }
+            // A body that breaks off is a broken connection, whatever reqwest calls it.
+            Err(err) => {
+                break Err(ProviderError::transient(format!(
+                    "the connection broke at byte {}: {}",
+                    writer.position(),
+                    err.without_url()
+                ))
+                .into())
+            }
+        };
+        let allowed = match segment {
+            Some((board, index)) => board.reserve(index, bytes.len() as u64) as usize,
+            None => bytes.len(),
+        };
+        if let Err(err) = writer.write(&bytes[..allowed]).await {
+            break Err(err);
+        }
+        job.meter.add(allowed as u64);
+        if let Some(limit) = &job.engine.bandwidth {
+            limit.spend(allowed as u64).await;
+        }
+        if writer.pending() >= checkpoint_bytes {
+            if let Err(err) = commit(job, writer).await {
+                break Err(err);
+            }
+        }
+        let segment_done = segment.is_some_and(|(board, index)| board.span(index).is_empty());
+        if allowed < bytes.len() || segment_done {
+            break Ok(());
+        }
+    };
+    // What arrived before the stream ended is kept, whatever ended it.
+    let committed = commit(job, writer).await;
+    let outcome = outcome.and(committed);
+    (writer.position() - started, outcome)
+}
+
+async fn commit(job: &Job, writer: &mut RangeWriter) -> Result<(), TransferError> {
+    let durable = writer.checkpoint().await?;
+    if !durable.is_empty() {
+        job.engine.store.commit_range(job.id(), durable).await?;
+    }
+    Ok(())
+}
+
+/// One GET; a failure status becomes the provider's typed error for it.
+async fn send(
+    job: &Job,
+    url: &RemoteUrl,
+    range: Option<(u64, Option<u64>)>,
+    if_range: Option<&str>,
+) -> Result<reqwest::Response, ProviderError> {
+    let mut request = job.engine.http.get(&url.url);
+    for (name, value) in &url.headers {
+        request = request.header(name.as_str(), value.expose());
+    }
+    if let Some((start, end)) = range {
+        let value = match end {
+            Some(end) => format!("bytes={start}-{}", end.saturating_sub(1)),
+            None => format!("bytes={start}-"),
+        };
+        request = request.header(RANGE, value);
+        if let Some(validator) = if_range {
+            request = request.header(IF_RANGE, validator);
+        }
+    }
+    tracing::debug!(id = job.id(), url = %url.redacted(), ?range, "GET");
+    let response = request.send().await?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let headers = response.headers().clone();
+    let body = http::read_text(response).await.unwrap_or_default();
+    Err(job.provider.link_failure(status, &headers, &body))
+}
+
+/// `bytes 100-199/1000` → (100, Some(1000)); `*` as the length is `None`.
+fn content_range(headers: &HeaderMap) -> Option<(u64, Option<u64>)> {
+    let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
+    let rest = value.trim().strip_prefix("bytes ")?;
+    let (span, total) = rest.split_once('/')?;
+    let (start, _end) = span.split_once('-')?;
+    let start = start.trim().parse().ok()?;
+    let total = total.trim().parse().ok();
+    Some((start, total))
+}
+
+/// What identifies the content the partial bytes came from.
+fn validator(total: Option<u64>, headers: &HeaderMap) -> String {
+    let size = total.map_or_else(|| "?".to_owned(), |t| t.to_string());
+    match if_range_value(headers) {
+        Some(tag) => format!("size={size};tag={tag}"),
+        None => format!("size={size}"),
+    }
+}
+
+/// A strong ETag, else Last-Modified: what `If-Range` may carry.
+fn if_range_value(headers: &HeaderMap) -> Option<String> {
+    let etag = headers
+        .get(ETAG)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.starts_with("W/"));
+    etag.or_else(|| headers.get(LAST_MODIFIED).and_then(|v| v.to_str().ok()))
+        .map(str::to_owned)
+}
+
+fn stored_if_range(validator: &str) -> Option<String> {
+    validator.split_once(";tag=").map(|(_, tag)| tag.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn content_range_gives_the_start_and_the_full_length() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_RANGE,
+            HeaderValue::from_static("bytes 100-199/1000"),
+        );
+        assert_eq!(content_range(&headers), Some((100, Some(1000))));
+        headers.insert(CONTENT_RANGE, HeaderValue::from_static("bytes 0-9/*"));
+        assert_eq!(content_range(&headers), Some((0, None)));
+    }
+
+    #[test]
+    fn the_validator_prefers_a_strong_etag_and_feeds_if_range() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            LAST_MODIFIED,
+            HeaderValue::from_static("Sat, 15 Jun 2024 09:30:00 GMT"),
+        );
+        let with_date = validator(Some(5), &headers);
+        assert_eq!(with_date, "size=5;tag=Sat, 15 Jun 2024 09:30:00 GMT");
+        headers.insert(ETAG, HeaderValue::from_static("\"abc\""));
+        let with_tag = validator(Some(5), &headers);
+        assert_eq!(stored_if_range(&with_tag).as_deref(), Some("\"abc\""));
+        assert_eq!(stored_if_range("size=5"), None);
+    }
+}

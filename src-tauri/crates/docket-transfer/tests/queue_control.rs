@@ -1,0 +1,160 @@
+//! Limits hold under a long queue, and pause, resume and cancel behave as a user expects.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use docket_core::{EntryKind, Kind, Location};
+use docket_demo::library::sample;
+use docket_store::queue::TransferState;
+use docket_transfer::{EngineConfig, JobEnd, RunScope};
+
+/// The ids of every downloadable Index Health document except the large one.
+async fn small_documents(bench: &Bench) -> Vec<String> {
+    let provider = bench.provider(Kind::IndexHealth);
+    let mut ids = Vec::new();
+    for collection in provider.list_all(&Location::root()).await.unwrap() {
+        for entry in provider
+            .list_all(&Location::at(collection.id))
+            .await
+            .unwrap()
+        {
+            let skip = entry.name.contains("telemetry") || entry.name.contains("Travel policy");
+            if entry.kind == EntryKind::Document && !skip {
+                ids.push(entry.id);
+            }
+        }
+    }
+    ids
+}
+
+async fn run_many(config: EngineConfig, count: usize) -> (Bench, u64) {
+    let bench = bench(config).await;
+    let documents = small_documents(&bench).await;
+    let mut ids = Vec::new();
+    for n in 0..count {
+        ids.push(
+            bench
+                .enqueue(Kind::IndexHealth, &documents[n % documents.len()])
+                .await,
+        );
+    }
+    let summary = bench.queue.run(RunScope::All).await.unwrap();
+    assert_eq!(summary.ended.len(), count);
+    for id in ids {
+        let record = bench.record(id).await;
+        assert_eq!(record.state, TransferState::Completed, "{record:?}");
+    }
+    let most = bench
+        .server
+        .state()
+        .stats
+        .get(Kind::IndexHealth, "/")
+        .max_in_flight;
+    (bench, most)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_queued_documents_never_put_more_than_the_per_remote_limit_in_flight() {
+    let config = EngineConfig {
+        max_transfers: 8,
+        max_connections: 16,
+        max_connections_per_remote: 3,
+        ..quick_config()
+    };
+    let (bench, most) = run_many(config, 200).await;
+    assert!(most <= 3, "the server saw {most} requests at once");
+    assert!(most >= 2, "transfers did run in parallel ({most})");
+    let files = std::fs::read_dir(bench.dest.path()).unwrap().count();
+    assert_eq!(files, 200, "every copy kept under its own name");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_global_limit_holds_when_it_is_tighter_than_the_per_remote_one() {
+    let config = EngineConfig {
+        max_transfers: 8,
+        max_connections: 2,
+        max_connections_per_remote: 6,
+        ..quick_config()
+    };
+    let (_bench, most) = run_many(config, 60).await;
+    assert!(most <= 2, "the server saw {most} requests at once");
+}
+
+/// Starts the large Index Health file throttled; answers its id once bytes are on disk.
+async fn start_slow(bench: &Bench) -> (i64, tokio::task::JoinHandle<docket_transfer::RunSummary>) {
+    let state = bench.server.state();
+    state
+        .faults
+        .set_throttle(Kind::IndexHealth, Some(1024 * 1024));
+    let document = bench
+        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .await;
+    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    let queue = bench.queue.clone();
+    let running = tokio::spawn(async move { queue.run(RunScope::Only(vec![id])).await.unwrap() });
+    for _ in 0..400 {
+        if bench.record(id).await.bytes_done >= 512 * 1024 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    (id, running)
+}
+
+fn partial_files(bench: &Bench) -> Vec<String> {
+    std::fs::read_dir(bench.dest.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".docket-part"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_paused_transfer_keeps_its_partial_file_and_resumes_where_it_stopped() {
+    let bench = bench(quick_config()).await;
+    let (id, running) = start_slow(&bench).await;
+    bench.queue.pause(id).await.unwrap();
+    let summary = running.await.unwrap();
+    assert_eq!(summary.ended, [(id, JobEnd::Paused)]);
+    let paused = bench.record(id).await;
+    assert_eq!(paused.state, TransferState::Paused);
+    assert!(paused.bytes_done > 0);
+    assert_eq!(partial_files(&bench).len(), 1, "the partial file is kept");
+
+    let state = bench.server.state();
+    state.faults.set_throttle(Kind::IndexHealth, None);
+    bench.queue.resume(id).await.unwrap();
+    bench.queue.run(RunScope::All).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Completed);
+    assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
+    let sent = state.stats.get(Kind::IndexHealth, "/s3").bytes_sent;
+    let config = quick_config();
+    assert!(
+        sent <= LARGE + config.segments_per_transfer as u64 * config.min_segment,
+        "resumed, not restarted: {sent}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancelled_transfer_removes_its_partial_file_and_is_not_run_again() {
+    let bench = bench(quick_config()).await;
+    let (id, running) = start_slow(&bench).await;
+    bench.queue.cancel(id).await.unwrap();
+    let summary = running.await.unwrap();
+    assert_eq!(summary.ended, [(id, JobEnd::Cancelled)]);
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Cancelled);
+    assert_eq!(record.bytes_done, 0);
+    assert!(partial_files(&bench).is_empty());
+    assert!(bench
+        .queue
+        .run(RunScope::All)
+        .await
+        .unwrap()
+        .ended
+        .is_empty());
+}

@@ -1,0 +1,234 @@
+//! The queue against the demo server: every kind completes byte-identical, whatever the server throws at it.
+
+mod common;
+
+use common::*;
+use docket_core::Kind;
+use docket_demo::faults::{Failure, Target};
+use docket_demo::library::sample;
+use docket_store::queue::TransferState;
+use docket_transfer::{JobEnd, RunScope};
+
+fn status(code: u16) -> reqwest::StatusCode {
+    reqwest::StatusCode::from_u16(code).unwrap()
+}
+
+const LARGE_NAME: &str = "telemetry-archive.bin";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_kind_downloads_the_large_file_through_the_queue_byte_identical() {
+    let bench = bench(quick_config()).await;
+    let expected = bench.library_bytes(sample::LARGE_FILE);
+    let mut ids = Vec::new();
+    for kind in Kind::ALL {
+        let document = bench.document_id(kind, LARGE_NAME).await;
+        ids.push((kind, bench.enqueue(kind, &document).await));
+    }
+    let summary = bench.queue.run(RunScope::All).await.unwrap();
+    assert_eq!(summary.ended.len(), 5, "{summary:?}");
+    let mut names = Vec::new();
+    for (kind, id) in ids {
+        let record = bench.record(id).await;
+        assert_eq!(record.state, TransferState::Completed, "{kind}: {record:?}");
+        let path = saved_path(&record);
+        assert_eq!(read(&path), expected, "{kind}: bytes of {}", path.display());
+        assert_eq!(record.bytes_done, LARGE, "{kind}");
+        assert_eq!(record.sha256.as_deref().map(str::len), Some(64), "{kind}");
+        names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert!(names.contains(&LARGE_NAME.to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"telemetry-archive (1).bin".to_owned()),
+        "a taken name gets a (1) suffix: {names:?}"
+    );
+    assert_eq!(bench.open_handlers(), 0);
+    let leftovers: Vec<_> = std::fs::read_dir(bench.dest.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".docket-part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_large_ranged_file_is_fetched_by_several_segments_without_fetching_a_byte_twice() {
+    let bench = bench(quick_config()).await;
+    let document = bench.document_id(Kind::IndexHealth, LARGE_NAME).await;
+    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Completed, "{record:?}");
+    assert_eq!(
+        read(&saved_path(&record)),
+        bench.library_bytes(sample::LARGE_FILE)
+    );
+    let counts = bench.server.state().stats.get(Kind::IndexHealth, "/s3");
+    assert!(
+        counts.max_in_flight >= 2,
+        "segments in parallel: {counts:?}"
+    );
+    // Stealing the end of a running segment can waste what the server already sent on that connection: at most
+    // one segment per connection.
+    let config = quick_config();
+    let allowed = LARGE + config.segments_per_transfer as u64 * config.min_segment;
+    assert!(counts.bytes_sent <= allowed, "{counts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dropped_connections_500s_and_429s_are_retried_and_the_file_completes_identical() {
+    let bench = bench(quick_config()).await;
+    let state = bench.server.state();
+    let expected = bench.library_bytes(sample::LARGE_FILE);
+    let mut ids = Vec::new();
+    for kind in [
+        Kind::IndexHealth,
+        Kind::SageActive,
+        Kind::StudyCreator,
+        Kind::Inforouter,
+    ] {
+        let document = bench.document_id(kind, LARGE_NAME).await;
+        let target = Target::new(kind, Bench::download_prefix(kind));
+        state.faults.drop_next(target.clone(), 1, 300_000);
+        state
+            .faults
+            .fail_next(target.clone(), 1, Failure::status(status(500)));
+        state
+            .faults
+            .fail_next(target, 1, Failure::status(status(429)).retry_after(0));
+        ids.push((kind, bench.enqueue(kind, &document).await));
+    }
+    bench.queue.run(RunScope::All).await.unwrap();
+    for (kind, id) in ids {
+        let record = bench.record(id).await;
+        assert_eq!(record.state, TransferState::Completed, "{kind}: {record:?}");
+        assert!(record.attempts >= 2, "{kind}: {record:?}");
+        assert_eq!(read(&saved_path(&record)), expected, "{kind}");
+    }
+    assert!(state.faults.rules().is_empty(), "every fault fired");
+    assert_eq!(bench.open_handlers(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_that_keeps_failing_ends_failed_with_its_message_and_no_file() {
+    let mut config = quick_config();
+    config.retry.max_attempts = 2;
+    let bench = bench(config).await;
+    let state = bench.server.state();
+    let document = bench.document_id(Kind::SageActive, "Q1-Report.pdf").await;
+    state.faults.fail_next(
+        Target::new(Kind::SageActive, "/files"),
+        10,
+        Failure::status(status(503)).body("text/plain", "maintenance window"),
+    );
+    let id = bench.enqueue(Kind::SageActive, &document).await;
+    let summary = bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Failed);
+    assert!(
+        record
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("maintenance window"),
+        "{record:?}"
+    );
+    assert!(matches!(&summary.ended[..], [(_, JobEnd::Failed(m))] if m.contains("maintenance")));
+    assert!(record.saved_path.is_none());
+    let names: Vec<String> = std::fs::read_dir(bench.dest.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n == "Q1-Report.pdf"), "{names:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failed_ansarada_job_fails_at_once_with_the_failure_reason() {
+    let bench = bench(quick_config()).await;
+    let document = bench
+        .document_id(Kind::Ansarada, "Board minutes (restricted).pdf")
+        .await;
+    let id = bench.enqueue(Kind::Ansarada, &document).await;
+    bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Failed);
+    assert_eq!(record.attempts, 0, "a FAILED job is final");
+    let message = record.last_error.unwrap();
+    assert!(
+        message.contains("could not prepare the download"),
+        "{message}"
+    );
+    assert!(std::fs::read_dir(bench.dest.path())
+        .unwrap()
+        .next()
+        .is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_missing_document_and_an_offline_one_fail_at_once_with_the_servers_message() {
+    let bench = bench(quick_config()).await;
+    let missing = bench
+        .enqueue(Kind::IndexHealth, "doc-that-does-not-exist")
+        .await;
+    let offline = bench.enqueue(Kind::Inforouter, sample::ARCHIVED_PDF).await;
+    bench.queue.run(RunScope::All).await.unwrap();
+    let missing = bench.record(missing).await;
+    assert_eq!(missing.state, TransferState::Failed);
+    assert!(missing.last_error.unwrap().contains("Document not found"));
+    let offline = bench.record(offline).await;
+    assert_eq!(offline.state, TransferState::Failed);
+    assert!(offline.last_error.unwrap().contains("Offline"), "offline");
+    assert_eq!(bench.open_handlers(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_wrong_chunk_crc32_is_read_again_and_the_handler_is_still_deleted() {
+    let bench = bench(quick_config()).await;
+    let state = bench.server.state();
+    let bad =
+        "<response success=\"true\" filelength=\"6291456\" chunklength=\"5\" lastchunk=\"false\" \
+               chunkCRC32=\"00000000\">aGVsbG8=</response>";
+    state.faults.fail_next(
+        Target::new(Kind::Inforouter, "/srv.asmx/DownloadFileChunk"),
+        2,
+        Failure::status(status(200)).body("text/xml; charset=utf-8", bad),
+    );
+    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Completed, "{record:?}");
+    assert_eq!(record.attempts, 2);
+    assert!(record.last_error.is_none());
+    assert_eq!(
+        read(&saved_path(&record)),
+        bench.library_bytes(sample::LARGE_FILE)
+    );
+    assert_eq!(bench.open_handlers(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_chunk_crc32_that_stays_wrong_fails_clearly_and_leaves_no_handler() {
+    let mut config = quick_config();
+    config.retry.max_attempts = 1;
+    let bench = bench(config).await;
+    let state = bench.server.state();
+    let bad =
+        "<response success=\"true\" filelength=\"6291456\" chunklength=\"5\" lastchunk=\"false\" \
+               chunkCRC32=\"00000000\">aGVsbG8=</response>";
+    state.faults.fail_next(
+        Target::new(Kind::Inforouter, "/srv.asmx/DownloadFileChunk"),
+        100,
+        Failure::status(status(200)).body("text/xml; charset=utf-8", bad),
+    );
+    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Failed);
+    assert!(record.last_error.unwrap().contains("CRC32"));
+    assert!(record.saved_path.is_none());
+    assert_eq!(bench.open_handlers(), 0);
+    assert!(record.staged_handle.is_none());
+}
