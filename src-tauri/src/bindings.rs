@@ -1,15 +1,50 @@
 //! The typed IPC surface. `ui/src/lib/bindings.ts` is generated from it by the test below.
 
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands;
+use crate::commands::{browse, files, preview, remotes, settings, transfers};
+use crate::events;
 
 /// Every command the UI may call. The capability file and this list are the whole IPC surface.
 pub fn bindings_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
-            commands::about::engine_info,
-            commands::about::describe_kind,
+            remotes::list_remotes,
+            remotes::remote_forms,
+            remotes::save_remote,
+            remotes::test_remote,
+            remotes::remove_remote,
+            remotes::check_remote,
+            remotes::open_demo_rooms,
+            browse::list_folder,
+            browse::search_documents,
+            browse::document_versions,
+            transfers::list_transfers,
+            transfers::start_downloads,
+            transfers::pause_transfer,
+            transfers::resume_transfer,
+            transfers::cancel_transfer,
+            transfers::retry_transfer,
+            transfers::move_transfer,
+            transfers::pause_all_transfers,
+            transfers::resume_all_transfers,
+            transfers::clear_finished_transfers,
+            preview::preview_document,
+            preview::preview_rows,
+            preview::close_preview,
+            preview::server_preview,
+            settings::get_settings,
+            settings::save_settings,
+            settings::pick_download_folder,
+            files::open_downloaded,
+            files::reveal_downloaded,
+        ])
+        .events(collect_events![
+            events::TransfersChanged,
+            events::RemotesChanged,
+            events::ListingChanged,
+            events::RemoteReachability,
+            events::LocalCopiesChanged
         ])
         // Byte counts stay far below 2^53, so plain numbers are exact.
         .dangerously_cast_bigints_to_number()

@@ -1,5 +1,7 @@
 //! Errors as they cross IPC: a stable `code` the UI may branch on, and a `message` written for people.
 
+use docket_core::ProviderError;
+use docket_store::{CatalogError, RemoteBookError, SecretStoreError};
 use serde::Serialize;
 
 /// Only the cases the UI treats differently get their own code; everything else is `internal`.
@@ -7,6 +9,17 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     UnknownKind,
+    /// The user typed something unusable (a bad URL, a missing field); the message names the field.
+    InvalidInput,
+    /// The server refused the credentials.
+    Unauthorized,
+    /// The server could not be reached, or answered with a server error.
+    Unreachable,
+    /// The server answered something that is not the API of this kind (often a wrong URL).
+    UnexpectedAnswer,
+    NotFound,
+    /// The OS keyring could not store or give back a secret.
+    Keyring,
     Internal,
 }
 
@@ -17,11 +30,89 @@ pub struct IpcError {
     pub message: String,
 }
 
+impl IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        IpcError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        IpcError::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        IpcError::new(ErrorCode::Internal, message)
+    }
+
+    /// A provider failure on `remote`, worded for the window; the server's own message is kept.
+    pub fn from_provider(remote: &str, err: &ProviderError) -> Self {
+        let (code, message) = match err {
+            ProviderError::Unauthorized { message } => (
+                ErrorCode::Unauthorized,
+                format!("{remote} refused the credentials: {message}. Check them in the server's settings."),
+            ),
+            ProviderError::Transient { message } => (
+                ErrorCode::Unreachable,
+                format!("Could not reach {remote}: {message}. Check the address and that the server is running."),
+            ),
+            ProviderError::Protocol { message } => (
+                ErrorCode::UnexpectedAnswer,
+                format!("{remote} did not answer like this kind of server ({message}). Is the address right?"),
+            ),
+            ProviderError::NotFound { message } => {
+                (ErrorCode::NotFound, format!("{remote}: not found: {message}"))
+            }
+            ProviderError::InvalidRequest { message } => (ErrorCode::InvalidInput, message.clone()),
+            ProviderError::RateLimited { .. }
+            | ProviderError::NotDownloadable { .. }
+            | ProviderError::LinkExpired { .. }
+            | ProviderError::JobFailed { .. }
+            | ProviderError::Integrity { .. } => (ErrorCode::Internal, format!("{remote}: {err}")),
+        };
+        IpcError { code, message }
+    }
+}
+
 impl From<docket_core::UnknownKind> for IpcError {
     fn from(err: docket_core::UnknownKind) -> Self {
-        IpcError {
-            code: ErrorCode::UnknownKind,
-            message: err.to_string(),
+        IpcError::new(ErrorCode::UnknownKind, err.to_string())
+    }
+}
+
+impl From<RemoteBookError> for IpcError {
+    fn from(err: RemoteBookError) -> Self {
+        let code = match err {
+            RemoteBookError::Unknown(_) => ErrorCode::NotFound,
+            RemoteBookError::Exists(_) | RemoteBookError::BadName(_) => ErrorCode::InvalidInput,
+            RemoteBookError::Read { .. }
+            | RemoteBookError::Corrupt { .. }
+            | RemoteBookError::Database(_)
+            | RemoteBookError::Damaged { .. } => ErrorCode::Internal,
+        };
+        IpcError::new(code, err.to_string())
+    }
+}
+
+impl From<SecretStoreError> for IpcError {
+    fn from(err: SecretStoreError) -> Self {
+        IpcError::new(ErrorCode::Keyring, err.to_string())
+    }
+}
+
+impl From<CatalogError> for IpcError {
+    fn from(err: CatalogError) -> Self {
+        match err {
+            CatalogError::Provider { remote, source } => IpcError::from_provider(&remote, &source),
+            CatalogError::UnknownRemote(name) => IpcError::new(
+                ErrorCode::NotFound,
+                format!("There is no server named `{name}` any more."),
+            ),
+            CatalogError::BadQuery(message) => IpcError::invalid(message),
+            CatalogError::Database(_) | CatalogError::Damaged { .. } => {
+                IpcError::internal(err.to_string())
+            }
         }
     }
 }
@@ -41,5 +132,28 @@ mod tests {
             2,
             "only code and message: {json}"
         );
+    }
+
+    #[test]
+    fn refused_credentials_keep_the_servers_words_and_say_what_to_do() {
+        let err = IpcError::from_provider(
+            "files",
+            &ProviderError::Unauthorized {
+                message: "Invalid UID or PWD".into(),
+            },
+        );
+        assert_eq!(err.code, ErrorCode::Unauthorized);
+        assert!(
+            err.message.contains("Invalid UID or PWD"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("files"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_network_failure_is_reported_as_unreachable() {
+        let err = IpcError::from_provider("files", &ProviderError::transient("connection refused"));
+        assert_eq!(err.code, ErrorCode::Unreachable);
     }
 }

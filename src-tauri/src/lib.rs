@@ -2,14 +2,40 @@
 //! live in the engine crates under `src-tauri/crates/`.
 
 mod bindings;
+mod catalog_events;
 mod commands;
+mod connections;
+mod demo_rooms;
 mod error;
+mod events;
+mod listing;
+mod preview;
+mod settings;
 mod state;
+mod transfers;
 
 pub use bindings::bindings_builder;
 pub use error::{ErrorCode, IpcError};
 
+use tauri::Manager;
+use tauri_specta::Event;
 use tracing_subscriber::EnvFilter;
+
+use demo_rooms::DemoRooms;
+use events::{RemotesChanged, TransfersChanged};
+use state::ShellState;
+
+/// `--demo` on the command line or `DOCKET_DEMO=1`: open the demo data rooms at start.
+fn demo_requested() -> bool {
+    let flag = std::env::args().skip(1).any(|a| a == "--demo");
+    let env = std::env::var("DOCKET_DEMO").is_ok_and(|v| !v.is_empty() && v != "0");
+    flag || env
+}
+
+fn run_transfers(transfers: std::sync::Arc<transfers::Transfers>) {
+    tauri::async_runtime::spawn(transfers.clone().follow_progress());
+    tauri::async_runtime::spawn(transfers.keep_running());
+}
 
 /// Starts the desktop app and blocks until its last window closes.
 pub fn run() {
@@ -21,10 +47,45 @@ pub fn run() {
 
     let builder = bindings_builder();
     let result = tauri::Builder::default()
-        .manage(state::ShellState::from_environment())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            let downloads = app
+                .path()
+                .download_dir()
+                .or_else(|_| app.path().home_dir())
+                .unwrap_or_else(|_| std::env::temp_dir())
+                .join("Docket");
+            let state = tauri::async_runtime::block_on(ShellState::open(downloads))?;
+            let transfers = state.transfers.clone();
+            let catalog = state.catalog.clone();
+            // Demo remotes of an earlier run point at a server that stopped with it: bring it back.
+            let open_demo = demo_requested() || DemoRooms::registered_before(&state.connections);
+            app.manage(state);
+
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(transfers.clone().publish_changes(move |transfers| {
+                let _ = TransfersChanged { transfers }.emit(&handle);
+            }));
+            tauri::async_runtime::spawn(catalog_events::forward(catalog, app.handle().clone()));
+            if open_demo {
+                let handle = app.handle().clone();
+                let transfers = transfers.clone();
+                tauri::async_runtime::spawn(async move {
+                    let state = handle.state::<ShellState>();
+                    match state.demo.open(&state.connections).await {
+                        Ok(_) => {
+                            let _ = RemotesChanged.emit(&handle);
+                        }
+                        Err(err) => tracing::error!("could not open the demo data rooms: {err}"),
+                    }
+                    // Transfers of the demo remotes can only resume once their server is back.
+                    run_transfers(transfers);
+                });
+            } else {
+                run_transfers(transfers);
+            }
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -1,16 +1,100 @@
 //! What the shell keeps between commands.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use docket_store::{Catalog, QueueStore, RemoteBook};
+
+use crate::connections::Connections;
+use crate::demo_rooms::DemoRooms;
+use crate::error::IpcError;
+use crate::preview::OpenTables;
+use crate::settings::{Settings, SettingsFile};
+use crate::transfers::Transfers;
 
 pub struct ShellState {
-    pub data_dir: PathBuf,
+    pub connections: Arc<Connections>,
+    pub catalog: Catalog,
+    pub transfers: Arc<Transfers>,
+    pub demo: DemoRooms,
+    /// CSV previews the panel pages through.
+    pub previews: OpenTables,
+    settings_file: SettingsFile,
+    settings: Mutex<Settings>,
+    /// Where downloads go when the settings name no folder.
+    default_download_dir: PathBuf,
 }
 
 impl ShellState {
-    /// The same data dir as the `docket` CLI: `DOCKET_DATA_DIR` when set, else the OS app-data dir.
-    pub fn from_environment() -> Self {
-        ShellState {
-            data_dir: docket_core::paths::data_dir(),
+    /// Opens the data dir the `docket` CLI uses too: `DOCKET_DATA_DIR` when set, else the OS app-data dir.
+    pub async fn open(default_download_dir: PathBuf) -> Result<Self, IpcError> {
+        let data_dir = docket_core::paths::data_dir();
+        let http = docket_core::http::client()
+            .map_err(|err| IpcError::internal(format!("Could not set up HTTP: {err}")))?;
+        let pool = docket_store::database::open(&data_dir)
+            .await
+            .map_err(|err| IpcError::internal(err.to_string()))?;
+        let book = RemoteBook::open(pool.clone(), &data_dir).await?;
+        let connections = Arc::new(Connections::open(book, http).await?);
+        let catalog = Catalog::new(pool.clone());
+        let settings_file = SettingsFile::open(&data_dir);
+        let settings = settings_file.load();
+        let transfers = Transfers::new(
+            QueueStore::new(pool),
+            catalog.clone(),
+            Arc::clone(&connections),
+            settings.engine_config(),
+            settings.cleared_before,
+        );
+        Ok(ShellState {
+            connections,
+            catalog,
+            transfers,
+            demo: DemoRooms::default(),
+            previews: OpenTables::default(),
+            settings_file,
+            settings: Mutex::new(settings),
+            default_download_dir,
+        })
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.lock_settings().clone()
+    }
+
+    /// Saves new settings and applies them to transfers started from now on.
+    pub fn update_settings(&self, mut settings: Settings) -> Result<(), IpcError> {
+        settings.cleared_before = self.lock_settings().cleared_before;
+        self.settings_file.save(&settings)?;
+        let engine_changed = self.lock_settings().engine_config() != settings.engine_config();
+        if engine_changed {
+            self.transfers.reconfigure(settings.engine_config());
         }
+        *self.lock_settings() = settings;
+        Ok(())
+    }
+
+    /// Remembers that completed transfers up to `cut` are cleared from the list.
+    pub fn remember_cleared(&self, cut: i64) -> Result<(), IpcError> {
+        let mut settings = self.settings();
+        settings.cleared_before = cut;
+        self.settings_file.save(&settings)?;
+        *self.lock_settings() = settings;
+        Ok(())
+    }
+
+    pub fn download_dir(&self) -> PathBuf {
+        let settings = self.lock_settings();
+        if settings.download_dir.is_empty() {
+            self.default_download_dir.clone()
+        } else {
+            PathBuf::from(&settings.download_dir)
+        }
+    }
+
+    fn lock_settings(&self) -> MutexGuard<'_, Settings> {
+        self.settings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -9,7 +9,9 @@ use crate::webdriver::Session;
 
 pub struct RunningApp {
     pub session: Session,
-    pub data_dir: tempfile::TempDir,
+    pub data_dir: std::sync::Arc<tempfile::TempDir>,
+    /// Where this app saves downloads (inside the data dir, set through the settings file).
+    pub downloads: PathBuf,
     driver: Child,
 }
 
@@ -28,9 +30,20 @@ fn free_port() -> u16 {
 
 impl RunningApp {
     pub async fn launch() -> RunningApp {
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        RunningApp::launch_in(std::sync::Arc::new(data_dir)).await
+    }
+
+    /// Starts the app on an existing data dir: what a restart looks like.
+    pub async fn launch_in(data_dir: std::sync::Arc<tempfile::TempDir>) -> RunningApp {
         let application = required_env("DOCKET_E2E_APP");
         let driver_program = required_env("DOCKET_E2E_DRIVER");
-        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let downloads = data_dir.path().join("downloads");
+        let settings = data_dir.path().join("settings.json");
+        if !settings.exists() {
+            let json = serde_json::json!({ "downloadDir": downloads.display().to_string() });
+            std::fs::write(&settings, json.to_string()).expect("settings file");
+        }
         let (port, native_port) = (free_port(), free_port());
 
         // The app inherits this environment through tauri-driver and WebKitWebDriver.
@@ -55,6 +68,7 @@ impl RunningApp {
         RunningApp {
             session,
             data_dir,
+            downloads,
             driver,
         }
     }

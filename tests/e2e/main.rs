@@ -1,88 +1,348 @@
 //! End-to-end tests of the real Docket window under Xvfb, driven through WebDriver. Run with `cargo xtask e2e`.
 
 mod app;
+mod steps;
 mod webdriver;
 
 use std::time::Duration;
 
 use app::RunningApp;
+use steps::*;
 
-const PATIENCE: Duration = Duration::from_secs(15);
+const SLOW: Duration = Duration::from_secs(120);
 
 #[tokio::test]
-async fn the_window_is_titled_docket_and_says_there_are_no_servers_yet() {
+async fn first_run_offers_the_demo_and_a_folder_of_every_kind_opens() {
     let app = RunningApp::launch().await;
-
-    assert_eq!(app.session.title().await.unwrap(), "Docket");
-    let empty = app
-        .session
+    let session = &app.session;
+    assert_eq!(session.title().await.unwrap(), "Docket");
+    let empty = session
         .wait_for("[data-testid=no-remotes]", PATIENCE)
         .await
         .unwrap();
-    assert_eq!(app.session.text(&empty).await.unwrap(), "No servers yet");
+    assert_eq!(session.text(&empty).await.unwrap(), "No servers yet");
+    session
+        .wait_for("[data-testid=add-server]", PATIENCE)
+        .await
+        .unwrap();
 
+    open_demo(&app).await;
+    for remote in [
+        "demo-ansarada",
+        "demo-index-health",
+        "demo-inforouter",
+        "demo-sage-active",
+        "demo-study-creator",
+    ] {
+        select_remote(session, remote).await;
+        let folder = enter_first_folder(session).await;
+        let rows = session.find_all("[data-testid=entry]").await.unwrap();
+        println!("e2e: {remote}: opened `{folder}`, {} entries", rows.len());
+        assert!(!rows.is_empty(), "{remote}/{folder} lists nothing");
+    }
+
+    select_remote(session, "demo-inforouter").await;
+    enter_path(session, &["Finance", "Reports", "2024"]).await;
+    row(session, "ledger-2024.csv").await;
+    settle().await;
+    app.save_screenshot("browser").await;
     app.quit().await;
 }
 
 #[tokio::test]
-async fn clicking_supported_servers_shows_what_the_engine_answers() {
+async fn search_finds_documents_by_part_of_their_name() {
     let app = RunningApp::launch().await;
     let session = &app.session;
+    open_demo(&app).await;
+    select_remote(session, "demo-inforouter").await;
+    enter_path(session, &["Finance", "Reports", "2024"]).await;
 
-    let button = session
-        .wait_for("[data-testid=show-kinds]", PATIENCE)
+    click(session, "[data-testid=crumb]").await;
+    wait_loaded(session).await;
+    let filter = session
+        .wait_for("[data-testid=filter]", PATIENCE)
         .await
         .unwrap();
-    session.click(&button).await.unwrap();
-    println!("e2e: clicked \"Supported servers\"");
+    session.send_keys(&filter, "ledger").await.unwrap();
+    session.send_keys(&filter, ENTER).await.unwrap();
+    wait_for_text(session, "[data-testid=search-title]", "ledger").await;
+    settle().await;
+    app.save_screenshot("search").await;
+    row(session, "ledger-2024.csv").await;
+    let place = session
+        .execute(
+            "return document.querySelector('[data-testid=entry][data-name=\"ledger-2024.csv\"] \
+             [data-testid=entry-place]')?.textContent ?? ''",
+        )
+        .await
+        .unwrap();
+    let place = place.as_str().unwrap_or_default().to_owned();
+    assert!(place.contains("demo-inforouter"), "{place}");
+    assert!(place.contains("/Finance/Reports/2024"), "{place}");
+    println!("e2e: search found ledger-2024.csv from the top level");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn three_documents_download_at_once_and_one_pauses_resumes_and_cancels() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    let base = remote_url(session, "demo-inforouter").await;
+    select_remote(session, "demo-inforouter").await;
+    enter_path(session, &["Finance", "Reports", "2024"]).await;
+    click(session, "[data-testid=crumb]").await;
+    wait_loaded(session).await;
+    enter_path(session, &["Engineering", "Data"]).await;
+    click(session, "[data-testid=crumb]").await;
+    wait_loaded(session).await;
+    enter_folder(session, "Engineering").await;
+
+    // Every document seen so far has a dot in its name: five of them, one of 256 MB.
+    throttle(&base, "inforouter", 2 * 1024 * 1024).await;
+    let filter = session
+        .wait_for("[data-testid=filter]", PATIENCE)
+        .await
+        .unwrap();
+    session.send_keys(&filter, ".").await.unwrap();
+    session.send_keys(&filter, ENTER).await.unwrap();
+    wait_for_text(session, "[data-testid=search-title]", ".").await;
+    let first = session
+        .wait_for("[data-testid=entry]", PATIENCE)
+        .await
+        .unwrap();
+    session.click(&first).await.unwrap();
+    let list = session
+        .wait_for("[data-testid=file-list]", PATIENCE)
+        .await
+        .unwrap();
+    session.send_keys(&list, "\u{E009}a\u{E009}").await.unwrap();
+    let download = wait_for_text(session, "[data-testid=action-download]", "Download 5").await;
+    println!("e2e: selected five documents: `{download}`");
+    click(session, "[data-testid=action-download]").await;
 
     session
-        .wait_for("[data-testid=kind-list] li", PATIENCE)
+        .wait_for_count("[data-testid=transfer]", 5, PATIENCE)
         .await
         .unwrap();
-    let items = session
-        .find_all("[data-testid=kind-list] li")
+    session
+        .wait_for("[data-testid=transfer][data-state=downloading]", PATIENCE)
         .await
         .unwrap();
-    let mut names = Vec::new();
-    for item in &items {
-        names.push(session.text(item).await.unwrap());
-    }
-    println!(
-        "e2e: the engine_info command answered; the page lists {} kinds",
-        names.len()
-    );
-    assert_eq!(names.len(), 5, "{names:?}");
-    for expected in [
-        "Ansarada data room",
-        "Index Health",
-        "infoRouter",
-        "Sage Active",
-        "Kids First study creator",
+    settle().await;
+    app.save_screenshot("queue").await;
+    for name in [
+        "catalog.xml",
+        "ledger-2024.csv",
+        "Q1-Report.pdf",
+        "README.txt",
     ] {
+        wait_for_transfer_state(session, name, "completed", SLOW).await;
         assert!(
-            names.iter().any(|n| n.contains(expected)),
-            "{expected} missing from {names:?}"
+            app.downloads.join(name).exists(),
+            "{name} is not in the download folder"
         );
     }
+    println!("e2e: four documents completed and are in the download folder");
 
-    // Only the Rust side knows the data dir this test gave the app: seeing it proves the round trip.
-    let data_dir = session
-        .wait_for("[data-testid=data-dir]", PATIENCE)
+    let large = "telemetry-archive.bin";
+    wait_for_transfer_state(session, large, "downloading", PATIENCE).await;
+    click_transfer_button(session, large, "transfer-pause").await;
+    wait_for_transfer_state(session, large, "paused", PATIENCE).await;
+    let paused_at = transfer_bytes(session, large).await;
+    println!("e2e: paused at {paused_at}");
+    click_transfer_button(session, large, "transfer-resume").await;
+    wait_for_transfer_state(session, large, "downloading", PATIENCE).await;
+    println!("e2e: resumed: {}", transfer_bytes(session, large).await);
+    click_transfer_button(session, large, "transfer-cancel").await;
+    wait_for_transfer_state(session, large, "cancelled", PATIENCE).await;
+    assert!(
+        !app.downloads.join(large).exists(),
+        "a cancelled file is not in the download folder"
+    );
+    println!("e2e: cancelled {large}");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn csv_and_xml_documents_preview_in_the_side_panel() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    select_remote(session, "demo-inforouter").await;
+    enter_path(session, &["Finance", "Reports", "2024"]).await;
+
+    let ledger = row(session, "ledger-2024.csv").await;
+    session.click(&ledger).await.unwrap();
+    click(session, "[data-testid=action-preview]").await;
+    session
+        .wait_for_count("[data-testid=csv-row]", 10, SLOW)
         .await
         .unwrap();
-    let shown = session.text(&data_dir).await.unwrap();
-    assert_eq!(shown, app.data_dir.path().display().to_string());
-    println!("e2e: asserted the five kinds and the data dir {shown} that only Rust knew");
-
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let shot = app.save_screenshot("welcome").await;
-    let png = std::fs::read(&shot).unwrap();
-    assert!(
-        png.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "the screenshot is a PNG"
+    let headers = session.find_all("[data-testid=csv-header]").await.unwrap();
+    let names = session
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=csv-header]')).map(h => h.textContent.trim())",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        names,
+        serde_json::json!(["id", "name", "city", "amount", "note"]),
+        "the CSV table's header row is the file's first record"
     );
-    println!("e2e: saved {}", shot.display());
+    let first = session
+        .execute(
+            "return document.querySelector('[data-testid=csv-row] [role=cell]').textContent.trim()",
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, serde_json::json!("1"));
+    settle().await;
+    app.save_screenshot("csv-preview").await;
+    println!(
+        "e2e: the CSV preview shows a table with {} columns",
+        headers.len()
+    );
 
+    click(session, "[data-testid=crumb]").await;
+    wait_loaded(session).await;
+    enter_path(session, &["Engineering", "Data"]).await;
+    let catalog = row(session, "catalog.xml").await;
+    session.click(&catalog).await.unwrap();
+    let list = session
+        .wait_for("[data-testid=file-list]", PATIENCE)
+        .await
+        .unwrap();
+    session.send_keys(&list, " ").await.unwrap();
+    session
+        .wait_for_count("[data-testid=xml-node]", 3, SLOW)
+        .await
+        .unwrap();
+    let root = session
+        .wait_for("[data-testid=xml-tag]", PATIENCE)
+        .await
+        .unwrap();
+    assert!(session.text(&root).await.unwrap().starts_with('<'));
+    let kinds = session
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=xml-node]')).map(n => n.dataset.kind)",
+        )
+        .await
+        .unwrap();
+    let kinds = kinds.to_string();
+    assert!(
+        kinds.contains("element") && kinds.contains("comment"),
+        "the outline shows elements and comments: {kinds}"
+    );
+    settle().await;
+    app.save_screenshot("xml-preview").await;
+    click(session, "[data-testid=xml-raw-mode]").await;
+    let raw = session
+        .wait_for("[data-testid=xml-raw]", PATIENCE)
+        .await
+        .unwrap();
+    assert!(session.text(&raw).await.unwrap().contains("<?xml"));
+    println!("e2e: the XML preview shows a tree and the raw text");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_server_with_wrong_credentials_is_refused_with_a_clear_error() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    let url = remote_url(session, "demo-inforouter").await;
+
+    click(session, "[data-testid=sidebar-add-server]").await;
+    session
+        .wait_for("[data-testid=connection-dialog]", PATIENCE)
+        .await
+        .unwrap();
+    click(session, "[data-testid=field-kind] option[value=inforouter]").await;
+    let fill = |testid: &'static str, value: String| async move {
+        let field = session
+            .wait_for(&format!("[data-testid={testid}]"), PATIENCE)
+            .await
+            .unwrap();
+        session.send_keys(&field, &value).await.unwrap();
+    };
+    fill("field-name", "files".into()).await;
+    fill("field-url", "files.example".into()).await;
+    fill("field-username", "nobody".into()).await;
+    fill("field-password", "wrong-password".into()).await;
+    click(session, "[data-testid=test-remote]").await;
+    let bad_url = wait_for_text(
+        session,
+        "[data-testid=connection-error]",
+        "not a server address",
+    )
+    .await;
+    println!("e2e: a wrong URL says: {bad_url}");
+
+    let address = session
+        .wait_for("[data-testid=field-url]", PATIENCE)
+        .await
+        .unwrap();
+    session
+        .execute("document.querySelector('[data-testid=field-url]').value=''")
+        .await
+        .unwrap();
+    session.send_keys(&address, &url).await.unwrap();
+    click(session, "[data-testid=test-remote]").await;
+    let refused = wait_for_text(session, "[data-testid=connection-error]", "refused").await;
+    println!("e2e: wrong credentials say: {refused}");
+    assert!(refused.contains("files"), "{refused}");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_transfer_in_progress_survives_a_restart() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    let base = remote_url(session, "demo-inforouter").await;
+    throttle(&base, "inforouter", 1024 * 1024).await;
+    select_remote(session, "demo-inforouter").await;
+    enter_path(session, &["Engineering", "Data"]).await;
+    let large = "telemetry-archive.bin";
+    let file = row(session, large).await;
+    session.click(&file).await.unwrap();
+    click(session, "[data-testid=action-download]").await;
+    wait_for_transfer_state(session, large, "downloading", PATIENCE).await;
+    // Wait for committed bytes, so the restart has something to resume from.
+    let started = std::time::Instant::now();
+    let before = loop {
+        let shown = transfer_bytes(session, large).await;
+        if !shown.starts_with("0 B") {
+            break shown;
+        }
+        assert!(started.elapsed() < SLOW, "no bytes arrived: {shown}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    println!("e2e: before the restart: {before}");
+    let data_dir = app.data_dir.clone();
+    app.quit().await;
+
+    let app = RunningApp::launch_in(data_dir).await;
+    let session = &app.session;
+    session
+        .wait_for_count("[data-testid=remote]", 5, PATIENCE)
+        .await
+        .unwrap();
+    click(session, "[data-testid=toggle-downloads]").await;
+    let row = transfer(session, large).await;
+    let state = session
+        .attribute(&row, "data-state")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    println!(
+        "e2e: after the restart the transfer is {state}: {}",
+        transfer_bytes(session, large).await
+    );
+    wait_for_transfer_state(session, large, "completed", Duration::from_secs(300)).await;
+    assert!(app.downloads.join(large).exists());
+    println!("e2e: {large} completed after the restart");
     app.quit().await;
 }

@@ -84,6 +84,49 @@ impl Session {
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
+    /// Types `keys` into an element (W3C key codes such as `\u{E007}` for Enter work too).
+    pub async fn send_keys(&self, element: &Element, keys: &str) -> Result<(), String> {
+        let url = format!("{}/element/{}/value", self.base, element.id);
+        post(&self.http, &url, &json!({ "text": keys }))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>, String> {
+        let url = format!("{}/element/{}/attribute/{name}", self.base, element.id);
+        let value = get(&self.http, &url).await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Runs a script in the page and returns its value (for reading state the suite asserts on).
+    pub async fn execute(&self, script: &str) -> Result<Value, String> {
+        let url = format!("{}/execute/sync", self.base);
+        post(&self.http, &url, &json!({ "script": script, "args": [] })).await
+    }
+
+    /// Waits until `css` matches at least `count` elements, and returns them.
+    pub async fn wait_for_count(
+        &self,
+        css: &str,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Element>, String> {
+        let started = Instant::now();
+        loop {
+            let found = self.find_all(css).await?;
+            if found.len() >= count {
+                return Ok(found);
+            }
+            if started.elapsed() > timeout {
+                return Err(format!(
+                    "`{css}` matched {} elements, not {count}, within {timeout:?}",
+                    found.len()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The window as PNG bytes.
     pub async fn screenshot(&self) -> Result<Vec<u8>, String> {
         use base64::Engine as _;

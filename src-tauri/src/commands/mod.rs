@@ -1,3 +1,8 @@
 //! Thin commands: DTO in, engine call, DTO or `{code, message}` out.
 
-pub mod about;
+pub mod browse;
+pub mod files;
+pub mod preview;
+pub mod remotes;
+pub mod settings;
+pub mod transfers;

@@ -132,6 +132,22 @@ pub struct GetArgs {
     /// Only add the download to the queue; `docket queue run` does it.
     #[arg(long)]
     pub no_wait: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// How hard a run may push the servers and the line.
+#[derive(Debug, Args, Default)]
+pub struct LimitArgs {
+    /// Requests in flight across every remote (default 8).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_connections: Option<u16>,
+    /// Requests in flight to one remote (default 4).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub per_remote: Option<u16>,
+    /// Bytes per second across all downloads; K, M and G multiply by 1024 (`500K`, `20M`, `1.5M/s`).
+    #[arg(long, value_name = "BYTES/s", value_parser = crate::rate::parse_rate)]
+    pub limit_rate: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -145,16 +161,45 @@ pub struct QueueArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum QueueCommand {
-    /// Pause a transfer; its partial file is kept.
-    Pause { id: i64 },
-    /// Resume a paused transfer.
-    Resume { id: i64 },
-    /// Cancel a transfer and remove its partial file.
-    Cancel { id: i64 },
-    /// Queue a failed or cancelled transfer again.
-    Retry { id: i64 },
+    /// Pause a transfer (or all); partial files are kept.
+    Pause(Selection),
+    /// Resume a paused transfer (or all paused ones).
+    Resume(Selection),
+    /// Cancel a transfer (or all unfinished and failed ones) and remove partial files.
+    Cancel(Selection),
+    /// Queue a failed or cancelled transfer (or all of them) again.
+    Retry(Selection),
+    /// Move an unfinished transfer to POSITION in the order `docket queue` shows (1 runs next); it takes the
+    /// priority of the place it moves to.
+    Move {
+        id: i64,
+        #[arg(value_parser = clap::value_parser!(u32).range(1..))]
+        position: u32,
+    },
+    /// Set a transfer's priority: higher runs first, equal ones in queue order (default 0, may be negative).
+    Priority {
+        id: i64,
+        #[arg(allow_negative_numbers = true)]
+        priority: i64,
+    },
     /// Work the queue until it is empty, resuming whatever an earlier run left unfinished.
-    Run,
+    Run(RunArgs),
+}
+
+/// One transfer by id, or `--all`.
+#[derive(Debug, Args)]
+pub struct Selection {
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub id: Option<i64>,
+    /// Every transfer the action fits.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]

@@ -280,7 +280,17 @@ async fn secret_values_appear_neither_in_the_database_files_nor_in_debug_logs() 
         let secret = credentials.get(key).unwrap().expose();
         assert!(!logs.contains(secret), "{key} is in the logs");
         for file in &files {
-            let bytes = std::fs::read(file).unwrap();
+            // SQLite's -wal and -shm files vanish when the last connection closes; the database file stays.
+            let bytes = match std::fs::read(file) {
+                Ok(bytes) => bytes,
+                Err(err)
+                    if err.kind() == std::io::ErrorKind::NotFound
+                        && !file.ends_with("docket.db") =>
+                {
+                    continue
+                }
+                Err(err) => panic!("could not read {}: {err}", file.display()),
+            };
             assert!(
                 !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
                 "{key} is in {}",

@@ -92,6 +92,14 @@ impl From<reqwest::Error> for ProviderError {
     fn from(err: reqwest::Error) -> Self {
         // reqwest calls a body that broke off mid-way a decode error too; only a JSON body that does not parse is
         // the server answering something unreadable. A broken connection is worth retrying.
+        if let Some(problem) = certificate_problem(&err) {
+            return ProviderError::InvalidRequest {
+                message: format!(
+                    "the server's TLS certificate cannot be trusted ({problem}); Docket does not talk to a server \
+                     it cannot verify: check the remote's address, or have the server's certificate fixed"
+                ),
+            };
+        }
         let decode = err.is_decode() && caused_by_json(&err);
         let text = err.without_url().to_string();
         if decode {
@@ -100,6 +108,27 @@ impl From<reqwest::Error> for ProviderError {
             ProviderError::Transient { message: text }
         }
     }
+}
+
+/// The certificate error behind a failed TLS handshake, if that is what failed. `io::Error` hides the error
+/// it wraps from `source()`, so wrapped errors are looked into as well.
+fn certificate_problem(err: &reqwest::Error) -> Option<String> {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(
+            tls @ (rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented),
+        ) = cause.downcast_ref::<rustls::Error>()
+        {
+            return Some(tls.to_string());
+        }
+        source = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+    }
+    None
 }
 
 fn caused_by_json(err: &reqwest::Error) -> bool {

@@ -20,7 +20,7 @@ pub fn sanitize_file_name(raw: &str) -> String {
         .chars()
         .map(|c| match c {
             '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
-            c if c.is_control() => '_',
+            c if c.is_control() || is_bidi_control(c) => '_',
             c => c,
         })
         .collect();
@@ -37,6 +37,11 @@ pub fn sanitize_file_name(raw: &str) -> String {
         name.insert(0, '_');
     }
     cap_length(&name)
+}
+
+/// Direction overrides and isolates: `invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn cap_length(name: &str) -> String {

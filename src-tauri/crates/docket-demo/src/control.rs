@@ -245,6 +245,7 @@ fn rule_view(rule: &Rule) -> Value {
             "retry_after": failure.retry_after,
         }),
         Action::Drop { after_bytes } => json!({ "kind": "drop", "after_bytes": after_bytes }),
+        Action::Break(fault) => json!({ "kind": "break", "fault": format!("{fault:?}") }),
     };
     if let (Some(view), Value::Object(details)) = (view.as_object_mut(), details) {
         view.extend(details);

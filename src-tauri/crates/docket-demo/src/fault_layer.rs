@@ -41,6 +41,14 @@ async fn apply(State(ctx): State<ApiContext>, request: Request, next: Next) -> R
             (failure.response(), None)
         }
         Some(Action::Drop { after_bytes }) => (next.run(request).await, Some(after_bytes)),
+        Some(Action::Break(fault)) => {
+            let answer = if fault.reaches_vendor() {
+                next.run(request).await
+            } else {
+                Response::default()
+            };
+            (fault.apply(answer), None)
+        }
         None => (next.run(request).await, None),
     };
     response.map(|body| Body::new(MeteredBody::new(body, meter, drop_after, shaping.throttle)))

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use docket_core::Kind;
 
+use crate::body_faults::BodyFault;
 use crate::slot;
 
 /// Which requests a rule applies to: one API, optionally one method, and paths starting with `path_prefix`
@@ -110,6 +111,8 @@ pub enum Action {
     /// Call the vendor router, then abort the response body after this many bytes, so the client sees the
     /// connection reset mid-body.
     Drop { after_bytes: u64 },
+    /// Call the vendor router, then break its answer on the wire (see [`BodyFault`]).
+    Break(BodyFault),
 }
 
 /// A rule and how many more requests it will fire for.
@@ -158,6 +161,15 @@ impl Faults {
             target,
             remaining: count,
             action: Action::Drop { after_bytes },
+        });
+    }
+
+    /// The next `count` responses to requests matching `target` are broken as `fault` says.
+    pub fn break_next(&self, target: Target, count: u32, fault: BodyFault) {
+        self.add(Rule {
+            target,
+            remaining: count,
+            action: Action::Break(fault),
         });
     }
 

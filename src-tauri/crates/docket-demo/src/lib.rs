@@ -8,6 +8,7 @@
 //! server-side counts through `state.gauges`.
 
 pub mod ansarada;
+pub mod body_faults;
 pub mod config;
 pub mod content;
 pub mod control;
@@ -33,6 +34,7 @@ pub mod study_creator;
 mod test_server;
 pub mod timestamp;
 
+pub use body_faults::BodyFault;
 pub use config::DemoConfig;
 pub use content::Content;
 pub use error::DemoError;

@@ -3,12 +3,16 @@
 //! [`REGISTRY`].
 
 pub mod ansarada;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod graphql;
 pub mod index_health;
 pub mod inforouter;
 mod presigned_storage;
 pub mod sage_active;
 pub mod study_creator;
+pub mod transport;
 
 use std::sync::Arc;
 
@@ -52,6 +56,7 @@ pub fn connect(
     http: reqwest::Client,
 ) -> Result<Arc<dyn Provider>, ProviderError> {
     let entry = entry(config.kind);
+    transport::check_transport(&config)?;
     check_settings(&config, &credentials, entry.settings)?;
     (entry.connect)(config, credentials, http)
 }

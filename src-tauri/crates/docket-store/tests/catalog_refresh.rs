@@ -255,3 +255,33 @@ async fn an_entry_in_two_listings_stays_until_the_last_one_drops_it() {
         .is_empty());
     integrity(&catalog).await;
 }
+
+#[tokio::test]
+async fn a_remote_marked_online_again_is_no_longer_listed_offline_and_subscribers_hear_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog_with_remote(dir.path(), "files").await;
+    catalog
+        .mark_offline("files", "Connection refused")
+        .await
+        .unwrap();
+    let offline = catalog.offline_remotes().await.unwrap();
+    assert_eq!(offline["files"].reason, "Connection refused");
+
+    let mut events = catalog.subscribe();
+    catalog.mark_online("files").await.unwrap();
+    catalog.mark_online("files").await.unwrap();
+    assert!(catalog.offline_remotes().await.unwrap().is_empty());
+    let status = catalog.remote_status("files").await.unwrap();
+    assert!(status.offline.is_none() && status.last_contact.is_some());
+    assert_eq!(
+        events.try_recv().unwrap(),
+        CatalogEvent::RemoteOnline {
+            remote: "files".into()
+        }
+    );
+    assert!(events.try_recv().is_err(), "only the change is announced");
+    assert!(matches!(
+        catalog.mark_online("nobody").await,
+        Err(docket_store::CatalogError::UnknownRemote(_))
+    ));
+}

@@ -29,6 +29,9 @@ pub struct EngineConfig {
     pub lease: Duration,
     /// A link expiring sooner than this is refreshed before it is used.
     pub refresh_margin: Duration,
+    /// The first pause before an unreachable remote is probed again; it doubles up to `offline_probe_max`.
+    pub offline_probe: Duration,
+    pub offline_probe_max: Duration,
 }
 
 impl Default for EngineConfig {
@@ -45,6 +48,8 @@ impl Default for EngineConfig {
             bandwidth_limit: None,
             lease: Duration::from_secs(5),
             refresh_margin: Duration::from_secs(5),
+            offline_probe: Duration::from_secs(1),
+            offline_probe_max: Duration::from_secs(30),
         }
     }
 }

@@ -1,12 +1,13 @@
 //! What every transfer of one running queue shares: the store, HTTP, limits, progress and the providers.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use docket_core::{Provider, ProviderError};
-use docket_store::QueueStore;
+use docket_store::{Catalog, QueueStore};
 use tokio::sync::watch;
 
+use crate::availability::Availability;
 use crate::bandwidth::BandwidthLimit;
 use crate::config::EngineConfig;
 use crate::limits::ConnectionLimits;
@@ -38,6 +39,9 @@ pub(crate) struct Engine {
     directory: Arc<dyn ProviderDirectory>,
     providers: tokio::sync::Mutex<HashMap<String, Arc<dyn Provider>>>,
     pub controls: Mutex<HashMap<i64, watch::Sender<Control>>>,
+    /// Where completed downloads are recorded and which remotes are offline; none in bare engine tests.
+    catalog: OnceLock<Catalog>,
+    pub availability: Availability,
 }
 
 impl Engine {
@@ -65,7 +69,20 @@ impl Engine {
             directory,
             providers: tokio::sync::Mutex::new(HashMap::new()),
             controls: Mutex::new(HashMap::new()),
+            catalog: OnceLock::new(),
+            availability: Availability::default(),
             config,
+        }
+    }
+
+    pub fn catalog(&self) -> Option<&Catalog> {
+        self.catalog.get()
+    }
+
+    /// Attaches the catalog; a queue keeps the first one for its life.
+    pub fn attach_catalog(&self, catalog: Catalog) {
+        if self.catalog.set(catalog).is_err() {
+            tracing::warn!("the transfer queue has a catalog already; keeping it");
         }
     }
 

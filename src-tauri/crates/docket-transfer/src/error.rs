@@ -10,23 +10,45 @@ use docket_store::QueueError;
 pub enum TransferError {
     #[error(transparent)]
     Provider(#[from] ProviderError),
-    #[error("could not write {}: {source}", path.display())]
+    #[error("could not write {}: {}", path.display(), explain(source))]
     Io { path: PathBuf, source: io::Error },
     #[error(transparent)]
     Queue(#[from] QueueError),
     /// The document on the server is not what the partial bytes came from; they are discarded.
     #[error("the document changed on the server ({0}); starting over")]
     Changed(String),
+    /// The server cannot be reached (a probe confirmed it); the transfer waits for it without spending retries.
+    #[error("{remote} cannot be reached ({reason}); the transfer waits until it can")]
+    RemoteOffline { remote: String, reason: String },
     /// Someone paused or cancelled the transfer.
     #[error("stopped")]
     Stopped,
 }
 
 impl TransferError {
+    /// Out of disk space: the bytes so far stay on disk, since a retry after freeing space continues them.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, TransferError::Io { source, .. }
+            if matches!(source.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded))
+    }
+
     pub fn io(path: &Path) -> impl FnOnce(io::Error) -> TransferError + '_ {
         move |source| TransferError::Io {
             path: path.to_owned(),
             source,
         }
+    }
+}
+
+/// The OS's words, plus what to do where the user can do something.
+fn explain(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => format!(
+            "the disk is full ({err}); free some space and retry: the bytes downloaded so far are kept"
+        ),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => format!(
+            "{err}; choose a download folder you can write to"
+        ),
+        _ => err.to_string(),
     }
 }

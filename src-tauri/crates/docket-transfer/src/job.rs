@@ -78,6 +78,15 @@ impl Job {
         if self.stopped() {
             return Err(TransferError::Stopped);
         }
+        // A server that cannot be reached at all is waited for, not retried until the retries run out.
+        if matches!(error, ProviderError::Transient { .. }) {
+            if let Some(reason) = self.engine.unreachable(&self.record.remote).await {
+                return Err(TransferError::RemoteOffline {
+                    remote: self.record.remote.clone(),
+                    reason,
+                });
+            }
+        }
         let policy = &self.engine.config.retry;
         let decision = policy.decide(
             &error,
@@ -142,6 +151,8 @@ pub enum JobEnd {
     Failed(String),
     Paused,
     Cancelled,
+    /// Put back in the queue until its server can be reached again (the run starts it then); says why.
+    WaitingForRemote(String),
 }
 
 pub(crate) async fn run(
@@ -299,10 +310,36 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
     store
         .complete(job.id(), &path, digests.size, &digests.sha256)
         .await?;
+    record_in_catalog(job, &path, digests.size, &digests.sha256).await;
     job.meter.set_done(digests.size, Some(digests.size));
     job.meter.state(TransferState::Completed, None);
     tracing::info!(id = job.id(), path = %path.display(), "completed");
     Ok(path)
+}
+
+/// Links the completed file to its catalog entry, so browsing shows it downloaded (and the watcher guards it).
+/// The file is complete either way: a catalog that cannot record it only costs the mark.
+async fn record_in_catalog(job: &Job, path: &std::path::Path, bytes: u64, sha256: &str) {
+    let Some(catalog) = job.engine.catalog() else {
+        return;
+    };
+    let record = &job.record;
+    if let Err(err) = catalog
+        .record_download(
+            &record.remote,
+            &record.document,
+            record.version.as_deref(),
+            path,
+            sha256,
+            bytes,
+        )
+        .await
+    {
+        tracing::warn!(
+            id = job.id(),
+            "could not record the download in the catalog: {err}"
+        );
+    }
 }
 
 /// Records how the run ended: paused keeps the partial, cancelled removes it, a final failure keeps it only when
@@ -325,9 +362,20 @@ async fn settle(job: &Job, outcome: Result<std::path::PathBuf, TransferError>) -
                 JobEnd::Paused
             }
         }
+        Err(TransferError::RemoteOffline { remote, reason }) => {
+            let message = format!("waiting for {remote} to be reachable again ({reason})");
+            let _ = store
+                .wait_for_remote(job.id(), &job.engine.owner, &message)
+                .await;
+            job.meter
+                .state(TransferState::Queued, Some(message.clone()));
+            tracing::info!(id = job.id(), "{message}");
+            JobEnd::WaitingForRemote(message)
+        }
         Err(err) => {
             let message = err.to_string();
-            let resumable = matches!(&err, TransferError::Provider(e) if e.is_retryable());
+            let resumable = matches!(&err, TransferError::Provider(e) if e.is_retryable())
+                || err.is_disk_full();
             if !resumable {
                 if let Ok(record) = store.get(job.id()).await {
                     discard_partial(&record).await;

@@ -4,6 +4,7 @@
 //! [`TransferQueue`] is the entry point; [`straight::download`] is the single unqueued transfer the provider
 //! tests use.
 
+mod availability;
 pub mod bandwidth;
 mod chunked;
 pub mod config;

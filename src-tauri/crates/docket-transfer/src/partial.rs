@@ -77,6 +77,7 @@ impl PartialFile {
             path: self.path.clone(),
             start: offset,
             position: offset,
+            failed: false,
         })
     }
 
@@ -152,6 +153,9 @@ pub struct RangeWriter {
     path: PathBuf,
     start: u64,
     position: u64,
+    /// A write or flush failed. tokio's `File` writes in the background and reports a failure on a later call,
+    /// so after one nothing since the last checkpoint is known to be on disk: none of it is ever committed.
+    failed: bool,
 }
 
 impl RangeWriter {
@@ -165,27 +169,27 @@ impl RangeWriter {
     }
 
     pub async fn write(&mut self, bytes: &[u8]) -> Result<(), TransferError> {
-        self.file
-            .write_all(bytes)
-            .await
-            .map_err(TransferError::io(&self.path))?;
+        if let Err(err) = self.file.write_all(bytes).await {
+            self.failed = true;
+            return Err(TransferError::io(&self.path)(err));
+        }
         self.position += bytes.len() as u64;
         Ok(())
     }
 
     /// fsyncs what was written and answers the range that is now durable (to commit to the queue).
     pub async fn checkpoint(&mut self) -> Result<Range<u64>, TransferError> {
-        if self.position == self.start {
+        if self.position == self.start || self.failed {
             return Ok(self.start..self.start);
         }
-        self.file
-            .flush()
-            .await
-            .map_err(TransferError::io(&self.path))?;
-        self.file
-            .sync_data()
-            .await
-            .map_err(TransferError::io(&self.path))?;
+        let synced = match self.file.flush().await {
+            Ok(()) => self.file.sync_data().await,
+            Err(err) => Err(err),
+        };
+        if let Err(err) = synced {
+            self.failed = true;
+            return Err(TransferError::io(&self.path)(err));
+        }
         let durable = self.start..self.position;
         self.start = self.position;
         Ok(durable)

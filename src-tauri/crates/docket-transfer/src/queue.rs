@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use docket_store::queue::{NewTransfer, QueueAction, TransferRecord, TransferState};
-use docket_store::{QueueError, QueueStore};
+use docket_store::queue::{NewTransfer, Placement, QueueAction, TransferRecord, TransferState};
+use docket_store::{Catalog, CatalogEvent, QueueError, QueueStore};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinSet;
 
@@ -46,6 +46,14 @@ impl TransferQueue {
         TransferQueue {
             engine: Arc::new(Engine::new(store, providers, http, config)),
         }
+    }
+
+    /// Records every completed download in `catalog` (so browsing marks it downloaded), and lets transfers
+    /// of a remote the catalog knows to be offline wait for it instead of spending their retries. Attach it
+    /// before the first run; a queue keeps its first catalog.
+    pub fn with_catalog(self, catalog: Catalog) -> Self {
+        self.engine.attach_catalog(catalog);
+        self
     }
 
     pub fn store(&self) -> &QueueStore {
@@ -107,6 +115,12 @@ impl TransferQueue {
 
     pub async fn move_to(&self, id: i64, position: i64) -> Result<(), QueueError> {
         self.engine.store.move_to(id, position).await
+    }
+
+    /// Moves an unfinished transfer to `place` (1 is next) in the run order `docket queue` shows; see
+    /// [`QueueStore::move_to_place`].
+    pub async fn move_to_place(&self, id: i64, place: usize) -> Result<Placement, QueueError> {
+        self.engine.store.move_to_place(id, place).await
     }
 
     /// Applies `action` to every transfer it fits.
@@ -171,19 +185,32 @@ impl TransferQueue {
         let heartbeat = tokio::spawn(heartbeat(Arc::clone(engine)));
         let mut running: JoinSet<(i64, JobEnd)> = JoinSet::new();
         let mut summary = RunSummary::default();
+        let mut catalog_events = engine.catalog().map(Catalog::subscribe);
         let outcome = async {
             loop {
-                self.start_more(&scope, &mut running).await?;
-                if running.is_empty() && !self.waiting_on_others(&scope).await? {
+                let offline: Vec<String> = engine.offline_remotes().await.into_keys().collect();
+                self.start_more(&scope, &mut running, &offline).await?;
+                let parked = self.parked_remotes(&scope, &offline).await?;
+                for remote in &parked {
+                    engine.revive(remote);
+                }
+                if running.is_empty()
+                    && parked.is_empty()
+                    && !self.waiting_on_others(&scope).await?
+                {
                     return Ok(());
                 }
                 tokio::select! {
                     Some(joined) = running.join_next(), if !running.is_empty() => {
                         if let Ok((id, end)) = joined {
                             engine.controls.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-                            summary.ended.push((id, end));
+                            // Waiting for a server is no end: the run starts it again when the server is back.
+                            if !matches!(end, JobEnd::WaitingForRemote(_)) {
+                                summary.ended.push((id, end));
+                            }
                         }
                     }
+                    _ = remote_online(&mut catalog_events) => {}
                     _ = tokio::time::sleep(Duration::from_millis(250)) => {}
                 }
             }
@@ -197,11 +224,12 @@ impl TransferQueue {
         &self,
         scope: &RunScope,
         running: &mut JoinSet<(i64, JobEnd)>,
+        offline: &[String],
     ) -> Result<(), QueueError> {
         let engine = &self.engine;
         let lease = engine.config.lease.as_millis() as i64;
         while running.len() < engine.config.max_transfers.max(1) {
-            let candidates = engine.store.claimable(64).await?;
+            let candidates = engine.store.claimable_except(64, offline).await?;
             let next = candidates.into_iter().find(|record| {
                 !engine.is_active(record.id)
                     && match scope {
@@ -230,6 +258,29 @@ impl TransferQueue {
         Ok(())
     }
 
+    /// The offline remotes that transfers in `scope` wait for.
+    async fn parked_remotes(
+        &self,
+        scope: &RunScope,
+        offline: &[String],
+    ) -> Result<HashSet<String>, QueueError> {
+        if offline.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let pending = self.engine.store.unclaimed_remotes().await?;
+        Ok(pending
+            .into_iter()
+            .filter(|(id, remote)| {
+                offline.contains(remote)
+                    && match scope {
+                        RunScope::All => true,
+                        RunScope::Only(ids) => ids.contains(id),
+                    }
+            })
+            .map(|(_, remote)| remote)
+            .collect())
+    }
+
     /// Whether work in `scope` is still pending under another runner's live claim.
     async fn waiting_on_others(&self, scope: &RunScope) -> Result<bool, QueueError> {
         let store = &self.engine.store;
@@ -242,6 +293,25 @@ impl TransferQueue {
                     }
                 }
                 Ok(false)
+            }
+        }
+    }
+}
+
+/// Resolves when the catalog says a remote answers again (never without a catalog).
+async fn remote_online(events: &mut Option<broadcast::Receiver<CatalogEvent>>) {
+    let Some(receiver) = events else {
+        return std::future::pending().await;
+    };
+    loop {
+        match receiver.recv().await {
+            Ok(CatalogEvent::RemoteOnline { .. }) => return,
+            Ok(_) => {}
+            // Missed events may have included it: look again.
+            Err(broadcast::error::RecvError::Lagged(_)) => return,
+            Err(broadcast::error::RecvError::Closed) => {
+                *events = None;
+                return std::future::pending().await;
             }
         }
     }

@@ -72,7 +72,8 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
         }
         total
     } else {
-        opened.response.content_length().or(url.size)
+        // The size the API announced outranks the header of one response, which may lie or be cut short.
+        url.size.or(opened.response.content_length())
     };
     let validator = validator(total, &headers);
     if !committed.is_empty() {
@@ -103,7 +104,7 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
     let done: u64 = committed.iter().map(|r| r.end - r.start).sum();
     job.meter.set_done(done, total);
 
-    match total {
+    let size = match total {
         Some(total) if partial_content => {
             let gaps = missing(&committed, total);
             let rest: Vec<Range<u64>> = gaps
@@ -140,16 +141,17 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
                 ));
             }
             try_join_all(streams).await?;
+            Some(total)
         }
         // A 206 without a known length cannot be planned: fetch the whole file instead.
         _ => {
             let first = (!partial_content).then_some(opened);
-            whole_stream(job, &links, &partial, total, first).await?
+            whole_stream(job, &links, &partial, url.size, first).await?
         }
-    }
+    };
     Ok(Fetched {
         partial,
-        size: total,
+        size,
         crc32: None,
     })
 }
@@ -326,14 +328,16 @@ async fn open_segment(
     }
 }
 
-/// The whole file in one stream; any failure starts it again from zero.
+/// The whole file in one stream; any failure starts it again from zero. Each response is held to the size the
+/// API announced, or else to its own `Content-Length` (so one lying response does not condemn the retries).
+/// Answers the size the bytes on disk were checked against.
 async fn whole_stream(
     job: &Job,
     links: &LinkRefresher,
     partial: &PartialFile,
-    total: Option<u64>,
+    announced: Option<u64>,
     first: Option<Opened>,
-) -> Result<(), TransferError> {
+) -> Result<Option<u64>, TransferError> {
     let mut failures = 0;
     let mut refreshes = 0;
     let mut next = first;
@@ -373,6 +377,7 @@ async fn whole_stream(
             store.reset_progress(job.id()).await?;
             partial.truncate().await?;
         }
+        let total = announced.or(opened.response.content_length());
         job.meter.set_done(0, total);
         let mut writer = partial.writer(0).await?;
         let generation = opened.generation;
@@ -387,7 +392,7 @@ async fn whole_stream(
             (outcome, _) => outcome,
         };
         match outcome {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(total),
             Err(TransferError::Provider(err)) => {
                 // Without Range the bytes so far cannot be continued: the next try starts from zero.
                 links.expire(generation).await;

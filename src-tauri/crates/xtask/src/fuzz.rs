@@ -8,8 +8,14 @@ use std::path::Path;
 use crate::phases::target_dir;
 use crate::process::{cargo, run, succeeds};
 
-/// Targets in `src-tauri/crates/docket-fuzz/fuzz_targets`.
-const TARGETS: &[(&str, &[&str])] = &[("csv", &["csv", "txt"]), ("xml", &["xml"])];
+/// Targets in `src-tauri/crates/docket-fuzz/fuzz_targets`, each with the corpus extensions that seed it.
+const TARGETS: &[(&str, &[&str])] = &[
+    ("csv", &["csv", "txt"]),
+    ("xml", &["xml"]),
+    ("inforouter_xml", &["xml"]),
+    ("api_json", &["json"]),
+    ("file_name", &["txt"]),
+];
 const SECONDS_PER_TARGET: u32 = 20;
 
 pub fn run_targets(root: &Path) -> Result<(), String> {
@@ -45,7 +51,7 @@ pub fn run_targets(root: &Path) -> Result<(), String> {
             .args(["-max_len=65536", "-rss_limit_mb=2048", "-print_final_stats=1"]))
         .map_err(|err| {
             format!(
-                "{err}\nthe fuzzer found an input that crashes the `{target}` previewer: it is saved in {}; \
+                "{err}\nthe fuzzer found an input that crashes the `{target}` target: it is saved in {}; \
                  reproduce with `cargo fuzz run --fuzz-dir src-tauri/crates/docket-fuzz {target} <file>`",
                 artifacts.display()
             )

@@ -1,5 +1,6 @@
 //! `cargo xtask demo` and `cargo xtask test`: the two commands a fresh machine needs (see README.md).
 
+mod bench;
 mod e2e;
 mod fuzz;
 mod keyring_session;
@@ -17,6 +18,8 @@ commands:
   demo        install what is missing, build the UI and open the Docket app
   test        everything CI runs: fmt, clippy, bindings, svelte-check, vitest, Rust tests, end-to-end
   e2e         only the end-to-end suite (builds the app, runs it under Xvfb through WebDriver)
+  bench       benchmarks against curl and the documented loops; writes src-tauri/crates/docket-bench/BENCHMARKS.md
+              (--smoke: tiny sizes in seconds, as `test` runs them)
   bindings    regenerate ui/src/lib/bindings.ts from the Rust commands and types
   setup       only install and check prerequisites (system packages, npm dependencies, tauri-driver)";
 
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         Some("demo") => phases::demo(&root),
         Some("test") => phases::test(&root),
         Some("e2e") => phases::e2e_only(&root),
+        Some("bench") => bench::run(&root, args.iter().any(|arg| arg == "--smoke")),
         Some("bindings") => phases::bindings(&root),
         Some("setup") => phases::setup(&root),
         Some("-h") | Some("--help") | Some("help") => {

@@ -41,7 +41,7 @@ pub fn demo(root: &Path) -> Result<(), String> {
     require_display()?;
     let app = target_dir(root).join("debug").join("docket-desktop");
     println!("\nopening Docket ({})", app.display());
-    run(&mut Command::new(&app))
+    run(Command::new(&app).arg("--demo"))
 }
 
 pub fn test(root: &Path) -> Result<(), String> {
@@ -78,6 +78,7 @@ fn run_tests(root: &Path, clock: &mut PhaseClock) -> Result<(), String> {
     clock.phase("svelte-check", || ui::svelte_check(root))?;
     clock.phase("vitest", || ui::unit_tests(root))?;
     clock.phase("rust tests", || rust_tests(root))?;
+    clock.phase("benchmarks (smoke)", || crate::bench::smoke(root))?;
     clock.phase("fuzz", || crate::fuzz::run_targets(root))?;
     clock.phase("end-to-end", || e2e::run_suite(root, &target_dir(root)))
 }

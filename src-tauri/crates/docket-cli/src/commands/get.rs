@@ -33,7 +33,7 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
     };
     let dest_dir = std::path::absolute(&dest_dir)
         .map_err(|err| CliError::Io(format!("{}: {err}", dest_dir.display())))?;
-    let queue = queue::open(context).await?;
+    let queue = queue::open(context, &args.limits).await?;
     let id = queue
         .enqueue(&NewTransfer {
             remote: args.remote.clone(),
@@ -54,10 +54,29 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
     let bar = TerminalProgress::new(!args.json && std::io::stderr().is_terminal());
     let mut events = queue.subscribe();
     let shown = async {
-        while let Ok(event) = events.recv().await {
-            if event.id == id {
-                bar.show(&event);
+        let mut told = None;
+        loop {
+            let event = match events.recv().await {
+                Ok(event) => event,
+                // Missing a few progress updates is fine; the next one carries the totals.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            if event.id != id {
+                continue;
             }
+            // A transfer put back to wait for its server says why once, so a waiting `get` is not a mystery.
+            if event.state == TransferState::Queued
+                && event.message.is_some()
+                && told != event.message
+            {
+                told = event.message.clone();
+                bar.note(&format!(
+                    "docket: {}; Ctrl-C leaves it queued",
+                    event.message.as_deref().unwrap_or_default()
+                ));
+            }
+            bar.show(&event);
         }
     };
     tokio::select! {
@@ -134,6 +153,14 @@ impl TerminalProgress {
             other => bar.set_message(other.to_string()),
         }
         bar.tick();
+    }
+
+    /// A line on stderr that does not tear the bar.
+    fn note(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
     }
 
     fn finish(&self) {

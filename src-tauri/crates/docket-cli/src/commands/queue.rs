@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use docket_core::{Provider, ProviderError};
-use docket_store::queue::TransferRecord;
+use docket_store::queue::{QueueAction, TransferRecord, TransferState};
 use docket_store::QueueStore;
 use docket_transfer::{EngineConfig, JobEnd, ProviderDirectory, RunScope, TransferQueue};
 
-use crate::cli::{QueueArgs, QueueCommand};
+use crate::cli::{LimitArgs, QueueArgs, QueueCommand, Selection};
 use crate::context::Context;
 use crate::failure::CliError;
 use crate::output::{human_size, print_json};
@@ -28,28 +28,93 @@ impl ProviderDirectory for ContextDirectory {
     }
 }
 
-/// The queue of the data dir, ready to run.
-pub async fn open(context: &Context) -> Result<TransferQueue, CliError> {
+/// The queue of the data dir, ready to run under `limits`; completed downloads are recorded in the catalog.
+pub async fn open(context: &Context, limits: &LimitArgs) -> Result<TransferQueue, CliError> {
     let pool = docket_store::database::open(&context.data_dir).await?;
     let directory = ContextDirectory(Context::new(Some(context.data_dir.clone())).await?);
     Ok(TransferQueue::new(
         QueueStore::new(pool),
         Arc::new(directory),
         context.http.clone(),
-        EngineConfig::default(),
-    ))
+        engine_config(limits),
+    )
+    .with_catalog(context.catalog.clone()))
+}
+
+fn engine_config(limits: &LimitArgs) -> EngineConfig {
+    let defaults = EngineConfig::default();
+    EngineConfig {
+        max_connections: limits
+            .max_connections
+            .map_or(defaults.max_connections, usize::from),
+        max_connections_per_remote: limits
+            .per_remote
+            .map_or(defaults.max_connections_per_remote, usize::from),
+        bandwidth_limit: limits.limit_rate.or(defaults.bandwidth_limit),
+        ..defaults
+    }
 }
 
 pub async fn run(context: &Context, args: QueueArgs) -> Result<(), CliError> {
-    let queue = open(context).await?;
+    let limits = match &args.command {
+        Some(QueueCommand::Run(run)) => &run.limits,
+        _ => &LimitArgs::default(),
+    };
+    let queue = open(context, limits).await?;
     match args.command {
         None => list(&queue, args.json).await,
-        Some(QueueCommand::Pause { id }) => Ok(queue.pause(id).await?),
-        Some(QueueCommand::Resume { id }) => Ok(queue.resume(id).await?),
-        Some(QueueCommand::Cancel { id }) => Ok(queue.cancel(id).await?),
-        Some(QueueCommand::Retry { id }) => Ok(queue.retry(id).await?),
-        Some(QueueCommand::Run) => work(&queue).await,
+        Some(QueueCommand::Pause(which)) => act(&queue, QueueAction::Pause, which).await,
+        Some(QueueCommand::Resume(which)) => act(&queue, QueueAction::Resume, which).await,
+        Some(QueueCommand::Cancel(which)) => act(&queue, QueueAction::Cancel, which).await,
+        Some(QueueCommand::Retry(which)) => act(&queue, QueueAction::Retry, which).await,
+        Some(QueueCommand::Move { id, position }) => {
+            let placed = queue.move_to_place(id, position as usize).await?;
+            if placed.place != position as usize {
+                println!(
+                    "{id} is last, at {} (fewer transfers are waiting)",
+                    placed.place
+                );
+            }
+            if placed.priority != placed.previous_priority {
+                println!(
+                    "{id} now has priority {} (was {}) to run at that place",
+                    placed.priority, placed.previous_priority
+                );
+            }
+            Ok(())
+        }
+        Some(QueueCommand::Priority { id, priority }) => {
+            Ok(queue.reprioritise(id, priority).await?)
+        }
+        Some(QueueCommand::Run(_)) => work(&queue).await,
     }
+}
+
+/// One transfer, or with `--all` every one the action fits (saying how many).
+async fn act(queue: &TransferQueue, action: QueueAction, which: Selection) -> Result<(), CliError> {
+    if let (Some(id), false) = (which.id, which.all) {
+        match action {
+            QueueAction::Pause => queue.pause(id).await?,
+            QueueAction::Resume => queue.resume(id).await?,
+            QueueAction::Cancel => queue.cancel(id).await?,
+            QueueAction::Retry => queue.retry(id).await?,
+        }
+        return Ok(());
+    }
+    let applied = queue.apply_to_all(action).await?;
+    let verb = match action {
+        QueueAction::Pause => "paused",
+        QueueAction::Resume => "resumed",
+        QueueAction::Cancel => "cancelled",
+        QueueAction::Retry => "queued again",
+    };
+    let noun = if applied == 1 {
+        "transfer"
+    } else {
+        "transfers"
+    };
+    println!("{verb} {applied} {noun}");
+    Ok(())
 }
 
 async fn list(queue: &TransferQueue, json: bool) -> Result<(), CliError> {
@@ -92,7 +157,26 @@ fn line(transfer: &TransferRecord) -> String {
 
 /// Works every pending transfer until none is left; fails when any of them failed.
 async fn work(queue: &TransferQueue) -> Result<(), CliError> {
-    let summary = queue.run(RunScope::All).await?;
+    let mut events = queue.subscribe();
+    let waits_said = async {
+        let mut told = std::collections::HashSet::new();
+        loop {
+            let event = match events.recv().await {
+                Ok(event) => event,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            if let (TransferState::Queued, Some(why)) = (event.state, event.message) {
+                if told.insert((event.id, why.clone())) {
+                    eprintln!("docket: {}: {why}; Ctrl-C leaves it queued", event.id);
+                }
+            }
+        }
+    };
+    let summary = tokio::select! {
+        summary = queue.run(RunScope::All) => summary?,
+        () = waits_said => return Err(CliError::Io("the progress channel closed".into())),
+    };
     let mut failed = 0;
     for (id, end) in &summary.ended {
         let record = queue.store().get(*id).await?;
@@ -111,6 +195,7 @@ async fn work(queue: &TransferQueue) -> Result<(), CliError> {
             }
             JobEnd::Paused => println!("{id}: paused"),
             JobEnd::Cancelled => println!("{id}: cancelled"),
+            JobEnd::WaitingForRemote(why) => println!("{id}: {why}"),
         }
     }
     if failed > 0 {

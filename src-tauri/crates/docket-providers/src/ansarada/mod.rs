@@ -7,6 +7,8 @@
 
 mod download;
 mod graphql;
+#[cfg(feature = "fuzzing")]
+pub(crate) use graphql::fuzz_answer;
 mod index;
 mod rfc3339;
 mod schema;

@@ -8,6 +8,8 @@
 mod api;
 mod entries;
 mod errors;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzed;
 mod response;
 mod token;
 mod wire;

@@ -12,19 +12,28 @@ pub async fn data<T: DeserializeOwned>(response: reqwest::Response) -> Result<T,
     let status = response.status();
     let retry_after = http::retry_after(response.headers());
     let body = http::read_body(response).await?;
-    let envelope = match serde_json::from_slice::<Envelope>(&body) {
+    decode(status, retry_after, &body)
+}
+
+/// [`data`] once the body is read: also what the fuzzer drives.
+pub fn decode<T: DeserializeOwned>(
+    status: reqwest::StatusCode,
+    retry_after: Option<std::time::Duration>,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    let envelope = match serde_json::from_slice::<Envelope>(body) {
         Ok(envelope) => envelope,
         Err(err) if status.is_success() => {
             return Err(ProviderError::protocol(format!(
                 "the answer is not the IndexSDK JSON envelope ({err}): {}",
-                http::excerpt(&String::from_utf8_lossy(&body))
+                http::excerpt(&String::from_utf8_lossy(body))
             ))
             .into())
         }
         Err(_) => {
             return Err(ApiError::Refused {
                 status: status.as_u16(),
-                message: http::excerpt(&String::from_utf8_lossy(&body)),
+                message: http::excerpt(&String::from_utf8_lossy(body)),
                 retry_after,
             })
         }

@@ -5,6 +5,8 @@
 //! (`/Finance/Reports/Q1-Report.pdf`) or short ids (`~D1001`, `~D1001.pdf`); versions are `2000000` (or `2`).
 
 mod answer;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzed;
 mod listing;
 mod paths;
 mod session;

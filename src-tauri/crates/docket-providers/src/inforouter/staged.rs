@@ -93,7 +93,15 @@ impl ChunkSource for StagedDownload {
                     ("ChunkSize", len_text.as_str()),
                 ],
             )
-            .await?;
+            .await
+            // A chunk answer that does not parse was most likely cut or garbled on the way, like one with a bad
+            // CRC32: it is read again rather than failing the whole transfer.
+            .map_err(|err| match err {
+                ProviderError::Protocol { message } => ProviderError::Integrity {
+                    message: format!("the chunk at offset {offset} could not be read: {message}"),
+                },
+                other => other,
+            })?;
         chunk(&answer, offset, self.staged.size)
     }
 
@@ -143,8 +151,9 @@ pub(super) fn chunk(answer: &Element, offset: u64, size: u64) -> Result<Chunk, P
         .collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encoded.as_bytes())
-        .map_err(|err| {
-            ProviderError::protocol(format!("the chunk at offset {offset} is not base64: {err}"))
+        // Garbled in transit like a CRC32 mismatch: reading the chunk again may well succeed.
+        .map_err(|err| ProviderError::Integrity {
+            message: format!("the chunk at offset {offset} is not valid base64: {err}"),
         })?;
     if bytes.len() as u64 != length {
         return Err(ProviderError::Integrity {

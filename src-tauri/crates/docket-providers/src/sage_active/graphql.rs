@@ -132,6 +132,14 @@ pub fn server_message(body: &str) -> String {
     http::excerpt(body)
 }
 
+/// The fuzzer's way into this server's GraphQL answer rules (feature `fuzzing`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_answer(status: u16, body: &str) {
+    if let Ok(status) = StatusCode::from_u16(status) {
+        let _ = crate::graphql::answer_data(status, &HeaderMap::new(), body, &HotChocolateErrors);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,8 @@
 mod entity_cursor;
 mod files;
 mod graphql;
+#[cfg(feature = "fuzzing")]
+pub(crate) use graphql::fuzz_answer;
 mod location;
 mod short_link;
 

@@ -5,6 +5,8 @@
 mod auth;
 mod download;
 mod graphql;
+#[cfg(feature = "fuzzing")]
+pub(crate) use graphql::fuzz_answer;
 mod ids;
 mod nodes;
 mod provider;

@@ -1,13 +1,16 @@
 //! Stale-while-revalidate: browsing answers from the cache now and refreshes it from the server meanwhile.
 //! A server that cannot be reached marks its remote offline; the cache stays as it was.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use docket_core::{Location, Provider, ProviderError};
 use tokio::task::JoinHandle;
 
 use super::time::unix_ms;
-use super::{location_key, CachedListing, Catalog, CatalogError, CatalogEvent, ListingDiff};
+use super::{
+    location_key, CachedListing, Catalog, CatalogError, CatalogEvent, ListingDiff, Offline,
+};
 
 /// What `browse` answers at once, and the refresh running behind it.
 pub struct Browse {
@@ -90,5 +93,50 @@ impl Catalog {
             reason: reason.to_owned(),
         });
         Ok(())
+    }
+
+    /// Records that `remote` answered (a probe or a transfer reached it); subscribers hear
+    /// [`CatalogEvent::RemoteOnline`] when it was offline until now.
+    pub async fn mark_online(&self, remote: &str) -> Result<(), CatalogError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let was_offline: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT offline_since FROM remotes WHERE name = ?")
+                .bind(remote)
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query(
+            "UPDATE remotes SET last_contact = ?, offline_since = NULL, offline_reason = NULL WHERE name = ?",
+        )
+        .bind(unix_ms())
+        .bind(remote)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let Some(was_offline) = was_offline else {
+            return Err(CatalogError::UnknownRemote(remote.to_owned()));
+        };
+        if was_offline.is_some() {
+            tracing::info!(remote, "remote online again");
+            self.emit(CatalogEvent::RemoteOnline {
+                remote: remote.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every remote that could not be reached when last tried, with since when and why.
+    pub async fn offline_remotes(&self) -> Result<HashMap<String, Offline>, CatalogError> {
+        let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT name, offline_since, offline_reason FROM remotes WHERE offline_since IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, since, reason)| {
+                let reason = reason.unwrap_or_else(|| "the server could not be reached".into());
+                (name, Offline { since, reason })
+            })
+            .collect())
     }
 }

@@ -83,6 +83,15 @@ impl QueueAction {
     }
 }
 
+/// Where [`QueueStore::move_to_place`] put a transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// 1 is first among the unfinished transfers.
+    pub place: usize,
+    pub priority: i64,
+    pub previous_priority: i64,
+}
+
 /// Unix milliseconds now.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -163,6 +172,40 @@ impl QueueStore {
         rows.iter().map(record).collect()
     }
 
+    /// Like [`QueueStore::claimable`], leaving out transfers of `skip` (remotes that cannot be reached now), so
+    /// that a long wait for one server never hides work for the others.
+    pub async fn claimable_except(
+        &self,
+        limit: i64,
+        skip: &[String],
+    ) -> Result<Vec<TransferRecord>, QueueError> {
+        let skip = serde_json::to_string(skip)
+            .map_err(|err| QueueError::Database(sqlx::Error::Encode(Box::new(err))))?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
+             'verifying') AND (owner IS NULL OR lease_until < ?) AND remote NOT IN (SELECT value FROM json_each(?)) \
+             ORDER BY priority DESC, position LIMIT ?"
+        ))
+        .bind(now_ms())
+        .bind(skip)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// `(id, remote)` of every pending transfer nobody holds a live claim on.
+    pub async fn unclaimed_remotes(&self) -> Result<Vec<(i64, String)>, QueueError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, remote FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
+             'verifying') AND (owner IS NULL OR lease_until < ?)",
+        )
+        .bind(now_ms())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
     /// Pending transfers held by a live claim of another runner.
     pub async fn held_elsewhere(&self, owner: &str) -> Result<i64, QueueError> {
         let count: i64 = sqlx::query_scalar(
@@ -231,6 +274,28 @@ impl QueueStore {
              ('paused', 'cancelled', 'completed', 'failed')",
         )
         .bind(state.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Puts an active transfer of `owner` back in the queue, its partial file and committed ranges kept, because
+    /// its server cannot be reached: it waits without spending its retries. `message` says what it waits for.
+    pub async fn wait_for_remote(
+        &self,
+        id: i64,
+        owner: &str,
+        message: &str,
+    ) -> Result<bool, QueueError> {
+        let done = sqlx::query(
+            "UPDATE transfers SET state = 'queued', last_error = ?, owner = NULL, lease_until = NULL, \
+             updated_at = ? WHERE id = ? AND owner = ? AND state NOT IN ('paused', 'cancelled', 'completed', \
+             'failed')",
+        )
+        .bind(message)
         .bind(now_ms())
         .bind(id)
         .bind(owner)
@@ -310,6 +375,70 @@ impl QueueStore {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Moves an unfinished transfer to `place` (1 is first) in the run order `list` shows, among the unfinished
+    /// transfers. To really run there it takes the priority of the transfer whose place it takes (or of the
+    /// last one, when moved to the end). Answers where it ended up and its priority now.
+    pub async fn move_to_place(&self, id: i64, place: usize) -> Result<Placement, QueueError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM transfers WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let state: TransferState = state.ok_or(QueueError::NotFound(id))?.parse()?;
+        if state.is_finished() {
+            return Err(QueueError::NotAllowed {
+                id,
+                state,
+                action: "moved",
+                allowed: "unfinished",
+            });
+        }
+        let others: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, priority FROM transfers WHERE state NOT IN ('completed', 'failed', 'cancelled') \
+             AND id != ? ORDER BY priority DESC, position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let index = place.max(1).min(others.len() + 1) - 1;
+        let own_priority: i64 = sqlx::query_scalar("SELECT priority FROM transfers WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let priority = others
+            .get(index)
+            .or_else(|| others.last())
+            .map_or(own_priority, |&(_, priority)| priority);
+        let mut order: Vec<i64> = others.iter().map(|&(other, _)| other).collect();
+        order.insert(index, id);
+        // Renumbered 1..n in the new order; finished transfers follow, keeping theirs relative to each other.
+        for (position, transfer) in order.iter().enumerate() {
+            sqlx::query("UPDATE transfers SET position = ? WHERE id = ?")
+                .bind(position as i64 + 1)
+                .bind(transfer)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "UPDATE transfers SET position = position + ? WHERE state IN ('completed', 'failed', 'cancelled')",
+        )
+        .bind(order.len() as i64 + 1)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE transfers SET priority = ?, updated_at = ? WHERE id = ?")
+            .bind(priority)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Placement {
+            place: index + 1,
+            priority,
+            previous_priority: own_priority,
+        })
     }
 
     /// Fixes the final name, the size and what the partial bytes came from.

@@ -125,3 +125,85 @@ async fn completing_records_path_and_hash_and_drops_the_ranges() {
     assert!(done.finished_at.is_some());
     assert!(queue.committed(id).await.unwrap().is_empty());
 }
+
+fn order(records: &[TransferRecord]) -> Vec<i64> {
+    records.iter().map(|t| t.id).collect()
+}
+
+#[tokio::test]
+async fn moving_to_a_place_counts_in_run_order_and_takes_the_priority_of_that_place() {
+    let (_dir, queue) = store().await;
+    let a = queue.enqueue(&new("a", 0)).await.unwrap();
+    let b = queue.enqueue(&new("b", 0)).await.unwrap();
+    let c = queue.enqueue(&new("c", 0)).await.unwrap();
+    let urgent = queue.enqueue(&new("u", 5)).await.unwrap();
+    let done = queue.enqueue(&new("d", 0)).await.unwrap();
+    queue.fail(done, "boom").await.unwrap();
+
+    let placed = queue.move_to_place(c, 2).await.unwrap();
+    assert_eq!((placed.place, placed.priority), (2, 0));
+    assert_eq!(
+        order(&queue.claimable(10).await.unwrap()),
+        [urgent, c, a, b]
+    );
+
+    let placed = queue.move_to_place(b, 1).await.unwrap();
+    assert_eq!(
+        (placed.place, placed.priority, placed.previous_priority),
+        (1, 5, 0)
+    );
+    assert_eq!(
+        order(&queue.claimable(10).await.unwrap()),
+        [b, urgent, c, a]
+    );
+
+    let placed = queue.move_to_place(b, 99).await.unwrap();
+    assert_eq!((placed.place, placed.priority), (4, 0));
+    assert_eq!(order(&queue.list().await.unwrap()), [urgent, c, a, b, done]);
+
+    let refused = queue.move_to_place(done, 1).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!("transfer {done} is failed; only unfinished transfers can be moved")
+    );
+    assert!(matches!(
+        queue.move_to_place(999, 1).await,
+        Err(QueueError::NotFound(999))
+    ));
+}
+
+#[tokio::test]
+async fn transfers_of_an_unreachable_remote_are_left_out_and_one_put_back_keeps_its_bytes() {
+    let (_dir, queue) = store().await;
+    let mut elsewhere = new("b", 0);
+    elsewhere.remote = "other".into();
+    let a = queue.enqueue(&new("a", 0)).await.unwrap();
+    let b = queue.enqueue(&elsewhere).await.unwrap();
+    let skipped = queue
+        .claimable_except(10, &["demo".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(order(&skipped), [b]);
+    assert_eq!(
+        queue.unclaimed_remotes().await.unwrap(),
+        [(a, "demo".to_owned()), (b, "other".to_owned())]
+    );
+
+    assert!(queue.claim(a, "r", 60_000).await.unwrap());
+    queue
+        .advance(a, "r", TransferState::Downloading)
+        .await
+        .unwrap();
+    queue.commit_range(a, 0..100).await.unwrap();
+    assert!(queue
+        .wait_for_remote(a, "r", "waiting for demo")
+        .await
+        .unwrap());
+    let waiting = queue.get(a).await.unwrap();
+    assert_eq!(waiting.state, TransferState::Queued);
+    assert_eq!(waiting.bytes_done, 100);
+    assert_eq!(waiting.attempts, 0);
+    assert_eq!(waiting.last_error.as_deref(), Some("waiting for demo"));
+    assert_eq!(queue.committed(a).await.unwrap(), vec![0..100_u64]);
+    assert!(order(&queue.claimable(10).await.unwrap()).contains(&a));
+}

@@ -1,0 +1,230 @@
+//! The bench's surroundings: one tokio runtime, the `docket` binary under test, and per benchmark a fresh demo
+//! server (in this process, so its fault switches and counters are at hand) with its remotes registered in a
+//! fresh data dir through `docket remote add`, exactly as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use docket_core::{DocRef, IgnoreStatus, Kind, RemoteUrl, TransferSource};
+use docket_demo::library::sample;
+use docket_demo::{demo_remotes, DemoConfig, DemoServer, DemoState};
+
+use crate::error::BenchError;
+use crate::measure::{check_output, sh_quote};
+use crate::plan::Plan;
+
+pub struct Bench {
+    pub runtime: tokio::runtime::Runtime,
+    pub docket: PathBuf,
+    pub work: PathBuf,
+    pub plan: Plan,
+}
+
+impl Bench {
+    pub fn new(docket: PathBuf, work: PathBuf, plan: Plan) -> Result<Bench, BenchError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| BenchError::Setup(format!("could not start tokio: {e}")))?;
+        Ok(Bench {
+            runtime,
+            docket,
+            work,
+            plan,
+        })
+    }
+
+    /// A scratch folder for one benchmark, emptied first.
+    pub fn scratch(&self, name: &str) -> Result<PathBuf, BenchError> {
+        let dir = self.work.join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| BenchError::io(&dir, e))?;
+        Ok(dir)
+    }
+}
+
+/// A demo server whose large sample file has the given size, and a data dir knowing its remotes.
+pub struct Lab<'b> {
+    pub bench: &'b Bench,
+    server: Option<DemoServer>,
+    pub data_dir: PathBuf,
+}
+
+pub const RANGED_REMOTE: &str = "demo-index-health";
+pub const CHUNKED_REMOTE: &str = "demo-inforouter";
+
+impl<'b> Lab<'b> {
+    /// Starts the server and registers the ranged (Index Health) and chunked (infoRouter) remotes;
+    /// `inforouter_settings` are extra `KEY=VALUE` settings of the infoRouter remote (its chunk size).
+    pub fn start(
+        bench: &'b Bench,
+        name: &str,
+        large_file_size: u64,
+        inforouter_settings: &[String],
+    ) -> Result<Lab<'b>, BenchError> {
+        let server = bench.runtime.block_on(DemoServer::start(DemoConfig {
+            port_base: 0,
+            large_file_size,
+        }))?;
+        let data_dir = bench.scratch(&format!("{name}-data"))?;
+        let lab = Lab {
+            bench,
+            server: Some(server),
+            data_dir,
+        };
+        lab.register(Kind::IndexHealth, &[])?;
+        lab.register(Kind::Inforouter, inforouter_settings)?;
+        Ok(lab)
+    }
+
+    fn server(&self) -> &DemoServer {
+        self.server
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("the server lives until the lab is dropped"))
+    }
+
+    pub fn state(&self) -> Arc<DemoState> {
+        self.server().state()
+    }
+
+    pub fn base_url(&self, kind: Kind) -> String {
+        self.server().base_url(kind)
+    }
+
+    /// `docket` with this lab's data dir.
+    pub fn docket(&self) -> Command {
+        let mut command = Command::new(&self.bench.docket);
+        command
+            .env("DOCKET_DATA_DIR", &self.data_dir)
+            .env_remove("DOCKET_LOG");
+        command
+    }
+
+    /// The same, as a shell command line for hyperfine.
+    pub fn docket_line(&self, args: &[&str]) -> String {
+        let mut line = format!(
+            "DOCKET_DATA_DIR={} {}",
+            sh_quote(&self.data_dir.to_string_lossy()),
+            sh_quote(&self.bench.docket.to_string_lossy())
+        );
+        for arg in args {
+            line.push(' ');
+            line.push_str(&sh_quote(arg));
+        }
+        line
+    }
+
+    fn register(&self, kind: Kind, extra: &[String]) -> Result<(), BenchError> {
+        let (remote, credentials) = self.remote(kind)?;
+        let mut command = self.docket();
+        command.args([
+            "remote",
+            "add",
+            &remote.name,
+            "--kind",
+            kind.id(),
+            "--url",
+            &remote.url,
+            "--replace",
+        ]);
+        for (key, value) in &remote.settings {
+            command.args(["--set", &format!("{key}={value}")]);
+        }
+        for setting in extra {
+            command.args(["--set", setting]);
+        }
+        for key in credentials.keys() {
+            if let Some(value) = credentials.get(key) {
+                command.args(["--secret", key]);
+                command.env(
+                    format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()),
+                    value.expose(),
+                );
+            }
+        }
+        check_output(&mut command).map(|_| ())
+    }
+
+    fn remote(
+        &self,
+        kind: Kind,
+    ) -> Result<(docket_core::RemoteConfig, docket_core::Credentials), BenchError> {
+        demo_remotes(self.server())
+            .into_iter()
+            .find(|(remote, _)| remote.kind == kind)
+            .ok_or_else(|| BenchError::unexpected("demo remotes", format!("no {kind} remote")))
+    }
+
+    /// The URL Docket itself would fetch for an Index Health document (presigned, valid an hour, reusable):
+    /// the peers get exactly this URL and its headers.
+    pub fn presigned(&self, document: &str) -> Result<RemoteUrl, BenchError> {
+        let (config, credentials) = self.remote(Kind::IndexHealth)?;
+        let http = docket_core::http::client()?;
+        let provider = docket_providers::connect(config, credentials, http)?;
+        let source = self.bench.runtime.block_on(provider.prepare(
+            &DocRef::new(document),
+            None,
+            &IgnoreStatus,
+        ))?;
+        match source {
+            TransferSource::Url(url) => Ok(url),
+            TransferSource::Chunked(_) => Err(BenchError::unexpected(
+                "index health",
+                "answered a chunked source where a URL was expected",
+            )),
+        }
+    }
+
+    /// The Index Health id of the large sample file.
+    pub fn large_document_id(&self) -> Result<String, BenchError> {
+        let state = self.state();
+        let doc = state
+            .library
+            .document_by_path(sample::LARGE_FILE)
+            .ok_or_else(|| BenchError::unexpected("sample library", "no large file"))?;
+        Ok(format!("doc-{}", doc.id))
+    }
+
+    /// The infoRouter user name and password of the demo remote.
+    pub fn inforouter_login(&self) -> Result<(String, String), BenchError> {
+        let (config, credentials) = self.remote(Kind::Inforouter)?;
+        let user = config.settings.get("username").cloned().unwrap_or_default();
+        let password = credentials
+            .get("password")
+            .map(|secret| secret.expose().to_owned())
+            .unwrap_or_default();
+        Ok((user, password))
+    }
+
+    /// Stops the demo server, letting nothing linger into the next benchmark.
+    pub fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            self.bench.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+impl Drop for Lab<'_> {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.bench.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+/// The one file `docket get` saved into `dir` (the partial file is renamed when done).
+pub fn saved_file(dir: &Path) -> Result<PathBuf, BenchError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| BenchError::io(dir, e))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    match files.len() {
+        1 => Ok(files.remove(0)),
+        n => Err(BenchError::unexpected(
+            dir.display().to_string(),
+            format!("{n} files where one download was expected"),
+        )),
+    }
+}

@@ -1,0 +1,126 @@
+//! `docket-bench`: measures Docket side by side with what a user would otherwise run (curl, the documented
+//! sequential loops), on the demo server over loopback, and writes the results as Markdown. `cargo xtask bench`
+//! builds it and the `docket` binary in release mode and runs it inside a private Secret Service session.
+
+mod error;
+mod lab;
+mod machine;
+mod measure;
+mod plan;
+mod report;
+mod scenarios;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use error::BenchError;
+use plan::Plan;
+
+const USAGE: &str = "usage: docket-bench --docket PATH --out FILE [--work DIR] [--smoke]
+
+  --docket PATH  the `docket` binary to measure (a release build for real figures)
+  --out FILE     where to write the Markdown report
+  --work DIR     scratch space for downloads and generated files (default: a folder beside --out)
+  --smoke        tiny sizes that run in seconds: keeps the benchmarks working, measures nothing";
+
+struct Args {
+    docket: PathBuf,
+    out: PathBuf,
+    work: PathBuf,
+    smoke: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut docket = None;
+    let mut out = None;
+    let mut work = None;
+    let mut smoke = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--smoke" => smoke = true,
+            "--docket" | "--out" | "--work" => {
+                let value = args
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or_else(|| format!("{arg} needs a value"))?;
+                match arg.as_str() {
+                    "--docket" => docket = Some(value),
+                    "--out" => out = Some(value),
+                    _ => work = Some(value),
+                }
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let docket = docket.ok_or("--docket is required")?;
+    let out = out.ok_or("--out is required")?;
+    let work = work.unwrap_or_else(|| {
+        out.parent()
+            .map(|dir| dir.join("bench-work"))
+            .unwrap_or_else(|| PathBuf::from("bench-work"))
+    });
+    Ok(Args {
+        docket: std::path::absolute(&docket).unwrap_or(docket),
+        out,
+        work: std::path::absolute(&work).unwrap_or(work),
+        smoke,
+    })
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(problem) => {
+            if !problem.is_empty() {
+                eprintln!("docket-bench: {problem}\n");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("docket-bench: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), BenchError> {
+    let plan = if args.smoke {
+        Plan::smoke()
+    } else {
+        Plan::full()
+    };
+    if !args.docket.is_file() {
+        return Err(BenchError::Setup(format!(
+            "{} is not a file: build it first (`cargo build --release -p docket-cli`)",
+            args.docket.display()
+        )));
+    }
+    let _ = std::fs::remove_dir_all(&args.work);
+    std::fs::create_dir_all(&args.work).map_err(|e| BenchError::io(&args.work, e))?;
+    let bench = lab::Bench::new(args.docket, args.work.clone(), plan)?;
+    let machine = machine::Machine::describe(&args.work);
+    let (report, failures) = scenarios::run_all(&bench);
+    let text = report.to_markdown(&machine, &plan);
+    if let Some(dir) = args.out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| BenchError::io(dir, e))?;
+    }
+    std::fs::write(&args.out, text).map_err(|e| BenchError::io(&args.out, e))?;
+    // Gigabytes of downloads and generated files have no use after the report.
+    let _ = std::fs::remove_dir_all(&args.work);
+    println!("\nwrote {}", args.out.display());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(BenchError::Setup(format!(
+            "{} benchmark(s) failed (named in the report as not measured):\n  {}",
+            failures.len(),
+            failures.join("\n  ")
+        )))
+    }
+}

@@ -1,0 +1,415 @@
+//! Where the queue meets the catalog and the user's limits, through the `docket` binary against the demo server:
+//! finished downloads show in `ls --json`, downloads queued while the server is down start when it is back
+//! without spending retries, queue ordering and `--all` actions, connection limits and `--limit-rate`.
+//! Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use docket_core::Kind;
+use docket_demo::library::sample;
+use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use serde_json::Value;
+
+const REMOTE: &str = "demo-inforouter";
+const FOLDER: &str = "/Finance/Reports/2024";
+
+fn docket(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
+    command
+        .env("DOCKET_DATA_DIR", data_dir)
+        .env_remove("DOCKET_LOG");
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
+        command.env_remove(key);
+    }
+    command
+}
+
+fn ok(output: Output, what: &str) -> String {
+    assert!(
+        output.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn run(data_dir: &Path, args: &[&str]) -> String {
+    ok(
+        docket(data_dir).args(args).output().unwrap(),
+        &args.join(" "),
+    )
+}
+
+fn json(text: &str) -> Vec<Value> {
+    serde_json::from_str::<Value>(text)
+        .expect("JSON on stdout")
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+async fn demo_on(port_base: u16, large_file_size: u64) -> DemoServer {
+    DemoServer::start(DemoConfig {
+        port_base,
+        large_file_size,
+    })
+    .await
+    .expect("demo server starts")
+}
+
+/// Registers the demo's infoRouter remote through `docket remote add`, its password from the environment.
+fn add_inforouter(server: &DemoServer, data_dir: &Path) {
+    let (remote, credentials) = demo_remotes(server)
+        .into_iter()
+        .find(|(r, _)| r.kind == Kind::Inforouter)
+        .unwrap();
+    let mut command = docket(data_dir);
+    command.args([
+        "remote",
+        "add",
+        REMOTE,
+        "--kind",
+        "inforouter",
+        "--url",
+        &remote.url,
+    ]);
+    for (key, value) in &remote.settings {
+        command.args(["--set", &format!("{key}={value}")]);
+    }
+    command.args(["--secret", "password"]).env(
+        "DOCKET_SECRET_PASSWORD",
+        credentials.get("password").unwrap().expose(),
+    );
+    ok(command.output().unwrap(), "remote add");
+}
+
+fn library_bytes(server: &DemoServer, path: &str) -> Vec<u8> {
+    let state = server.state();
+    let content = &state
+        .library
+        .document_by_path(path)
+        .unwrap()
+        .latest()
+        .content;
+    content.read(0..content.len()).to_vec()
+}
+
+fn queue_json(data_dir: &Path) -> Vec<Value> {
+    json(&run(data_dir, &["queue", "--json"]))
+}
+
+/// The entry of `ls REMOTE FOLDER --offline --json` whose name contains `name`.
+fn listed(data_dir: &Path, name: &str) -> Value {
+    json(&run(
+        data_dir,
+        &["ls", REMOTE, FOLDER, "--offline", "--json"],
+    ))
+    .into_iter()
+    .find(|e| e["name"].as_str().unwrap_or("").contains(name))
+    .unwrap_or_else(|| panic!("{name} is listed"))
+}
+
+/// A base with five consecutive free ports, so a stopped demo server can start again on the same ones.
+fn free_port_base() -> u16 {
+    for _ in 0..50 {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = probe.local_addr().unwrap().port();
+        drop(probe);
+        if base > 60_000 {
+            continue;
+        }
+        let all_free = (0..5).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok());
+        if all_free {
+            return base;
+        }
+    }
+    panic!("no five consecutive free ports");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_fetched_by_get_and_by_queue_run_show_in_ls_json_with_their_local_path() {
+    let server = demo_on(0, 1024 * 1024).await;
+    let data = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    add_inforouter(&server, data.path());
+    run(data.path(), &["ls", REMOTE, FOLDER]);
+    assert!(listed(data.path(), "Q1-Report")["local_path"].is_null());
+
+    let saved = json(&format!(
+        "[{}]",
+        ok(
+            docket(data.path())
+                .args(["get", REMOTE, sample::REPORT_PDF, "--json", "--to"])
+                .arg(dest.path())
+                .output()
+                .unwrap(),
+            "get"
+        )
+    ));
+    let report = listed(data.path(), "Q1-Report");
+    assert_eq!(report["local_path"], saved[0]["path"], "{report}");
+    assert_eq!(report["local_state"], "present");
+    assert!(listed(data.path(), "ledger-2024")["local_path"].is_null());
+
+    ok(
+        docket(data.path())
+            .args(["get", REMOTE, sample::LEDGER_CSV, "--no-wait", "--to"])
+            .arg(dest.path())
+            .output()
+            .unwrap(),
+        "get --no-wait",
+    );
+    run(data.path(), &["queue", "run"]);
+    let ledger = listed(data.path(), "ledger-2024");
+    let path = ledger["local_path"].as_str().expect("a local path");
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        library_bytes(&server, sample::LEDGER_CSV)
+    );
+    assert_eq!(ledger["local_state"], "present");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_queued_while_the_server_is_down_starts_when_it_is_back_without_spending_retries(
+) {
+    let port_base = free_port_base();
+    let server = demo_on(port_base, 1024 * 1024).await;
+    let expected = library_bytes(&server, sample::REPORT_PDF);
+    let data = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    add_inforouter(&server, data.path());
+    run(data.path(), &["ls", REMOTE, FOLDER]);
+    server.shutdown().await;
+
+    ok(
+        docket(data.path())
+            .args(["get", REMOTE, sample::REPORT_PDF, "--no-wait", "--to"])
+            .arg(dest.path())
+            .output()
+            .unwrap(),
+        "get --no-wait",
+    );
+    let runner = docket(data.path())
+        .args(["queue", "run"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let started = Instant::now();
+    let waiting = loop {
+        let transfer = queue_json(data.path())[0].clone();
+        if transfer["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("waiting for demo-inforouter"))
+        {
+            break transfer;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never said it waits for the server: {transfer}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(waiting["state"], "queued", "{waiting}");
+    // Several probes fail meanwhile; none of them is a retry of the transfer.
+    std::thread::sleep(Duration::from_secs(4));
+    let still = queue_json(data.path())[0].clone();
+    assert_eq!(still["state"], "queued", "{still}");
+    assert_eq!(still["attempts"], 0, "{still}");
+    let offline = docket(data.path())
+        .args(["ls", REMOTE, FOLDER, "--offline"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&offline.stderr).contains("offline"),
+        "the catalog knows the remote is offline"
+    );
+
+    let server = demo_on(port_base, 1024 * 1024).await;
+    let finished = tokio::task::spawn_blocking(move || runner.wait_with_output().unwrap());
+    let output = tokio::time::timeout(Duration::from_secs(60), finished)
+        .await
+        .expect("queue run finishes once the server is back")
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("waiting for demo-inforouter to be reachable again"),
+        "{said}"
+    );
+
+    let done = queue_json(data.path())[0].clone();
+    assert_eq!(done["state"], "completed", "{done}");
+    assert_eq!(done["attempts"], 0, "{done}");
+    let path = done["saved_path"].as_str().unwrap();
+    assert!(std::fs::read(path).unwrap() == expected);
+    assert_eq!(listed(data.path(), "Q1-Report")["local_path"], path);
+    assert_eq!(
+        server.state().gauges.get("inforouter.open_handlers").value,
+        0
+    );
+}
+
+fn ids(data_dir: &Path) -> Vec<i64> {
+    queue_json(data_dir)
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect()
+}
+
+fn states(data_dir: &Path) -> Vec<String> {
+    queue_json(data_dir)
+        .iter()
+        .map(|t| t["state"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfers_are_reordered_reprioritised_and_acted_on_all_at_once() {
+    let server = demo_on(0, 1024 * 1024).await;
+    let data = tempfile::tempdir().unwrap();
+    add_inforouter(&server, data.path());
+    for document in [sample::REPORT_PDF, sample::LEDGER_CSV, sample::NOTES_TXT] {
+        ok(
+            docket(data.path())
+                .args(["get", REMOTE, document, "--no-wait", "--to"])
+                .arg(data.path())
+                .output()
+                .unwrap(),
+            "get --no-wait",
+        );
+    }
+    let [a, b, c] = ids(data.path())[..] else {
+        panic!("three queued")
+    };
+
+    run(data.path(), &["queue", "move", &c.to_string(), "1"]);
+    assert_eq!(ids(data.path()), [c, a, b]);
+    run(data.path(), &["queue", "priority", &b.to_string(), "5"]);
+    assert_eq!(ids(data.path()), [b, c, a]);
+    let said = run(data.path(), &["queue", "move", &a.to_string(), "1"]);
+    assert!(said.contains("priority 5 (was 0)"), "{said}");
+    assert_eq!(ids(data.path()), [a, b, c]);
+    run(data.path(), &["queue", "priority", &a.to_string(), "-1"]);
+    assert_eq!(ids(data.path()), [b, c, a]);
+
+    let said = run(data.path(), &["queue", "pause", "--all"]);
+    assert_eq!(said.trim(), "paused 3 transfers");
+    assert_eq!(states(data.path()), ["paused"; 3]);
+    let said = run(data.path(), &["queue", "resume", "--all"]);
+    assert_eq!(said.trim(), "resumed 3 transfers");
+    run(data.path(), &["queue", "pause", &c.to_string()]);
+    let said = run(data.path(), &["queue", "cancel", "--all"]);
+    assert_eq!(said.trim(), "cancelled 3 transfers");
+    assert_eq!(states(data.path()), ["cancelled"; 3]);
+    let said = run(data.path(), &["queue", "retry", "--all"]);
+    assert_eq!(said.trim(), "queued again 3 transfers");
+    assert_eq!(states(data.path()), ["queued"; 3]);
+
+    let neither = docket(data.path())
+        .args(["queue", "pause"])
+        .output()
+        .unwrap();
+    assert_eq!(neither.status.code(), Some(2));
+    let both = docket(data.path())
+        .args(["queue", "pause", &a.to_string(), "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    let nowhere = docket(data.path())
+        .args(["queue", "move", &a.to_string(), "0"])
+        .output()
+        .unwrap();
+    assert_eq!(nowhere.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_flags_cap_what_the_server_sees_in_flight() {
+    let server = demo_on(0, 1024 * 1024).await;
+    let data = tempfile::tempdir().unwrap();
+    add_inforouter(&server, data.path());
+    let documents = [
+        sample::REPORT_PDF,
+        sample::LEDGER_CSV,
+        sample::NOTES_TXT,
+        sample::LARGE_FILE,
+    ];
+    // Unlimited, these four put two or more requests in flight at once.
+    for (flag, limit) in [("--max-connections", 1), ("--per-remote", 1)] {
+        let dest = tempfile::tempdir().unwrap();
+        for document in documents {
+            ok(
+                docket(data.path())
+                    .args(["get", REMOTE, document, "--no-wait", "--to"])
+                    .arg(dest.path())
+                    .output()
+                    .unwrap(),
+                "get --no-wait",
+            );
+        }
+        server.state().stats.reset();
+        run(data.path(), &["queue", "run", flag, &limit.to_string()]);
+        let most = server
+            .state()
+            .stats
+            .get(Kind::Inforouter, "/")
+            .max_in_flight;
+        println!("{flag} {limit}: at most {most} requests in flight");
+        assert!(
+            (1..=limit).contains(&most),
+            "{flag} {limit}: {most} in flight"
+        );
+        assert_eq!(std::fs::read_dir(dest.path()).unwrap().count(), 4);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_get_is_no_faster_than_the_limit_allows() {
+    const SIZE: u64 = 3 * 1024 * 1024;
+    const RATE: u64 = 1024 * 1024;
+    let server = demo_on(0, SIZE).await;
+    let data = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    add_inforouter(&server, data.path());
+
+    let started = Instant::now();
+    let saved = ok(
+        docket(data.path())
+            .args([
+                "get",
+                REMOTE,
+                sample::LARGE_FILE,
+                "--limit-rate",
+                "1M",
+                "--json",
+                "--to",
+            ])
+            .arg(dest.path())
+            .output()
+            .unwrap(),
+        "get --limit-rate",
+    );
+    let took = started.elapsed();
+    // The bucket starts with a tenth of a second's worth of bytes; everything else waits for the rate.
+    let least = Duration::from_secs_f64((SIZE - RATE / 10) as f64 / RATE as f64);
+    assert!(
+        took >= least,
+        "{SIZE} bytes at {RATE} B/s took only {took:?}"
+    );
+    let saved: Value = serde_json::from_str(&saved).unwrap();
+    assert!(
+        std::fs::read(saved["path"].as_str().unwrap()).unwrap()
+            == library_bytes(&server, sample::LARGE_FILE)
+    );
+    println!("{SIZE} bytes limited to {RATE} B/s: {took:?}");
+
+    let refused = docket(data.path())
+        .args(["get", REMOTE, sample::LARGE_FILE, "--limit-rate", "fast"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("e.g. 500K or 20M"));
+}

@@ -1,0 +1,65 @@
+//! Preferences: download folder, concurrency, bandwidth, theme.
+
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::IpcError;
+use crate::settings::Settings;
+use crate::state::ShellState;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub settings: Settings,
+    /// The folder downloads go to now (the default one when the settings name none).
+    pub effective_download_dir: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_settings(state: State<'_, ShellState>) -> Result<SettingsView, IpcError> {
+    Ok(SettingsView {
+        settings: state.settings(),
+        effective_download_dir: state.download_dir().display().to_string(),
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_settings(
+    state: State<'_, ShellState>,
+    settings: Settings,
+) -> Result<SettingsView, IpcError> {
+    state.update_settings(settings)?;
+    get_settings(state).await
+}
+
+/// Asks for a folder with the system's folder picker; `None` when the user cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_download_folder(
+    app: AppHandle,
+    state: State<'_, ShellState>,
+) -> Result<Option<String>, IpcError> {
+    let (answer, picked) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Download folder")
+        .set_directory(state.download_dir())
+        .pick_folder(move |folder| {
+            let _ = answer.send(folder);
+        });
+    let folder = picked
+        .await
+        .map_err(|_| IpcError::internal("The folder picker closed without an answer."))?;
+    folder
+        .map(|f| {
+            f.into_path()
+                .map(|p| p.display().to_string())
+                .map_err(|err| {
+                    IpcError::internal(format!("The picked folder is not usable: {err}"))
+                })
+        })
+        .transpose()
+}

@@ -1,0 +1,356 @@
+//! The configured remotes as the window uses them: their settings from the data dir, their secrets from the
+//! keyring, and one ready provider per remote, built on first use.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use docket_core::{Credentials, Kind, Provider, ProviderError, RemoteConfig, Secret};
+use docket_providers::SharedProvider;
+use docket_store::{RemoteBook, SecretStore, SecretStoreError};
+use docket_transfer::ProviderDirectory;
+
+use crate::error::IpcError;
+
+pub struct Connections {
+    book: RemoteBook,
+    pub secrets: SecretStore,
+    pub http: reqwest::Client,
+    /// The remotes as last read from the book, so providers can be built without waiting on the database.
+    configs: Mutex<Vec<RemoteConfig>>,
+    providers: Mutex<HashMap<String, SharedProvider>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves the data itself intact.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Connections {
+    pub async fn open(book: RemoteBook, http: reqwest::Client) -> Result<Self, IpcError> {
+        let connections = Connections {
+            book,
+            secrets: SecretStore::new(),
+            http,
+            configs: Mutex::new(Vec::new()),
+            providers: Mutex::new(HashMap::new()),
+        };
+        connections.reload().await?;
+        Ok(connections)
+    }
+
+    /// Reads the remotes again and drops every cached provider.
+    pub async fn reload(&self) -> Result<Vec<RemoteConfig>, IpcError> {
+        let remotes = self.book.list().await?;
+        *lock(&self.configs) = remotes.clone();
+        lock(&self.providers).clear();
+        Ok(remotes)
+    }
+
+    pub fn list(&self) -> Vec<RemoteConfig> {
+        lock(&self.configs).clone()
+    }
+
+    pub fn config(&self, name: &str) -> Result<RemoteConfig, IpcError> {
+        lock(&self.configs)
+            .iter()
+            .find(|r| r.name == name)
+            .cloned()
+            .ok_or_else(|| {
+                IpcError::new(
+                    crate::error::ErrorCode::NotFound,
+                    format!("There is no server named `{name}` any more."),
+                )
+            })
+    }
+
+    /// The provider of a configured remote; built once, then shared (it keeps its sessions and tokens).
+    pub fn provider(&self, name: &str) -> Result<SharedProvider, IpcError> {
+        if let Some(provider) = lock(&self.providers).get(name) {
+            return Ok(provider.clone());
+        }
+        let config = self.config(name)?;
+        let credentials = self.stored_credentials(&config, name)?;
+        let provider = docket_providers::connect(config, credentials, self.http.clone())
+            .map_err(|err| IpcError::from_provider(name, &err))?;
+        lock(&self.providers).insert(name.to_owned(), provider.clone());
+        Ok(provider)
+    }
+
+    /// Adds (or with `replace`, replaces) a remote in the book.
+    pub async fn add(&self, config: RemoteConfig, replace: bool) -> Result<(), IpcError> {
+        self.book.add(config, replace).await?;
+        self.reload().await?;
+        Ok(())
+    }
+
+    /// Removes the remote and every secret its kind may have stored.
+    pub async fn remove(&self, name: &str) -> Result<(), IpcError> {
+        let removed = self.book.remove(name).await?;
+        self.delete_secrets(name, removed.kind)?;
+        self.reload().await?;
+        Ok(())
+    }
+
+    /// The secrets of `config`'s kind that the keyring holds under remote `stored_as`.
+    pub fn stored_credentials(
+        &self,
+        config: &RemoteConfig,
+        stored_as: &str,
+    ) -> Result<Credentials, IpcError> {
+        let mut credentials = Credentials::new(config.name.clone());
+        for spec in docket_providers::entry(config.kind)
+            .settings
+            .iter()
+            .filter(|s| s.secret)
+        {
+            match self.secrets.load(stored_as, spec.key) {
+                Ok(value) => credentials.insert(spec.key, value),
+                Err(SecretStoreError::Missing { .. }) if !spec.required => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Ok(credentials)
+    }
+
+    /// Stores every secret of `credentials` under `remote`.
+    pub fn store_secrets(&self, remote: &str, credentials: &Credentials) -> Result<(), IpcError> {
+        for key in credentials.keys() {
+            if let Some(value) = credentials.get(key) {
+                self.secrets.store(remote, key, value)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn delete_secrets(&self, name: &str, kind: Kind) -> Result<(), IpcError> {
+        for spec in docket_providers::entry(kind)
+            .settings
+            .iter()
+            .filter(|s| s.secret)
+        {
+            self.secrets.delete(name, spec.key)?;
+        }
+        Ok(())
+    }
+}
+
+/// The transfer queue finds providers through the same cache as browsing.
+pub struct QueueDirectory(pub Arc<Connections>);
+
+#[async_trait::async_trait]
+impl ProviderDirectory for QueueDirectory {
+    async fn provider(&self, remote: &str) -> Result<Arc<dyn Provider>, ProviderError> {
+        self.0
+            .provider(remote)
+            .map_err(|err| ProviderError::InvalidRequest {
+                message: err.message,
+            })
+    }
+}
+
+/// A remote as the connection form sends it. Secrets left empty keep the stored ones when editing.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteDraft {
+    /// The name the remote had before this edit; `None` when adding.
+    pub original_name: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub url: String,
+    pub settings: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, String>,
+}
+
+/// A draft checked against its kind's settings: the configuration and the secrets typed in this time.
+pub struct CheckedDraft {
+    pub config: RemoteConfig,
+    pub typed_secrets: Credentials,
+}
+
+impl RemoteDraft {
+    /// Checks every field, naming the first that is wrong and what to put there.
+    pub fn check(&self) -> Result<CheckedDraft, IpcError> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(IpcError::invalid(
+                "Give the server a name, e.g. `acme-dataroom`.",
+            ));
+        }
+        let kind: Kind = self.kind.parse()?;
+        let url = check_url(&self.url)?;
+        let specs = docket_providers::entry(kind).settings;
+        let mut settings = BTreeMap::new();
+        for (key, value) in &self.settings {
+            let spec = specs
+                .iter()
+                .find(|s| s.key == key && !s.secret)
+                .ok_or_else(|| {
+                    IpcError::invalid(format!(
+                        "{} servers have no setting `{key}`.",
+                        kind.display_name()
+                    ))
+                })?;
+            let value = value.trim();
+            if !value.is_empty() {
+                settings.insert(spec.key.to_owned(), value.to_owned());
+            }
+        }
+        for spec in specs.iter().filter(|s| s.required && !s.secret) {
+            if !settings.contains_key(spec.key) {
+                return Err(IpcError::invalid(format!(
+                    "Fill in `{}`: {}.",
+                    spec.key, spec.help
+                )));
+            }
+        }
+        let mut typed_secrets = Credentials::new(name);
+        for (key, value) in &self.secrets {
+            let spec = specs
+                .iter()
+                .find(|s| s.key == key && s.secret)
+                .ok_or_else(|| {
+                    IpcError::invalid(format!(
+                        "{} servers have no secret `{key}`.",
+                        kind.display_name()
+                    ))
+                })?;
+            if !value.is_empty() {
+                typed_secrets.insert(spec.key, Secret::new(value.clone()));
+            }
+        }
+        Ok(CheckedDraft {
+            config: RemoteConfig {
+                name: name.to_owned(),
+                kind,
+                url,
+                settings,
+            },
+            typed_secrets,
+        })
+    }
+}
+
+impl CheckedDraft {
+    /// The typed secrets, completed from the keyring (under the remote's previous name) for those left empty.
+    pub fn credentials(
+        &self,
+        connections: &Connections,
+        original_name: Option<&str>,
+    ) -> Result<Credentials, IpcError> {
+        let mut credentials = self.typed_secrets.clone();
+        let specs = docket_providers::entry(self.config.kind).settings;
+        for spec in specs.iter().filter(|s| s.secret) {
+            if credentials.get(spec.key).is_some() {
+                continue;
+            }
+            let stored = match original_name {
+                Some(previous) => match connections.secrets.load(previous, spec.key) {
+                    Ok(value) => Some(value),
+                    Err(SecretStoreError::Missing { .. }) => None,
+                    Err(err) => return Err(err.into()),
+                },
+                None => None,
+            };
+            match stored {
+                Some(value) => credentials.insert(spec.key, value),
+                None if spec.required => {
+                    return Err(IpcError::invalid(format!(
+                        "Fill in `{}`: {}.",
+                        spec.key, spec.help
+                    )))
+                }
+                None => {}
+            }
+        }
+        Ok(credentials)
+    }
+}
+
+/// An `http://` or `https://` address with a host; returned without a trailing slash.
+pub fn check_url(url: &str) -> Result<String, IpcError> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(url.trim_end_matches('/').to_owned())
+        }
+        _ => Err(IpcError::invalid(format!(
+            "`{url}` is not a server address: give its base URL, starting with https:// (e.g. https://docs.example.com)."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::ErrorCode;
+
+    use super::*;
+
+    fn draft(kind: &str, url: &str) -> RemoteDraft {
+        RemoteDraft {
+            original_name: None,
+            name: "files".into(),
+            kind: kind.into(),
+            url: url.into(),
+            settings: BTreeMap::from([("username".into(), "ada".into())]),
+            secrets: BTreeMap::from([("password".into(), "pw".into())]),
+        }
+    }
+
+    #[test]
+    fn a_complete_draft_becomes_a_remote_without_its_secret() {
+        let checked = draft("inforouter", "http://127.0.0.1:9/ ").check().unwrap();
+        assert_eq!(checked.config.url, "http://127.0.0.1:9");
+        assert_eq!(checked.config.settings["username"], "ada");
+        assert!(!checked.config.settings.contains_key("password"));
+        assert_eq!(
+            checked.typed_secrets.get("password").unwrap().expose(),
+            "pw"
+        );
+    }
+
+    #[test]
+    fn an_address_without_scheme_or_host_is_refused_with_an_example() {
+        for url in ["docs.example.com", "ftp://x", "https://", "http:// x"] {
+            let err = draft("inforouter", url).check().err().unwrap();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{url}");
+            assert!(err.message.contains("https://"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn a_missing_required_setting_is_named_with_its_help() {
+        let mut missing = draft("inforouter", "http://127.0.0.1:9");
+        missing.settings.clear();
+        let err = missing.check().err().unwrap();
+        assert!(err.message.contains("`username`"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_setting_of_another_kind_is_refused() {
+        let mut wrong = draft("inforouter", "http://127.0.0.1:9");
+        wrong.settings.insert("tenant_id".into(), "t".into());
+        let err = wrong.check().err().unwrap();
+        assert!(err.message.contains("`tenant_id`"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn a_new_remote_without_its_required_secret_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = docket_store::database::open(dir.path()).await.unwrap();
+        let book = RemoteBook::open(pool, dir.path()).await.unwrap();
+        let connections = Connections::open(book, reqwest::Client::new())
+            .await
+            .unwrap();
+        let mut no_secret = draft("inforouter", "http://127.0.0.1:9");
+        no_secret.secrets.clear();
+        let checked = no_secret.check().unwrap();
+        let err = checked.credentials(&connections, None).err().unwrap();
+        assert!(err.message.contains("`password`"), "{}", err.message);
+    }
+}

@@ -1,0 +1,162 @@
+use std::io::Write;
+
+use docket_core::{EntryKind, Kind, Location, Provider};
+use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+
+use super::*;
+
+const LARGE: u64 = 24 * 1024 * 1024;
+const MIB: u64 = 1024 * 1024;
+
+fn file_with(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PreviewSource) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
+    (dir, PreviewSource::File(path))
+}
+
+#[test]
+fn a_downloaded_csv_becomes_a_table_with_its_header_and_first_page() {
+    let mut text = String::from("id;name;amount\n");
+    for i in 0..500 {
+        text.push_str(&format!("{i};\"Müller; Zoë {i}\";{}.50\n", i * 3));
+    }
+    let (_dir, source) = file_with("ledger.csv", text.as_bytes());
+    let built = build(source, "ledger.csv", true).unwrap();
+    let table = built.table.expect("the table stays open for paging");
+    let PreviewBody::Table(view) = built.view.body else {
+        panic!("a CSV previews as a table");
+    };
+    assert_eq!(view.delimiter, ";");
+    assert!(view.has_header);
+    let names: Vec<&str> = view.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "name", "amount"]);
+    assert!(view.columns[2].numeric);
+    assert_eq!(view.first_page.rows[1], ["1", "Müller; Zoë 1", "3.50"]);
+    assert_eq!(
+        view.first_page.rows.len(),
+        PreviewLimits::default().page_rows
+    );
+    assert!(built.view.from_download);
+    assert!(!built.view.partial);
+    drop(table);
+}
+
+#[tokio::test]
+async fn later_pages_come_from_the_open_table() {
+    let text: String = std::iter::once("n,square\n".to_owned())
+        .chain((0..5000).map(|i| format!("{i},{}\n", i * i)))
+        .collect();
+    let (_dir, source) = file_with("squares.csv", text.as_bytes());
+    let built = build(source, "squares.csv", true).unwrap();
+    let tables = OpenTables::default();
+    let id = tables.insert(built.table.unwrap());
+
+    let page = rows(&tables, id, 4990, 50).await.unwrap();
+    assert_eq!(page.first_row, 4990);
+    assert_eq!(page.rows.len(), 10);
+    assert_eq!(page.rows[0], ["4990", "24900100"]);
+    assert!(page.end_of_table);
+
+    let past = rows(&tables, id, 9000, 50).await.unwrap();
+    assert!(past.rows.is_empty() && past.end_of_table);
+
+    tables.close(id);
+    let closed = rows(&tables, id, 0, 10).await.unwrap_err();
+    assert_eq!(closed.code, ErrorCode::NotFound);
+}
+
+#[test]
+fn xml_becomes_an_outline_with_a_raw_view_and_a_billion_laughs_expands_nothing() {
+    let xml = br#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+<c:catalog xmlns:c="urn:catalog"><item id="1">&lol2;</item><!-- note --><item id="2"><![CDATA[a < b]]></item></c:catalog>"#;
+    let (_dir, source) = file_with("catalog.xml", xml);
+    let PreviewBody::Xml(view) = build(source, "catalog.xml", true).unwrap().view.body else {
+        panic!("XML previews as an outline");
+    };
+    let root = view
+        .nodes
+        .iter()
+        .find(|n| n.kind == XmlNodeKind::Element)
+        .unwrap();
+    assert_eq!(root.name, "c:catalog");
+    assert!(view
+        .nodes
+        .iter()
+        .any(|n| n.kind == XmlNodeKind::Cdata && n.text == "a < b"));
+    assert!(!view.notes.is_empty(), "the refused DTD is noted");
+    assert!(view.raw.iter().any(|line| line.contains("<item")));
+    let all_text: String = view.nodes.iter().map(|n| n.text.as_str()).collect();
+    assert!(!all_text.contains("lollol"), "entities are never expanded");
+}
+
+#[test]
+fn a_binary_file_named_csv_previews_as_binary_with_a_note() {
+    let (_dir, source) = file_with(
+        "export.csv",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+    );
+    let built = build(source, "export.csv", true).unwrap();
+    assert!(built.table.is_none());
+    let PreviewBody::Binary(view) = &built.view.body else {
+        panic!("binary content is never a table");
+    };
+    assert!(view.format.as_deref().is_some_and(|f| f.contains("PDF")));
+    assert!(!built.view.notes.is_empty());
+}
+
+async fn find_document(provider: &dyn Provider, name: &str) -> docket_core::Entry {
+    let mut folders = vec![Location::root()];
+    while let Some(location) = folders.pop() {
+        for entry in provider.list_all(&location).await.unwrap() {
+            match entry.kind {
+                EntryKind::Folder => folders.push(Location(Some(entry.id.clone()))),
+                EntryKind::Document if entry.name == name => return entry,
+                EntryKind::Document => {}
+            }
+        }
+    }
+    panic!("{name} is not in the demo library");
+}
+
+/// Every protocol, URL-based or chunked, previews a 24 MiB file from its first MiB: servers that honour Range
+/// send about that much; a server without ranges is cut off once the MiB arrived (what it sent by then sits in
+/// socket buffers), far before the end.
+#[tokio::test]
+async fn a_document_not_downloaded_previews_from_its_first_mib_only() {
+    let server = DemoServer::start(DemoConfig {
+        port_base: 0,
+        large_file_size: LARGE,
+    })
+    .await
+    .unwrap();
+    let http = docket_core::http::client().unwrap();
+    for (config, credentials) in demo_remotes(&server) {
+        let kind: Kind = config.kind;
+        let provider = docket_providers::connect(config, credentials, http.clone()).unwrap();
+        let large = find_document(provider.as_ref(), "telemetry-archive.bin").await;
+        server.state().stats.reset();
+
+        let prefix = fetch_prefix(provider.as_ref(), &http, &DocRef::new(&large.id), MIB)
+            .await
+            .unwrap();
+
+        assert_eq!(prefix.bytes.len() as u64, MIB, "{kind:?}");
+        assert_eq!(prefix.total_size, Some(LARGE), "{kind:?}");
+        let sent = server.state().stats.api(kind).bytes_sent;
+        let allowed = if provider.capabilities().ranges {
+            2 * MIB
+        } else {
+            LARGE / 2
+        };
+        assert!(
+            sent < allowed,
+            "{kind:?} sent {sent} bytes for a 1 MiB preview"
+        );
+    }
+    server.shutdown().await;
+}

@@ -1,0 +1,153 @@
+//! The window's preferences, kept as `settings.json` in the data dir.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::IpcError;
+
+const FILE_NAME: &str = "settings.json";
+
+/// How the window picks its colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follows the OS's light or dark appearance.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Where downloads land; empty means the OS download folder's `Docket` subfolder.
+    pub download_dir: String,
+    /// How many transfers run at once.
+    pub concurrency: u32,
+    /// Total download speed limit in KiB/s; 0 means unlimited.
+    pub bandwidth_limit_kib: u32,
+    pub theme: Theme,
+    /// Completed transfers that finished at or before this time (unix ms) are cleared from the list.
+    pub cleared_before: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            download_dir: String::new(),
+            concurrency: 3,
+            bandwidth_limit_kib: 0,
+            theme: Theme::System,
+            cleared_before: 0,
+        }
+    }
+}
+
+pub const MAX_CONCURRENCY: u32 = 16;
+
+impl Settings {
+    /// The transfer engine's limits from these settings.
+    pub fn engine_config(&self) -> docket_transfer::EngineConfig {
+        docket_transfer::EngineConfig {
+            max_transfers: self.concurrency.max(1) as usize,
+            bandwidth_limit: (self.bandwidth_limit_kib > 0)
+                .then(|| u64::from(self.bandwidth_limit_kib) * 1024),
+            ..docket_transfer::EngineConfig::default()
+        }
+    }
+
+    /// Refuses values the engine cannot use, naming the field and the allowed range.
+    pub fn validate(&self) -> Result<(), IpcError> {
+        if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {
+            return Err(IpcError::invalid(format!(
+                "Transfers at once must be between 1 and {MAX_CONCURRENCY}, not {}.",
+                self.concurrency
+            )));
+        }
+        if !self.download_dir.is_empty() && !Path::new(&self.download_dir).is_absolute() {
+            return Err(IpcError::invalid(format!(
+                "The download folder must be a full path, not `{}`.",
+                self.download_dir
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Reads and writes the settings file of one data dir.
+pub struct SettingsFile {
+    path: PathBuf,
+}
+
+impl SettingsFile {
+    pub fn open(data_dir: &Path) -> Self {
+        SettingsFile {
+            path: data_dir.join(FILE_NAME),
+        }
+    }
+
+    /// The stored settings; a missing or unreadable file gives the defaults (and says so in the log).
+    pub fn load(&self) -> Settings {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|err| {
+                tracing::warn!(path = %self.path.display(), "settings file unreadable, using defaults: {err}");
+                Settings::default()
+            }),
+            Err(_) => Settings::default(),
+        }
+    }
+
+    /// Writes through a temporary file so a crash never leaves half a settings file.
+    pub fn save(&self, settings: &Settings) -> Result<(), IpcError> {
+        settings.validate()?;
+        let fail = |err: std::io::Error| {
+            IpcError::internal(format!("Could not save {}: {err}", self.path.display()))
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let json = serde_json::to_vec_pretty(settings)
+            .map_err(|err| IpcError::internal(err.to_string()))?;
+        let temporary = self.path.with_extension("json.tmp");
+        std::fs::write(&temporary, json).map_err(fail)?;
+        std::fs::rename(&temporary, &self.path).map_err(fail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_settings_come_back_after_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            download_dir: dir.path().join("dl").display().to_string(),
+            concurrency: 5,
+            bandwidth_limit_kib: 512,
+            theme: Theme::Dark,
+            cleared_before: 7,
+        };
+        SettingsFile::open(dir.path()).save(&settings).unwrap();
+        assert_eq!(SettingsFile::open(dir.path()).load(), settings);
+    }
+
+    #[test]
+    fn a_missing_file_gives_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(SettingsFile::open(dir.path()).load(), Settings::default());
+    }
+
+    #[test]
+    fn zero_transfers_at_once_is_refused_with_the_allowed_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            concurrency: 0,
+            ..Settings::default()
+        };
+        let err = SettingsFile::open(dir.path()).save(&settings).unwrap_err();
+        assert!(err.message.contains("between 1 and 16"), "{}", err.message);
+    }
+}

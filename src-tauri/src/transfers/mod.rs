@@ -1,0 +1,307 @@
+//! The window's side of the persistent transfer queue (`docket_transfer::TransferQueue`): keeps it running while
+//! the app is open and turns its rows and progress events into the list the window shows. The queue is built
+//! with the catalog, so it records finished files there itself and the browser marks them downloaded.
+
+mod view;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use docket_store::queue::{NewTransfer, QueueAction, TransferState as QueueState};
+use docket_store::{Catalog, QueueError, QueueStore};
+use docket_transfer::{EngineConfig, RunScope, TransferQueue};
+use tokio::sync::{broadcast, Notify};
+
+use crate::connections::{Connections, QueueDirectory};
+use crate::error::{ErrorCode, IpcError};
+pub use view::{TransferState, TransferView};
+
+/// How often the window hears about progress at most.
+const EMIT_INTERVAL: Duration = Duration::from_millis(150);
+/// How often an idle runner looks for work another process queued.
+const IDLE_POLL: Duration = Duration::from_secs(2);
+
+/// One document to fetch.
+#[derive(Debug, Clone)]
+pub struct TransferRequest {
+    pub remote: String,
+    pub doc_id: String,
+    pub name: String,
+    pub version: Option<String>,
+}
+
+pub struct Transfers {
+    queue: RwLock<TransferQueue>,
+    store: QueueStore,
+    catalog: Catalog,
+    connections: Arc<Connections>,
+    views: Mutex<Vec<TransferView>>,
+    /// Names the window gave documents, shown until the server names the file.
+    names: Mutex<HashMap<i64, String>>,
+    /// Completed transfers finished at or before this (unix ms) are cleared from the list.
+    cleared_before: AtomicI64,
+    wake: Notify,
+    changed: Notify,
+    reconfigured: Notify,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn queue_error(err: QueueError) -> IpcError {
+    match err {
+        QueueError::NotFound(_) => IpcError::new(ErrorCode::NotFound, err.to_string()),
+        QueueError::NotAllowed { .. } => IpcError::invalid(err.to_string()),
+        QueueError::Database(_) | QueueError::Corrupt(_) => IpcError::internal(err.to_string()),
+    }
+}
+
+impl Transfers {
+    pub fn new(
+        store: QueueStore,
+        catalog: Catalog,
+        connections: Arc<Connections>,
+        config: EngineConfig,
+        cleared_before: i64,
+    ) -> Arc<Self> {
+        let queue = Self::build(&store, &catalog, &connections, config);
+        Arc::new(Transfers {
+            queue: RwLock::new(queue),
+            store,
+            catalog,
+            connections,
+            views: Mutex::new(Vec::new()),
+            names: Mutex::new(HashMap::new()),
+            cleared_before: AtomicI64::new(cleared_before),
+            wake: Notify::new(),
+            changed: Notify::new(),
+            reconfigured: Notify::new(),
+        })
+    }
+
+    /// The queue records completed downloads in the catalog itself, so the browser marks them downloaded.
+    fn build(
+        store: &QueueStore,
+        catalog: &Catalog,
+        connections: &Arc<Connections>,
+        config: EngineConfig,
+    ) -> TransferQueue {
+        TransferQueue::new(
+            store.clone(),
+            Arc::new(QueueDirectory(Arc::clone(connections))),
+            connections.http.clone(),
+            config,
+        )
+        .with_catalog(catalog.clone())
+    }
+
+    fn queue(&self) -> TransferQueue {
+        self.queue
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// New limits apply to transfers started from now on; running ones finish under the old ones.
+    pub fn reconfigure(&self, config: EngineConfig) {
+        let queue = Self::build(&self.store, &self.catalog, &self.connections, config);
+        *self
+            .queue
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = queue;
+        self.reconfigured.notify_waiters();
+        self.wake.notify_one();
+    }
+
+    /// Works the queue for as long as the app runs, including what an earlier run left unfinished.
+    pub async fn keep_running(self: Arc<Self>) {
+        loop {
+            let queue = self.queue();
+            if let Err(err) = queue.run(RunScope::All).await {
+                tracing::error!("the transfer queue stopped: {err}");
+            }
+            self.refresh().await;
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(IDLE_POLL) => {}
+            }
+        }
+    }
+
+    /// Merges the engine's progress into the list (the queue itself records finished files in the catalog).
+    pub async fn follow_progress(self: Arc<Self>) {
+        loop {
+            let mut events = self.queue().subscribe();
+            loop {
+                tokio::select! {
+                    received = events.recv() => match received {
+                        Ok(event) => {
+                            let finished = event.state.is_finished() || event.state == QueueState::Paused;
+                            {
+                                let mut views = lock(&self.views);
+                                if let Some(view) = views.iter_mut().find(|v| v.id == event.id) {
+                                    view.apply(&event);
+                                }
+                            }
+                            self.changed.notify_one();
+                            if finished || event.state == QueueState::Queued {
+                                self.refresh().await;
+                            }
+                        }
+                        Err(broadcast::error::RecvError::Lagged(_)) => self.refresh().await,
+                        Err(broadcast::error::RecvError::Closed) => break,
+                    },
+                    _ = self.reconfigured.notified() => break,
+                }
+            }
+        }
+    }
+
+    /// Calls `publish` with the list whenever it changed, at most every [`EMIT_INTERVAL`]; runs forever.
+    pub async fn publish_changes(
+        self: Arc<Self>,
+        publish: impl Fn(Vec<TransferView>) + Send + 'static,
+    ) {
+        loop {
+            self.changed.notified().await;
+            publish(self.list());
+            tokio::time::sleep(EMIT_INTERVAL).await;
+        }
+    }
+
+    /// Reads the queue's rows again, keeping the live speed of transfers that are still moving.
+    pub async fn refresh(&self) {
+        let records = match self.store.list().await {
+            Ok(records) => records,
+            Err(err) => {
+                tracing::warn!("could not read the transfer queue: {err}");
+                return;
+            }
+        };
+        let names = lock(&self.names).clone();
+        let mut views = lock(&self.views);
+        let previous: HashMap<i64, TransferView> = views.drain(..).map(|v| (v.id, v)).collect();
+        *views = records
+            .iter()
+            .map(|record| {
+                let mut view =
+                    TransferView::from_record(record, names.get(&record.id).map(String::as_str));
+                if let Some(before) = previous.get(&record.id) {
+                    if before.state == view.state && view.state == TransferState::Downloading {
+                        view.speed = before.speed;
+                        view.eta_seconds = before.eta_seconds;
+                        view.bytes_done = view.bytes_done.max(before.bytes_done);
+                    }
+                }
+                view
+            })
+            .collect();
+        drop(views);
+        self.changed.notify_one();
+    }
+
+    /// The list in run order, without the completed ones the user cleared.
+    pub fn list(&self) -> Vec<TransferView> {
+        let cleared = self.cleared_before.load(Ordering::Relaxed);
+        lock(&self.views)
+            .iter()
+            .filter(|v| {
+                !(v.state == TransferState::Completed
+                    && v.finished_at.is_some_and(|at| at <= cleared))
+            })
+            .cloned()
+            .collect()
+    }
+
+    pub fn find(&self, id: i64) -> Option<TransferView> {
+        lock(&self.views).iter().find(|v| v.id == id).cloned()
+    }
+
+    /// Queues the documents in order, into `dest_dir`. Returns their ids.
+    pub async fn enqueue(
+        &self,
+        requests: Vec<TransferRequest>,
+        dest_dir: &Path,
+    ) -> Result<Vec<i64>, IpcError> {
+        let queue = self.queue();
+        let mut ids = Vec::with_capacity(requests.len());
+        for request in requests {
+            let id = queue
+                .enqueue(&NewTransfer {
+                    remote: request.remote,
+                    document: request.doc_id,
+                    version: request.version,
+                    dest_dir: dest_dir.to_owned(),
+                    priority: 0,
+                })
+                .await
+                .map_err(queue_error)?;
+            lock(&self.names).insert(id, request.name);
+            ids.push(id);
+        }
+        self.refresh().await;
+        self.wake.notify_one();
+        Ok(ids)
+    }
+
+    pub async fn act(&self, id: i64, action: QueueAction) -> Result<(), IpcError> {
+        let queue = self.queue();
+        match action {
+            QueueAction::Pause => queue.pause(id).await,
+            QueueAction::Resume => queue.resume(id).await,
+            QueueAction::Cancel => queue.cancel(id).await,
+            QueueAction::Retry => queue.retry(id).await,
+        }
+        .map_err(queue_error)?;
+        self.refresh().await;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    pub async fn act_on_all(&self, action: QueueAction) -> Result<(), IpcError> {
+        self.queue()
+            .apply_to_all(action)
+            .await
+            .map_err(queue_error)?;
+        self.refresh().await;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Moves `id` to where `before` is (to the end of the queue when `None`).
+    pub async fn move_before(&self, id: i64, before: Option<i64>) -> Result<(), IpcError> {
+        let position = match before {
+            Some(other) => self.store.get(other).await.map_err(queue_error)?.position,
+            None => {
+                let last = self.store.list().await.map_err(queue_error)?;
+                last.iter().map(|r| r.position).max().unwrap_or(0) + 1
+            }
+        };
+        self.queue()
+            .move_to(id, position)
+            .await
+            .map_err(queue_error)?;
+        self.refresh().await;
+        Ok(())
+    }
+
+    /// Hides every completed transfer; returns the cut-off to remember across restarts.
+    pub fn clear_finished(&self) -> i64 {
+        let latest = lock(&self.views)
+            .iter()
+            .filter(|v| v.state == TransferState::Completed)
+            .filter_map(|v| v.finished_at)
+            .max()
+            .unwrap_or(0);
+        let cut = self.cleared_before.load(Ordering::Relaxed).max(latest);
+        self.cleared_before.store(cut, Ordering::Relaxed);
+        self.changed.notify_one();
+        cut
+    }
+}

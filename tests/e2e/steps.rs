@@ -1,0 +1,192 @@
+//! What a person does in the window, as steps the tests share.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::app::RunningApp;
+use crate::webdriver::{Element, Session};
+
+pub const PATIENCE: Duration = Duration::from_secs(20);
+pub const ENTER: &str = "\u{E007}";
+
+/// Clicks "Open the demo data rooms" and waits for the five demo remotes in the sidebar.
+pub async fn open_demo(app: &RunningApp) {
+    let session = &app.session;
+    let button = session
+        .wait_for("[data-testid=open-demo]", PATIENCE)
+        .await
+        .unwrap();
+    session.click(&button).await.unwrap();
+    session
+        .wait_for_count("[data-testid=remote]", 5, PATIENCE)
+        .await
+        .unwrap();
+    println!("e2e: the five demo remotes are in the sidebar");
+}
+
+pub async fn select_remote(session: &Session, remote: &str) {
+    let button = session
+        .wait_for(
+            &format!("[data-testid=remote][data-remote={remote}]"),
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    session.click(&button).await.unwrap();
+    wait_for_text(session, "[data-testid=crumb-current]", remote).await;
+    wait_loaded(session).await;
+}
+
+/// Waits until the current listing has arrived.
+pub async fn wait_loaded(session: &Session) {
+    session
+        .wait_for("[data-testid=status][data-loading=false]", PATIENCE)
+        .await
+        .unwrap();
+}
+
+/// The row named `name` in the file list.
+pub async fn row(session: &Session, name: &str) -> Element {
+    let css = format!("[data-testid=entry][data-name=\"{name}\"]");
+    session.wait_for(&css, PATIENCE).await.unwrap()
+}
+
+/// Selects a folder and opens it with Enter, then waits for its breadcrumb.
+pub async fn enter_folder(session: &Session, name: &str) {
+    let folder = row(session, name).await;
+    session.click(&folder).await.unwrap();
+    let list = session
+        .wait_for("[data-testid=file-list]", PATIENCE)
+        .await
+        .unwrap();
+    session.send_keys(&list, ENTER).await.unwrap();
+    wait_for_text(session, "[data-testid=crumb-current]", name).await;
+    wait_loaded(session).await;
+}
+
+/// Opens the first folder of the current listing; returns its name.
+pub async fn enter_first_folder(session: &Session) -> String {
+    let folder = session
+        .wait_for("[data-testid=entry][data-folder=true]", PATIENCE)
+        .await
+        .unwrap();
+    let name = session
+        .attribute(&folder, "data-name")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    enter_folder(session, &name).await;
+    name
+}
+
+pub async fn enter_path(session: &Session, path: &[&str]) {
+    for folder in path {
+        enter_folder(session, folder).await;
+    }
+}
+
+pub async fn wait_for_text(session: &Session, css: &str, expected: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        if let Ok(found) = session.find_all(css).await {
+            for element in found {
+                let text = session.text(&element).await.unwrap_or_default();
+                if text.contains(expected) {
+                    return text;
+                }
+            }
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "no `{css}` showed `{expected}` within {PATIENCE:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The demo server's base URL of a demo remote, as the sidebar shows it.
+pub async fn remote_url(session: &Session, remote: &str) -> String {
+    let button = session
+        .wait_for(
+            &format!("[data-testid=remote][data-remote={remote}]"),
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    let title = session
+        .attribute(&button, "title")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    title
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in `{title}`"))
+        .to_owned()
+}
+
+/// Slows every response body of one demo API (0 turns it off), through the demo's control endpoint.
+pub async fn throttle(base_url: &str, api: &str, bytes_per_sec: u64) {
+    let answer = reqwest::Client::new()
+        .post(format!("{base_url}/_demo/faults"))
+        .json(&json!({ "api": api, "kind": "throttle", "bytes_per_sec": bytes_per_sec }))
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+}
+
+/// The transfer row of a file in the downloads panel.
+pub async fn transfer(session: &Session, name: &str) -> Element {
+    let css = format!("[data-testid=transfer][data-name=\"{name}\"]");
+    session.wait_for(&css, PATIENCE).await.unwrap()
+}
+
+/// Waits until the transfer of `name` is in `state`.
+pub async fn wait_for_transfer_state(
+    session: &Session,
+    name: &str,
+    state: &str,
+    timeout: Duration,
+) {
+    let css = format!("[data-testid=transfer][data-name=\"{name}\"][data-state={state}]");
+    session
+        .wait_for(&css, timeout)
+        .await
+        .unwrap_or_else(|err| panic!("{name}: {err}"));
+}
+
+/// Bytes shown for a transfer, e.g. "3.0 MB of 256 MB · 1.0 MB/s".
+pub async fn transfer_bytes(session: &Session, name: &str) -> String {
+    transfer(session, name).await;
+    let bytes = session
+        .find_all(&format!(
+            "[data-testid=transfer][data-name=\"{name}\"] [data-testid=transfer-bytes]"
+        ))
+        .await
+        .unwrap();
+    match bytes.first() {
+        Some(element) => session.text(element).await.unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
+pub async fn click(session: &Session, css: &str) {
+    let element = session.wait_for(css, PATIENCE).await.unwrap();
+    session.click(&element).await.unwrap();
+}
+
+/// Clicks the button `testid` inside the transfer row of `name`.
+pub async fn click_transfer_button(session: &Session, name: &str, testid: &str) {
+    click(
+        session,
+        &format!("[data-testid=transfer][data-name=\"{name}\"] [data-testid={testid}]"),
+    )
+    .await;
+}
+
+pub async fn settle() {
+    // A screenshot right after a change can show the previous frame.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}

@@ -1,0 +1,6 @@
+export interface MenuItem {
+  label: string;
+  action: () => void;
+  disabled?: boolean;
+  testid?: string;
+}

@@ -1,0 +1,66 @@
+// Multi-select over a list, the way file managers do it: click, Ctrl/Cmd-click, Shift-click, arrows.
+
+export interface Selection {
+  /** Indices into the visible rows. */
+  selected: Set<number>;
+  /** The row keyboard actions start from. */
+  cursor: number;
+  /** Where a Shift range starts. */
+  anchor: number;
+}
+
+export function emptySelection(): Selection {
+  return { selected: new Set(), cursor: -1, anchor: -1 };
+}
+
+export interface ClickModifiers {
+  toggle: boolean; // Ctrl on Linux/Windows, Cmd on macOS
+  range: boolean; // Shift
+}
+
+function range(from: number, to: number): Set<number> {
+  const [low, high] = from <= to ? [from, to] : [to, from];
+  const indices = new Set<number>();
+  for (let i = low; i <= high; i += 1) indices.add(i);
+  return indices;
+}
+
+export function click(current: Selection, index: number, modifiers: ClickModifiers): Selection {
+  if (modifiers.range && current.anchor >= 0) {
+    const selected = range(current.anchor, index);
+    if (modifiers.toggle) {
+      for (const i of current.selected) selected.add(i);
+    }
+    return { selected, cursor: index, anchor: current.anchor };
+  }
+  if (modifiers.toggle) {
+    const selected = new Set(current.selected);
+    if (selected.has(index)) selected.delete(index);
+    else selected.add(index);
+    return { selected, cursor: index, anchor: index };
+  }
+  return { selected: new Set([index]), cursor: index, anchor: index };
+}
+
+/** Moves the cursor by `delta` rows (clamped); with Shift the selection grows from the anchor. */
+export function move(current: Selection, delta: number, count: number, extend: boolean): Selection {
+  if (count === 0) {
+    return emptySelection();
+  }
+  const start = current.cursor < 0 ? (delta > 0 ? -1 : count) : current.cursor;
+  const cursor = Math.max(0, Math.min(count - 1, start + delta));
+  if (extend) {
+    const anchor = current.anchor < 0 ? cursor : current.anchor;
+    return { selected: range(anchor, cursor), cursor, anchor };
+  }
+  return { selected: new Set([cursor]), cursor, anchor: cursor };
+}
+
+export function selectAll(count: number): Selection {
+  return { selected: range(0, count - 1), cursor: count > 0 ? 0 : -1, anchor: 0 };
+}
+
+/** The selected indices in list order. */
+export function orderedIndices(selection: Selection): number[] {
+  return [...selection.selected].sort((a, b) => a - b);
+}
