@@ -180,7 +180,7 @@ impl RemoteDraft {
         }
         let kind: Kind = self.kind.parse()?;
         let url = check_url(&self.url)?;
-        let specs = docket_providers::entry(kind).settings;
+        let specs: Vec<_> = docket_providers::entry(kind).all_settings().collect();
         let mut settings = BTreeMap::new();
         for (key, value) in &self.settings {
             let spec = specs

@@ -107,8 +107,7 @@ pub fn remote_forms() -> Vec<KindForm> {
             name: kind.display_name().to_owned(),
             summary: kind.download_summary().to_owned(),
             fields: docket_providers::entry(kind)
-                .settings
-                .iter()
+                .all_settings()
                 .map(|spec| FormField {
                     key: spec.key.to_owned(),
                     secret: spec.secret,

@@ -418,3 +418,53 @@ fn free_port_base() -> u16 {
     }
     panic!("no five consecutive free ports");
 }
+
+/// No request is sent to the far address: the refusal happens before connecting, and the allowed remote is only
+/// registered, never browsed.
+#[test]
+fn plain_http_to_another_machine_is_refused_until_the_remote_allows_it_explicitly() {
+    let data = tempfile::tempdir().unwrap();
+    let add = |extra: &[&str]| {
+        docket(data.path())
+            .args([
+                "remote",
+                "add",
+                "far",
+                "--kind",
+                "inforouter",
+                "--url",
+                "http://192.0.2.10",
+            ])
+            .args(["--set", "username=ada", "--secret", "password", "--replace"])
+            .args(extra)
+            .env("DOCKET_SECRET_PASSWORD", "pw")
+            .output()
+            .unwrap()
+    };
+    let output = add(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let output = docket(data.path()).args(["ls", "far"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--set allow_insecure_http=true"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = add(&["--set", "allow_insecure_http=true"]);
+    assert!(
+        output.status.success(),
+        "the setting is accepted: {}",
+        stderr(&output)
+    );
+    let output = docket(data.path())
+        .args(["remote", "ls", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&output).contains("\"allow_insecure_http\": \"true\""),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -32,6 +32,16 @@ pub struct ProviderEntry {
     pub connect: Connect,
 }
 
+/// Settings every kind takes besides its own.
+pub const COMMON_SETTINGS: &[SettingSpec] = &[transport::ALLOW_INSECURE_HTTP];
+
+impl ProviderEntry {
+    /// The kind's own settings and secrets, then those every kind takes: what forms and `remote add` accept.
+    pub fn all_settings(&self) -> impl Iterator<Item = &'static SettingSpec> {
+        self.settings.iter().chain(COMMON_SETTINGS.iter())
+    }
+}
+
 pub const REGISTRY: [ProviderEntry; 5] = [
     ansarada::ENTRY,
     index_health::ENTRY,

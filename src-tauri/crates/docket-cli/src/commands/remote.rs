@@ -25,7 +25,7 @@ async fn add(context: &Context, args: RemoteAddArgs) -> Result<(), CliError> {
         .parse()
         .map_err(|err: docket_core::UnknownKind| CliError::Input(err.to_string()))?;
     check_url(&args.url)?;
-    let specs = docket_providers::entry(kind).settings;
+    let specs: Vec<_> = docket_providers::entry(kind).all_settings().collect();
     let known = |key: &str, secret: bool| specs.iter().any(|s| s.key == key && s.secret == secret);
     let list_of = |secret: bool| {
         specs
