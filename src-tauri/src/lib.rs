@@ -68,7 +68,20 @@ pub fn run() {
             tauri::async_runtime::spawn(transfers.clone().publish_changes(move |transfers| {
                 let _ = TransfersChanged { transfers }.emit(&handle);
             }));
-            tauri::async_runtime::spawn(catalog_events::forward(catalog, app.handle().clone()));
+            tauri::async_runtime::spawn(catalog_events::forward(
+                catalog.clone(),
+                app.handle().clone(),
+            ));
+            // Files moved, deleted or changed outside Docket show as such instead of as downloaded.
+            tauri::async_runtime::spawn(async move {
+                match docket_store::watch::DownloadWatch::start(catalog).await {
+                    Ok(watch) => {
+                        std::future::pending::<()>().await;
+                        drop(watch);
+                    }
+                    Err(err) => tracing::warn!("downloaded files are not being watched: {err}"),
+                }
+            });
             if open_demo {
                 let handle = app.handle().clone();
                 let transfers = transfers.clone();

@@ -44,33 +44,44 @@ impl RunningApp {
             let json = serde_json::json!({ "downloadDir": downloads.display().to_string() });
             std::fs::write(&settings, json.to_string()).expect("settings file");
         }
-        let (port, native_port) = (free_port(), free_port());
-
-        // The app inherits this environment through tauri-driver and WebKitWebDriver.
-        let driver = Command::new(driver_program)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("DOCKET_DATA_DIR", data_dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver starts");
-        let driver_url = format!("http://127.0.0.1:{port}");
-        wait_until_listening(port).await;
-
-        let session = Session::launch(&driver_url, &application)
-            .await
-            .expect("a WebDriver session opens the Docket window");
-        RunningApp {
-            session,
-            data_dir,
-            downloads,
-            driver,
+        // Under load WebKitWebDriver can be slow to come up behind tauri-driver and the first session request
+        // fails; a fresh driver gets another chance before the test gives up.
+        let mut last_problem = String::new();
+        for _attempt in 0..3 {
+            let (port, native_port) = (free_port(), free_port());
+            // The app inherits this environment through tauri-driver and WebKitWebDriver.
+            let mut driver = Command::new(&driver_program)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env("DOCKET_DATA_DIR", data_dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver starts");
+            let driver_url = format!("http://127.0.0.1:{port}");
+            wait_until_listening(port).await;
+            match Session::launch(&driver_url, &application).await {
+                Ok(session) => {
+                    return RunningApp {
+                        session,
+                        data_dir,
+                        downloads,
+                        driver,
+                    }
+                }
+                Err(problem) => {
+                    last_problem = problem;
+                    let _ = driver.kill();
+                    let _ = driver.wait();
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
         }
+        panic!("a WebDriver session opens the Docket window: {last_problem}");
     }
 
     /// Saves a PNG of the window under target/e2e/ for people to look at, and returns its path.

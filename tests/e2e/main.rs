@@ -346,3 +346,48 @@ async fn a_transfer_in_progress_survives_a_restart() {
     println!("e2e: {large} completed after the restart");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_downloaded_file_deleted_on_disk_shows_as_changed_and_downloads_again_in_one_click() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    select_remote(session, "demo-inforouter").await;
+    enter_path(session, &["Finance", "Reports", "2024"]).await;
+
+    let report = row(session, "Q1-Report.pdf").await;
+    session.click(&report).await.unwrap();
+    click(session, "[data-testid=action-download]").await;
+    wait_for_transfer_state(session, "Q1-Report.pdf", "completed", SLOW).await;
+    let saved = app.downloads.join("Q1-Report.pdf");
+    assert!(saved.exists(), "the report is in the download folder");
+    session
+        .wait_for(
+            "[data-testid=entry][data-name=\"Q1-Report.pdf\"] [data-testid=downloaded-mark]",
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    println!("e2e: the list marks the report as downloaded");
+
+    std::fs::remove_file(&saved).unwrap();
+    let again = session
+        .wait_for(
+            "[data-testid=entry][data-name=\"Q1-Report.pdf\"] [data-testid=redownload]",
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    println!("e2e: after deleting it on disk, the list offers to download it again");
+    session.click(&again).await.unwrap();
+    session
+        .wait_for(
+            "[data-testid=entry][data-name=\"Q1-Report.pdf\"] [data-testid=downloaded-mark]",
+            SLOW,
+        )
+        .await
+        .unwrap();
+    assert!(saved.exists(), "one click brought the report back");
+    println!("e2e: one click downloaded it again");
+    app.quit().await;
+}
