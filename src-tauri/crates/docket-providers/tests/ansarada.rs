@@ -2,37 +2,30 @@
 //! refusal, download jobs (completed, failed, slow), presigned URLs that expire or are tampered with, and every
 //! sample document byte for byte.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use docket_core::{
     http, Credentials, DocRef, Entry, EntryKind, IgnoreStatus, Kind, Location, PrepareObserver,
-    PrepareStatus, Provider, ProviderError, RangeSupport, RemoteConfig, RemoteUrl, TransferSource,
+    PrepareStatus, Provider, ProviderError, RangeSupport, RemoteConfig, TransferSource,
 };
 use docket_demo::ansarada::{
     demo_remote, document_id, folder_id, ADMIN_TOKEN, FAILURE_REASON, GUEST_TOKEN,
     PENDING_JOBS_GAUGE,
 };
 use docket_demo::library::sample;
-use docket_demo::{DemoConfig, DemoServer, Failure, Target};
+use docket_demo::{DemoServer, Failure, Target};
 use docket_providers::ansarada::{Ansarada, PollPolicy};
-use docket_transfer::{download, DownloadError, DownloadRequest, NoProgress, SavedFile};
+use docket_transfer::DownloadError;
 use reqwest::header::{AUTHORIZATION, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 use serde_json::json;
+use support::{assert_same_bytes, connect_remote, demo, fetch, url_of, LARGE_FILE_SIZE};
 
-const LARGE_FILE_SIZE: u64 = 24 * 1024 * 1024;
 const API: Kind = Kind::Ansarada;
-
-async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: LARGE_FILE_SIZE,
-    })
-    .await
-    .unwrap()
-}
 
 fn remote(server: &DemoServer) -> (RemoteConfig, Credentials) {
     demo_remote(&server.base_url(API))
@@ -40,14 +33,14 @@ fn remote(server: &DemoServer) -> (RemoteConfig, Credentials) {
 
 fn provider_for(server: &DemoServer) -> Arc<dyn Provider> {
     let (config, credentials) = remote(server);
-    docket_providers::connect(config, credentials, http::client().unwrap()).unwrap()
+    connect_remote(config, credentials)
 }
 
 fn provider_with(server: &DemoServer, setting: (&str, &str), token: &str) -> Arc<dyn Provider> {
     let (mut config, _) = remote(server);
     config.settings.insert(setting.0.into(), setting.1.into());
     let credentials = Credentials::new(&config.name).with("token", token);
-    docket_providers::connect(config, credentials, http::client().unwrap()).unwrap()
+    connect_remote(config, credentials)
 }
 
 fn doc_id(server: &DemoServer, path: &str) -> String {
@@ -58,35 +51,6 @@ fn folder_at(server: &DemoServer, path: &str) -> Location {
     Location::at(folder_id(
         server.state().library.folder_by_path(path).unwrap().id,
     ))
-}
-
-async fn fetch(
-    provider: &dyn Provider,
-    doc: &str,
-    dir: &std::path::Path,
-) -> Result<SavedFile, DownloadError> {
-    let http = http::client().unwrap();
-    download(DownloadRequest {
-        provider,
-        http: &http,
-        doc: &DocRef::new(doc),
-        version: None,
-        dest_dir: dir,
-        observer: &IgnoreStatus,
-        progress: &NoProgress,
-    })
-    .await
-}
-
-async fn presigned_url(provider: &dyn Provider, doc: &str) -> RemoteUrl {
-    match provider
-        .prepare(&DocRef::new(doc), None, &IgnoreStatus)
-        .await
-        .unwrap()
-    {
-        TransferSource::Url(url) => url,
-        other => panic!("expected a presigned URL, got {other:?}"),
-    }
 }
 
 /// What a GET of `url` means to the provider when it fails, or its bytes.
@@ -280,13 +244,7 @@ async fn every_sample_document_downloads_byte_for_byte_except_the_one_whose_job_
             continue;
         }
         let saved = outcome.unwrap_or_else(|e| panic!("{}: {e}", document.path()));
-        assert_eq!(
-            saved.sha256,
-            document.latest().content.sha256_hex(),
-            "{}",
-            document.path()
-        );
-        assert_eq!(saved.bytes, document.size());
+        assert_same_bytes(&saved, document);
         assert_eq!(
             saved.path.file_name().unwrap().to_str().unwrap(),
             document.name
@@ -398,7 +356,7 @@ async fn a_job_that_expires_while_being_polled_is_link_expired_and_a_fresh_prepa
 async fn the_presigned_url_honours_byte_ranges() {
     let server = demo().await;
     let provider = provider_for(&server);
-    let url = presigned_url(provider.as_ref(), &doc_id(&server, sample::LARGE_FILE)).await;
+    let url = url_of(provider.as_ref(), &doc_id(&server, sample::LARGE_FILE)).await;
     let response = http::client()
         .unwrap()
         .get(&url.url)
@@ -426,7 +384,7 @@ async fn an_expired_presigned_url_is_link_expired_and_preparing_again_downloads(
     let server = demo().await;
     let provider = provider_for(&server);
     let doc = doc_id(&server, sample::CATALOG_XML);
-    let url = presigned_url(provider.as_ref(), &doc).await;
+    let url = url_of(provider.as_ref(), &doc).await;
     let expired = http::client()
         .unwrap()
         .post(format!("{}/_demo/expire", server.base_url(API)))
@@ -453,7 +411,7 @@ async fn an_expired_presigned_url_is_link_expired_and_preparing_again_downloads(
 async fn a_tampered_presigned_url_is_refused_as_a_signature_mismatch() {
     let server = demo().await;
     let provider = provider_for(&server);
-    let url = presigned_url(provider.as_ref(), &doc_id(&server, sample::LOGO_PNG)).await;
+    let url = url_of(provider.as_ref(), &doc_id(&server, sample::LOGO_PNG)).await;
     let tampered = url.url.replace("X-Amz-Expires=900", "X-Amz-Expires=604800");
     assert_ne!(tampered, url.url);
     let err = get(provider.as_ref(), &tampered).await.unwrap_err();

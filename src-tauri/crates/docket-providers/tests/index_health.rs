@@ -1,36 +1,29 @@
 //! Index Health against the in-process demo server: browsing collections, every documented refusal, token
 //! re-issue, presigned and direct downloads, and every sample document byte for byte.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use docket_core::{
-    http, DocRef, EntryKind, IgnoreStatus, Kind, Location, Provider, ProviderError, RangeSupport,
-    RemoteUrl, TransferSource,
+    DocRef, EntryKind, IgnoreStatus, Kind, Location, Provider, ProviderError, RangeSupport,
 };
 use docket_demo::index_health::{catalog, demo_remote, DEMO_CLIENT_ID};
 use docket_demo::library::sample;
-use docket_demo::{DemoConfig, DemoServer, Document, Failure, Target};
-use docket_transfer::{download, DownloadError, DownloadRequest, NoProgress, SavedFile};
+use docket_demo::{DemoServer, Document, Failure, Target};
 use reqwest::header::{CONTENT_RANGE, ETAG, IF_RANGE, RANGE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use support::{
+    assert_same_bytes, connect_remote, demo, fetch, provider_error, url_of, LARGE_FILE_SIZE,
+};
 
-const LARGE_FILE_SIZE: u64 = 24 * 1024 * 1024;
 const API: Kind = Kind::IndexHealth;
-
-async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: LARGE_FILE_SIZE,
-    })
-    .await
-    .unwrap()
-}
 
 fn provider_for(server: &DemoServer) -> Arc<dyn Provider> {
     let (config, credentials) = demo_remote(&server.base_url(API));
-    docket_providers::connect(config, credentials, http::client().unwrap()).unwrap()
+    connect_remote(config, credentials)
 }
 
 fn library_document(server: &DemoServer, path: &str) -> (String, Arc<docket_demo::DemoState>) {
@@ -43,45 +36,9 @@ fn requests(server: &DemoServer, prefix: &str) -> u64 {
     server.state().stats.get(API, prefix).requests
 }
 
-async fn fetch(
-    provider: &dyn Provider,
-    doc: &str,
-    dir: &std::path::Path,
-) -> Result<SavedFile, DownloadError> {
-    let http = http::client().unwrap();
-    download(DownloadRequest {
-        provider,
-        http: &http,
-        doc: &DocRef::new(doc),
-        version: None,
-        dest_dir: dir,
-        observer: &IgnoreStatus,
-        progress: &NoProgress,
-    })
-    .await
-}
-
-async fn presigned_url(provider: &dyn Provider, doc: &str) -> RemoteUrl {
-    match provider
-        .prepare(&DocRef::new(doc), None, &IgnoreStatus)
-        .await
-        .unwrap()
-    {
-        TransferSource::Url(url) => url,
-        other => panic!("expected a URL, got {other:?}"),
-    }
-}
-
 fn api_refusal(status: u16, message: &str) -> Failure {
     let body = json!({ "statusCode": status, "data": {}, "message": message }).to_string();
     Failure::status(StatusCode::from_u16(status).unwrap()).body("application/json", body)
-}
-
-fn provider_error(err: DownloadError) -> ProviderError {
-    match err {
-        DownloadError::Provider(err) => err,
-        other => panic!("expected a provider error, got {other}"),
-    }
 }
 
 fn downloadable(state: &docket_demo::DemoState) -> Vec<&Document> {
@@ -119,7 +76,7 @@ async fn without_the_collections_setting_the_root_asks_for_a_collection_id() {
     let server = demo().await;
     let (mut config, credentials) = demo_remote(&server.base_url(API));
     config.settings.remove("collections");
-    let provider = docket_providers::connect(config, credentials, http::client().unwrap()).unwrap();
+    let provider = connect_remote(config, credentials);
     let err = provider.list(&Location::root(), None).await.unwrap_err();
     assert!(
         matches!(err, ProviderError::InvalidRequest { .. }),
@@ -251,7 +208,7 @@ async fn the_url_based_document_is_listed_with_its_link_and_refused_as_not_downl
 }
 
 #[tokio::test]
-async fn every_downloadable_sample_arrives_byte_for_byte_through_its_presigned_url() {
+async fn every_downloadable_sample_arrives_byte_for_byte_through_its_url_of() {
     let server = demo().await;
     let provider = provider_for(&server);
     let state = server.state();
@@ -271,13 +228,7 @@ async fn every_downloadable_sample_arrives_byte_for_byte_through_its_presigned_u
         )
         .await
         .unwrap_or_else(|err| panic!("{}: {err}", document.path()));
-        assert_eq!(
-            saved.sha256,
-            document.latest().content.sha256_hex(),
-            "{}",
-            document.path()
-        );
-        assert_eq!(saved.bytes, document.size());
+        assert_same_bytes(&saved, document);
         assert_eq!(
             saved.path.file_name().unwrap().to_str(),
             Some(document.name.as_str())
@@ -296,7 +247,7 @@ async fn a_presigned_url_expires_one_hour_after_it_was_asked_for_and_takes_range
     let (id, _) = library_document(&server, sample::LARGE_FILE);
     let hour = Duration::from_secs(3600);
     let before = SystemTime::now();
-    let url = presigned_url(provider_for(&server).as_ref(), &id).await;
+    let url = url_of(provider_for(&server).as_ref(), &id).await;
     let after = SystemTime::now();
     let expires = url.expires_at.unwrap();
     assert!(
@@ -312,7 +263,7 @@ async fn a_presigned_url_expires_one_hour_after_it_was_asked_for_and_takes_range
 async fn the_presigned_url_sends_a_range_and_honours_if_range_only_while_the_etag_matches() {
     let server = demo().await;
     let (id, state) = library_document(&server, sample::LARGE_FILE);
-    let url = presigned_url(provider_for(&server).as_ref(), &id).await;
+    let url = url_of(provider_for(&server).as_ref(), &id).await;
     let content = &state
         .library
         .document_by_path(sample::LARGE_FILE)
@@ -364,7 +315,7 @@ async fn a_presigned_url_past_its_hour_is_a_link_expiry_and_preparing_again_give
     let server = demo().await;
     let provider = provider_for(&server);
     let (id, state) = library_document(&server, sample::REPORT_PDF);
-    let url = presigned_url(provider.as_ref(), &id).await;
+    let url = url_of(provider.as_ref(), &id).await;
     let client = reqwest::Client::new();
     state.expiry.advance(Duration::from_secs(59 * 60));
     assert_eq!(
@@ -399,7 +350,7 @@ async fn a_url_expired_by_the_demo_is_refused_with_the_s3_expiry_message() {
     let server = demo().await;
     let provider = provider_for(&server);
     let (id, _) = library_document(&server, sample::README_TXT);
-    let url = presigned_url(provider.as_ref(), &id).await;
+    let url = url_of(provider.as_ref(), &id).await;
     let client = reqwest::Client::new();
     let expire = client
         .post(format!("{}/_demo/expire", server.base_url(API)))
@@ -501,7 +452,7 @@ async fn wrong_client_credentials_are_unauthorized_with_the_servers_message() {
     let server = demo().await;
     let (config, _) = demo_remote(&server.base_url(API));
     let wrong = docket_core::Credentials::new(config.name.clone()).with("client_secret", "guess");
-    let provider = docket_providers::connect(config, wrong, http::client().unwrap()).unwrap();
+    let provider = connect_remote(config, wrong);
     let err = provider
         .list(&Location::at("col-finance"), None)
         .await
@@ -553,7 +504,7 @@ async fn the_direct_download_sends_type_name_and_no_cache_and_wants_the_token() 
         1,
         api_refusal(500, "Failed to generate download URL"),
     );
-    let url = presigned_url(provider.as_ref(), &id).await;
+    let url = url_of(provider.as_ref(), &id).await;
     assert!(
         url.url.ends_with(&format!("/download/{id}")),
         "{}",

@@ -2,7 +2,8 @@
 //! downloads checked byte for byte, every documented error with the server's own message, and handlers that
 //! are always deleted.
 
-use std::path::Path;
+mod support;
+
 use std::sync::Arc;
 
 use axum::http::StatusCode;
@@ -13,21 +14,10 @@ use docket_core::{
 use docket_demo::faults::{Failure, Target};
 use docket_demo::inforouter::{self, Settings, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, OPEN_HANDLERS};
 use docket_demo::library::sample;
-use docket_demo::{DemoConfig, DemoServer, DemoState, Library};
-use docket_transfer::straight::NoProgress;
-use docket_transfer::{DownloadError, DownloadRequest, SavedFile};
+use docket_demo::{DemoServer, DemoState, Library};
+use support::{assert_same_bytes, connect_remote, demo, fetch_version, provider_error};
 
-const LARGE_FILE_SIZE: u64 = 24 * 1024 * 1024;
 const CHUNK: &str = "/srv.asmx/DownloadFileChunk";
-
-async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: LARGE_FILE_SIZE,
-    })
-    .await
-    .unwrap()
-}
 
 fn base_url(server: &DemoServer) -> String {
     server.base_url(Kind::Inforouter)
@@ -45,33 +35,7 @@ fn connect(base_url: &str, settings: &[(&str, &str)]) -> Arc<dyn Provider> {
             .settings
             .insert((*key).to_owned(), (*value).to_owned());
     }
-    docket_providers::connect(config, credentials, docket_core::http::client().unwrap()).unwrap()
-}
-
-async fn download(
-    provider: &dyn Provider,
-    doc: &str,
-    version: Option<&str>,
-    dir: &Path,
-) -> Result<SavedFile, DownloadError> {
-    let http = docket_core::http::client().unwrap();
-    docket_transfer::download(DownloadRequest {
-        provider,
-        http: &http,
-        doc: &DocRef::new(doc),
-        version,
-        dest_dir: dir,
-        observer: &IgnoreStatus,
-        progress: &NoProgress,
-    })
-    .await
-}
-
-fn provider_error(result: Result<SavedFile, DownloadError>) -> ProviderError {
-    match result {
-        Err(DownloadError::Provider(err)) => err,
-        other => panic!("expected a provider error, got {other:?}"),
-    }
+    connect_remote(config, credentials)
 }
 
 fn open_handlers(server: &DemoServer) -> i64 {
@@ -213,8 +177,7 @@ async fn a_wrong_password_is_unauthorized_with_the_servers_message() {
     let server = demo().await;
     let (config, _) = inforouter::demo_remote(&base_url(&server));
     let wrong = Credentials::new(config.name.clone()).with("password", "not-the-password");
-    let provider =
-        docket_providers::connect(config, wrong, docket_core::http::client().unwrap()).unwrap();
+    let provider = connect_remote(config, wrong);
     let err = provider.list(&Location::root(), None).await.unwrap_err();
     assert_eq!(
         err,
@@ -280,11 +243,10 @@ async fn every_sample_document_downloads_byte_for_byte_through_chunks() {
         .filter(|d| !d.flags.offline)
     {
         let path = doc.path();
-        let saved = download(provider.as_ref(), &path, None, dir.path())
+        let saved = fetch_version(provider.as_ref(), &path, None, dir.path())
             .await
             .unwrap_or_else(|err| panic!("{path}: {err}"));
-        assert_eq!(saved.sha256, doc.latest().content.sha256_hex(), "{path}");
-        assert_eq!(saved.bytes, doc.size(), "{path}");
+        assert_same_bytes(&saved, doc);
         assert_eq!(
             saved.path.file_name().unwrap().to_str().unwrap(),
             sanitize_file_name(&doc.name),
@@ -315,7 +277,7 @@ async fn short_ids_with_and_without_extension_download_the_same_bytes() {
         .id;
     let expected = sha256_of_library(&server, sample::REPORT_PDF);
     for short in [format!("~D{id}"), format!("~D{id}.pdf"), id.to_string()] {
-        let saved = download(provider.as_ref(), &short, None, dir.path())
+        let saved = fetch_version(provider.as_ref(), &short, None, dir.path())
             .await
             .unwrap();
         assert_eq!(saved.sha256, expected, "{short}");
@@ -363,7 +325,7 @@ async fn versions_come_newest_first_and_each_downloads_its_own_bytes() {
             listed.checksum.as_deref(),
             Some(format!("{:08x}", expected.content.crc32()).as_str())
         );
-        let saved = download(provider.as_ref(), doc.id(), Some(&listed.id), dir.path())
+        let saved = fetch_version(provider.as_ref(), doc.id(), Some(&listed.id), dir.path())
             .await
             .unwrap();
         assert_eq!(
@@ -372,7 +334,7 @@ async fn versions_come_newest_first_and_each_downloads_its_own_bytes() {
             "version {number}"
         );
     }
-    let short_form = download(provider.as_ref(), doc.id(), Some("1"), dir.path())
+    let short_form = fetch_version(provider.as_ref(), doc.id(), Some("1"), dir.path())
         .await
         .unwrap();
     assert_eq!(
@@ -387,13 +349,14 @@ async fn a_version_that_does_not_exist_is_not_found() {
     let server = demo().await;
     let dir = tempfile::tempdir().unwrap();
     let err = provider_error(
-        download(
+        fetch_version(
             provider(&server).as_ref(),
             sample::CONTRACT_DOCX,
             Some("9000000"),
             dir.path(),
         )
-        .await,
+        .await
+        .unwrap_err(),
     );
     assert_eq!(
         err,
@@ -411,8 +374,11 @@ async fn a_missing_document_is_not_found_with_the_servers_message() {
     let not_found = ProviderError::NotFound {
         message: "Document not found".into(),
     };
-    let err =
-        provider_error(download(provider.as_ref(), "/Finance/Nope.pdf", None, dir.path()).await);
+    let err = provider_error(
+        fetch_version(provider.as_ref(), "/Finance/Nope.pdf", None, dir.path())
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(err, not_found);
     assert_eq!(
         provider.stat(&DocRef::new("~D999999")).await.unwrap_err(),
@@ -432,13 +398,14 @@ async fn the_offline_document_cannot_be_downloaded_and_nothing_stays_staged() {
     let server = demo().await;
     let dir = tempfile::tempdir().unwrap();
     let err = provider_error(
-        download(
+        fetch_version(
             provider(&server).as_ref(),
             sample::ARCHIVED_PDF,
             None,
             dir.path(),
         )
-        .await,
+        .await
+        .unwrap_err(),
     );
     assert!(
         matches!(err, ProviderError::NotDownloadable { .. }),
@@ -460,13 +427,14 @@ async fn a_system_error_is_transient_with_the_servers_message() {
     );
     let dir = tempfile::tempdir().unwrap();
     let err = provider_error(
-        download(
+        fetch_version(
             provider(&server).as_ref(),
             sample::README_TXT,
             None,
             dir.path(),
         )
-        .await,
+        .await
+        .unwrap_err(),
     );
     assert_eq!(
         err,
@@ -541,13 +509,14 @@ async fn a_corrupted_chunk_is_an_integrity_error_and_its_handler_is_still_delete
     script_answer(&server, "DownloadFileChunk", 1, &body);
     let dir = tempfile::tempdir().unwrap();
     let err = provider_error(
-        download(
+        fetch_version(
             provider(&server).as_ref(),
             sample::README_TXT,
             None,
             dir.path(),
         )
-        .await,
+        .await
+        .unwrap_err(),
     );
     assert!(matches!(err, ProviderError::Integrity { .. }), "{err:?}");
     assert_eq!(
@@ -587,7 +556,7 @@ async fn a_handler_that_expired_is_link_expired_and_preparing_again_works() {
     chunks.release().await.unwrap();
     assert_eq!(open_handlers(&server), 0);
     let dir = tempfile::tempdir().unwrap();
-    let saved = download(provider.as_ref(), sample::CATALOG_XML, None, dir.path())
+    let saved = fetch_version(provider.as_ref(), sample::CATALOG_XML, None, dir.path())
         .await
         .unwrap();
     assert_eq!(
@@ -606,13 +575,14 @@ async fn a_failed_chunk_request_still_deletes_the_handler() {
     );
     let dir = tempfile::tempdir().unwrap();
     let err = provider_error(
-        download(
+        fetch_version(
             provider(&server).as_ref(),
             sample::LOGO_PNG,
             None,
             dir.path(),
         )
-        .await,
+        .await
+        .unwrap_err(),
     );
     assert_eq!(err, ProviderError::transient("maintenance"));
     assert_eq!(open_handlers(&server), 0);

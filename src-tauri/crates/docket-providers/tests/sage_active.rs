@@ -2,34 +2,28 @@
 //! the four required headers, every documented refusal, short links that expire and are fetched again, server
 //! previews, and every sample document downloaded byte for byte.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use docket_core::{
     http, Credentials, DocRef, Entry, EntryKind, IgnoreStatus, Kind, Location, Provider,
-    ProviderError, RangeSupport, RemoteConfig, RemoteUrl, TransferSource,
+    ProviderError, RangeSupport, RemoteConfig, RemoteUrl,
 };
 use docket_demo::library::sample;
 use docket_demo::sage_active::{catalog, demo_remote, gateway, EXPIRED, REMOVED};
-use docket_demo::{DemoConfig, DemoServer, Document, Failure, Target};
+use docket_demo::{DemoServer, Document, Failure, Target};
 use docket_providers::sage_active::SageActive;
-use docket_transfer::{download, DownloadError, DownloadRequest, NoProgress, SavedFile};
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, RANGE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use support::{
+    assert_same_bytes, connect_remote, demo, fetch, provider_error, url_of, LARGE_FILE_SIZE,
+};
 
-const LARGE_FILE_SIZE: u64 = 24 * 1024 * 1024;
 const API: Kind = Kind::SageActive;
-
-async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: LARGE_FILE_SIZE,
-    })
-    .await
-    .unwrap()
-}
 
 fn remote(server: &DemoServer) -> (RemoteConfig, Credentials) {
     demo_remote(&server.base_url(API))
@@ -38,7 +32,7 @@ fn remote(server: &DemoServer) -> (RemoteConfig, Credentials) {
 /// The provider as the registry builds it, asking for the largest pages.
 fn provider_for(server: &DemoServer) -> Arc<dyn Provider> {
     let (config, credentials) = remote(server);
-    docket_providers::connect(config, credentials, http::client().unwrap()).unwrap()
+    connect_remote(config, credentials)
 }
 
 /// The provider asking for `size` files per page, so the small sample library spans several pages.
@@ -51,7 +45,7 @@ fn paging_provider(server: &DemoServer, size: u32) -> SageActive {
 
 fn provider_with(server: &DemoServer, credentials: Credentials) -> Arc<dyn Provider> {
     let (config, _) = remote(server);
-    docket_providers::connect(config, credentials, http::client().unwrap()).unwrap()
+    connect_remote(config, credentials)
 }
 
 fn document<'a>(state: &'a docket_demo::DemoState, path: &str) -> &'a Document {
@@ -67,35 +61,6 @@ fn entity_location(doc: &Document) -> Location {
     Location::at(format!("{entity_type}/{entity_id}"))
 }
 
-async fn fetch(
-    provider: &dyn Provider,
-    doc: &str,
-    dir: &std::path::Path,
-) -> Result<SavedFile, DownloadError> {
-    let http = http::client().unwrap();
-    download(DownloadRequest {
-        provider,
-        http: &http,
-        doc: &DocRef::new(doc),
-        version: None,
-        dest_dir: dir,
-        observer: &IgnoreStatus,
-        progress: &NoProgress,
-    })
-    .await
-}
-
-async fn download_link(provider: &dyn Provider, doc: &str) -> RemoteUrl {
-    match provider
-        .prepare(&DocRef::new(doc), None, &IgnoreStatus)
-        .await
-        .unwrap()
-    {
-        TransferSource::Url(url) => url,
-        other => panic!("expected a short link, got {other:?}"),
-    }
-}
-
 /// GETs a link the way the transfer engine does and maps a failure through the provider.
 async fn get_link(
     provider: &dyn Provider,
@@ -109,13 +74,6 @@ async fn get_link(
     let headers = response.headers().clone();
     let body = response.text().await.unwrap();
     Err(provider.link_failure(status, &headers, &body))
-}
-
-fn provider_error(err: DownloadError) -> ProviderError {
-    match err {
-        DownloadError::Provider(err) => err,
-        other => panic!("expected a provider error, got {other}"),
-    }
 }
 
 fn ids(entries: &[Entry]) -> Vec<String> {
@@ -270,13 +228,7 @@ async fn every_sample_document_downloads_byte_for_byte() {
         let saved = fetch(provider.as_ref(), &catalog::file_id(doc), dir.path())
             .await
             .unwrap_or_else(|err| panic!("{}: {err}", doc.path()));
-        assert_eq!(
-            saved.sha256,
-            doc.latest().content.sha256_hex(),
-            "{}",
-            doc.path()
-        );
-        assert_eq!(saved.bytes, doc.size(), "{}", doc.path());
+        assert_same_bytes(&saved, doc);
         assert_eq!(
             saved.path.file_name().unwrap().to_string_lossy(),
             doc.name,
@@ -369,7 +321,7 @@ async fn an_expired_link_is_link_expired_and_preparing_again_gives_a_working_lin
     let server = demo().await;
     let provider = provider_for(&server);
     let id = file_id(&server, sample::REPORT_PDF);
-    let stale = download_link(provider.as_ref(), &id).await;
+    let stale = url_of(provider.as_ref(), &id).await;
     assert!(get_link(provider.as_ref(), &stale).await.is_ok());
 
     let expired = http::client()
@@ -390,7 +342,7 @@ async fn an_expired_link_is_link_expired_and_preparing_again_gives_a_working_lin
     );
     assert!(err.is_retryable());
 
-    let fresh = download_link(provider.as_ref(), &id).await;
+    let fresh = url_of(provider.as_ref(), &id).await;
     assert_ne!(fresh.url, stale.url);
     let dir = tempfile::tempdir().unwrap();
     let saved = fetch(provider.as_ref(), &id, dir.path()).await.unwrap();
@@ -408,7 +360,7 @@ async fn a_link_works_for_ten_minutes_and_the_provider_says_so() {
     let server = demo().await;
     let provider = provider_for(&server);
     let before = SystemTime::now();
-    let link = download_link(provider.as_ref(), &file_id(&server, sample::README_TXT)).await;
+    let link = url_of(provider.as_ref(), &file_id(&server, sample::README_TXT)).await;
     let expires = link.expires_at.unwrap();
     assert!(expires >= before + Duration::from_secs(600) - Duration::from_secs(1));
     assert!(expires <= SystemTime::now() + Duration::from_secs(600));
@@ -430,7 +382,7 @@ async fn a_download_link_carries_no_credentials_is_an_attachment_and_honours_a_r
     let provider = provider_for(&server);
     let state = server.state();
     let large = document(&state, sample::LARGE_FILE);
-    let link = download_link(provider.as_ref(), &catalog::file_id(large)).await;
+    let link = url_of(provider.as_ref(), &catalog::file_id(large)).await;
     assert!(link.headers.is_empty());
     assert!(!link.url.contains(docket_demo::sage_active::TOKEN));
     assert_eq!(link.ranges, RangeSupport::Supported);
@@ -568,7 +520,7 @@ async fn wrong_credentials_are_unauthorized_with_the_gateways_own_message() {
     other_tenant
         .settings
         .insert("tenant_id".into(), "someone-else".into());
-    let provider = docket_providers::connect(other_tenant, good, http::client().unwrap()).unwrap();
+    let provider = connect_remote(other_tenant, good);
     let err = provider
         .stat(&DocRef::new(file_id(&server, sample::REPORT_PDF)))
         .await
@@ -692,7 +644,7 @@ async fn a_url_ending_in_graphql_and_locations_with_stray_slashes_work_as_well()
     let server = demo().await;
     let (mut config, credentials) = remote(&server);
     config.url = format!("{}/graphql/", server.base_url(API));
-    let provider = docket_providers::connect(config, credentials, http::client().unwrap()).unwrap();
+    let provider = connect_remote(config, credentials);
     let state = server.state();
     let report = document(&state, sample::REPORT_PDF);
     let (entity_type, entity_id) = catalog::entity_of(report);

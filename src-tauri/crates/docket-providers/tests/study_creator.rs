@@ -1,38 +1,26 @@
 //! The study-creator provider against the in-process demo server: browsing over GraphQL, downloads by route,
 //! by developer token and by single-use signed URL, every documented error, and every sample's bytes.
 
-use std::path::Path;
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use docket_core::{
     DocRef, EntryKind, IgnoreStatus, Kind, Location, Provider, ProviderError, RangeSupport,
-    RemoteUrl, TransferSource,
+    RemoteUrl,
 };
 use docket_demo::library::sample;
 use docket_demo::study_creator::{self as demo, document_ref};
-use docket_demo::{DemoConfig, DemoServer, Timestamp};
+use docket_demo::{DemoServer, Timestamp};
 use docket_providers::study_creator::StudyCreator;
-use docket_transfer::{DownloadError, DownloadRequest, NoProgress, SavedFile};
-use sha2::{Digest, Sha256};
-
-const LARGE_FILE_SIZE: u64 = 24 * 1024 * 1024;
-
-async fn demo_server() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: LARGE_FILE_SIZE,
-    })
-    .await
-    .unwrap()
-}
+use support::{
+    assert_same_bytes, connect_remote, demo, download, http, prepared_url, provider_error,
+    sha256_hex, LARGE_FILE_SIZE,
+};
 
 fn base(server: &DemoServer) -> String {
     server.base_url(Kind::StudyCreator)
-}
-
-fn http() -> reqwest::Client {
-    docket_core::http::client().unwrap()
 }
 
 /// A remote of this server with `token_type`, `signed_urls` and `token` as given.
@@ -55,7 +43,7 @@ fn remote(
 
 fn connect(server: &DemoServer, token_type: &str, signed: bool, token: &str) -> Arc<dyn Provider> {
     let (config, credentials) = remote(server, token_type, signed, token);
-    docket_providers::connect(config, credentials, http()).unwrap()
+    connect_remote(config, credentials)
 }
 
 fn by_route(server: &DemoServer) -> Arc<dyn Provider> {
@@ -91,39 +79,6 @@ fn file_of(doc: &DocRef) -> String {
     doc.id().split('/').nth(1).unwrap().to_owned()
 }
 
-async fn download(
-    provider: &dyn Provider,
-    doc: &DocRef,
-    version: Option<&str>,
-    dir: &Path,
-) -> Result<SavedFile, DownloadError> {
-    let http = http();
-    docket_transfer::download(DownloadRequest {
-        provider,
-        http: &http,
-        doc,
-        version,
-        dest_dir: dir,
-        observer: &IgnoreStatus,
-        progress: &NoProgress,
-    })
-    .await
-}
-
-async fn prepare_url(provider: &dyn Provider, doc: &DocRef, version: Option<&str>) -> RemoteUrl {
-    match provider.prepare(doc, version, &IgnoreStatus).await.unwrap() {
-        TransferSource::Url(url) => url,
-        other => panic!("expected a URL, got {other:?}"),
-    }
-}
-
-fn provider_error(err: DownloadError) -> ProviderError {
-    match err {
-        DownloadError::Provider(err) => err,
-        other => panic!("expected a provider error, got {other}"),
-    }
-}
-
 /// GETs a prepared URL with its headers, as the transfer engine does, and returns status and body.
 async fn fetch(url: &RemoteUrl) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
     let mut get = http().get(&url.url);
@@ -136,15 +91,11 @@ async fn fetch(url: &RemoteUrl) -> (reqwest::StatusCode, reqwest::header::Header
     (status, headers, response.bytes().await.unwrap().to_vec())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 // ---------------------------------------------------------------------------------------------- browsing
 
 #[tokio::test]
 async fn the_root_lists_one_study_per_top_level_folder() {
-    let server = demo_server().await;
+    let server = demo().await;
     let studies = by_route(&server).list_all(&Location::root()).await.unwrap();
     let state = server.state();
     let mut expected: Vec<String> = state
@@ -163,7 +114,7 @@ async fn the_root_lists_one_study_per_top_level_folder() {
 
 #[tokio::test]
 async fn paging_through_studies_and_files_one_at_a_time_reaches_every_item() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = paged(&server, 1);
     let first = provider.list(&Location::root(), None).await.unwrap();
     assert_eq!(first.items.len(), 1);
@@ -196,7 +147,7 @@ async fn paging_through_studies_and_files_one_at_a_time_reaches_every_item() {
 
 #[tokio::test]
 async fn a_page_size_above_the_servers_limit_is_brought_down_to_250() {
-    let server = demo_server().await;
+    let server = demo().await;
     let page = paged(&server, 10_000)
         .list(&Location::root(), None)
         .await
@@ -207,7 +158,7 @@ async fn a_page_size_above_the_servers_limit_is_brought_down_to_250() {
 
 #[tokio::test]
 async fn a_listed_document_carries_the_id_stat_and_download_take_back() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = by_route(&server);
     let report = doc(&server, sample::REPORT_PDF);
     let files = provider
@@ -230,7 +181,7 @@ async fn a_listed_document_carries_the_id_stat_and_download_take_back() {
 
 #[tokio::test]
 async fn the_contract_lists_three_versions_newest_first_across_pages() {
-    let server = demo_server().await;
+    let server = demo().await;
     let contract = doc(&server, sample::CONTRACT_DOCX);
     let versions = paged(&server, 1).versions(&contract).await.unwrap();
     let state = server.state();
@@ -271,7 +222,7 @@ async fn provider_latest(provider: &Arc<dyn Provider>, doc: &DocRef) -> String {
 
 #[tokio::test]
 async fn capabilities_say_versions_and_folders_and_single_use_links_only_when_signed() {
-    let server = demo_server().await;
+    let server = demo().await;
     let route = by_route(&server).capabilities();
     let signed = by_signed_url(&server).capabilities();
     assert!(route.versions && route.folders && !route.ranges && !route.single_use_links);
@@ -294,13 +245,7 @@ async fn every_sample_downloads_byte_for_byte(provider: Arc<dyn Provider>, serve
         let saved = download(provider.as_ref(), &doc, None, dir.path())
             .await
             .unwrap();
-        assert_eq!(
-            saved.sha256,
-            document.latest().content.sha256_hex(),
-            "{}",
-            document.path()
-        );
-        assert_eq!(saved.bytes, document.size(), "{}", document.path());
+        assert_same_bytes(&saved, document);
         checked += 1;
     }
     assert_eq!(checked, state.library.documents().len() - 1);
@@ -308,25 +253,25 @@ async fn every_sample_downloads_byte_for_byte(provider: Arc<dyn Provider>, serve
 
 #[tokio::test]
 async fn every_sample_downloads_byte_for_byte_by_route_with_the_jwt() {
-    let server = demo_server().await;
+    let server = demo().await;
     every_sample_downloads_byte_for_byte(by_route(&server), &server).await;
 }
 
 #[tokio::test]
 async fn every_sample_downloads_byte_for_byte_through_signed_urls() {
-    let server = demo_server().await;
+    let server = demo().await;
     every_sample_downloads_byte_for_byte(by_signed_url(&server), &server).await;
 }
 
 #[tokio::test]
 async fn every_sample_downloads_byte_for_byte_with_a_developer_token() {
-    let server = demo_server().await;
+    let server = demo().await;
     every_sample_downloads_byte_for_byte(by_developer_token(&server), &server).await;
 }
 
 #[tokio::test]
 async fn the_large_file_arrives_whole_through_a_signed_url() {
-    let server = demo_server().await;
+    let server = demo().await;
     let dir = tempfile::tempdir().unwrap();
     let large = doc(&server, sample::LARGE_FILE);
     let saved = download(by_signed_url(&server).as_ref(), &large, None, dir.path())
@@ -334,9 +279,8 @@ async fn the_large_file_arrives_whole_through_a_signed_url() {
         .unwrap();
     let state = server.state();
     assert_eq!(saved.bytes, LARGE_FILE_SIZE);
-    let on_disk = Sha256::digest(std::fs::read(&saved.path).unwrap());
     assert_eq!(
-        hex(&on_disk),
+        sha256_hex(&std::fs::read(&saved.path).unwrap()),
         state
             .library
             .document_by_path(sample::LARGE_FILE)
@@ -349,7 +293,7 @@ async fn the_large_file_arrives_whole_through_a_signed_url() {
 
 #[tokio::test]
 async fn older_versions_download_by_id_under_the_servers_versioned_name() {
-    let server = demo_server().await;
+    let server = demo().await;
     let dir = tempfile::tempdir().unwrap();
     let contract = doc(&server, sample::CONTRACT_DOCX);
     let versions = by_route(&server).versions(&contract).await.unwrap();
@@ -388,7 +332,7 @@ async fn older_versions_download_by_id_under_the_servers_versioned_name() {
 
 #[tokio::test]
 async fn a_utf8_name_comes_back_from_the_rfc5987_header() {
-    let server = demo_server().await;
+    let server = demo().await;
     let dir = tempfile::tempdir().unwrap();
     let notes = doc(&server, sample::NOTES_TXT);
     let latest = provider_latest(&by_route(&server), &notes).await;
@@ -403,7 +347,7 @@ async fn a_utf8_name_comes_back_from_the_rfc5987_header() {
 
 #[tokio::test]
 async fn a_version_whose_database_size_is_wrong_fails_without_hanging_and_leaves_no_file() {
-    let server = demo_server().await;
+    let server = demo().await;
     let dir = tempfile::tempdir().unwrap();
     let contract = doc(&server, sample::CONTRACT_DOCX);
     let oldest = by_route(&server)
@@ -441,7 +385,7 @@ async fn a_version_whose_database_size_is_wrong_fails_without_hanging_and_leaves
 
 #[tokio::test]
 async fn the_demo_announces_the_database_size_then_sends_the_real_bytes_and_closes() {
-    let server = demo_server().await;
+    let server = demo().await;
     let contract = doc(&server, sample::CONTRACT_DOCX);
     let oldest = by_route(&server)
         .versions(&contract)
@@ -449,7 +393,7 @@ async fn the_demo_announces_the_database_size_then_sends_the_real_bytes_and_clos
         .unwrap()
         .pop()
         .unwrap();
-    let url = prepare_url(by_route(&server).as_ref(), &contract, Some(&oldest.id)).await;
+    let url = prepared_url(by_route(&server).as_ref(), &contract, Some(&oldest.id)).await;
     let mut get = http().get(&url.url);
     for (name, value) in &url.headers {
         get = get.header(name.as_str(), value.expose());
@@ -487,10 +431,10 @@ async fn the_demo_announces_the_database_size_then_sends_the_real_bytes_and_clos
 
 #[tokio::test]
 async fn a_signed_url_is_built_on_the_configured_address_and_lives_thirty_seconds() {
-    let server = demo_server().await;
+    let server = demo().await;
     let report = doc(&server, sample::REPORT_PDF);
     let latest = provider_latest(&by_route(&server), &report).await;
-    let url = prepare_url(by_signed_url(&server).as_ref(), &report, None).await;
+    let url = prepared_url(by_signed_url(&server).as_ref(), &report, None).await;
     let route = format!(
         "{}/download/study/{}/file/{}/version/{latest}?token=",
         base(&server),
@@ -515,10 +459,10 @@ async fn a_signed_url_is_built_on_the_configured_address_and_lives_thirty_second
 
 #[tokio::test]
 async fn a_signed_url_works_once_and_then_means_minting_another() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = by_signed_url(&server);
     let report = doc(&server, sample::REPORT_PDF);
-    let url = prepare_url(provider.as_ref(), &report, None).await;
+    let url = prepared_url(provider.as_ref(), &report, None).await;
     assert_eq!(fetch(&url).await.0, 200);
     let (status, headers, body) = fetch(&url).await;
     assert_eq!(status, 401);
@@ -528,15 +472,15 @@ async fn a_signed_url_works_once_and_then_means_minting_another() {
             message: demo::NOT_AUTHORIZED.into()
         }
     );
-    let fresh = prepare_url(provider.as_ref(), &report, None).await;
+    let fresh = prepared_url(provider.as_ref(), &report, None).await;
     assert_ne!(fresh.url, url.url);
     assert_eq!(fetch(&fresh).await.0, 200);
 }
 
 #[tokio::test]
 async fn a_head_request_claims_a_signed_url_too() {
-    let server = demo_server().await;
-    let url = prepare_url(
+    let server = demo().await;
+    let url = prepared_url(
         by_signed_url(&server).as_ref(),
         &doc(&server, sample::README_TXT),
         None,
@@ -548,10 +492,10 @@ async fn a_head_request_claims_a_signed_url_too() {
 
 #[tokio::test]
 async fn after_the_demo_expires_its_tokens_a_fresh_prepare_downloads_again() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = by_signed_url(&server);
     let readme = doc(&server, sample::README_TXT);
-    let stale = prepare_url(provider.as_ref(), &readme, None).await;
+    let stale = prepared_url(provider.as_ref(), &readme, None).await;
     let expired = http()
         .post(format!("{}/_demo/expire", base(&server)))
         .json(&serde_json::json!({ "api": "study-creator" }))
@@ -586,9 +530,9 @@ async fn after_the_demo_expires_its_tokens_a_fresh_prepare_downloads_again() {
 
 #[tokio::test]
 async fn a_signed_url_older_than_thirty_seconds_is_refused_as_expired() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = by_signed_url(&server);
-    let url = prepare_url(provider.as_ref(), &doc(&server, sample::README_TXT), None).await;
+    let url = prepared_url(provider.as_ref(), &doc(&server, sample::README_TXT), None).await;
     server.state().expiry.advance(demo::SIGNED_URL_LIFETIME);
     let (status, headers, body) = fetch(&url).await;
     assert!(matches!(
@@ -599,7 +543,7 @@ async fn a_signed_url_older_than_thirty_seconds_is_refused_as_expired() {
 
 #[tokio::test]
 async fn the_signed_url_mutation_mints_the_same_kind_of_url() {
-    let server = demo_server().await;
+    let server = demo().await;
     let report = doc(&server, sample::REPORT_PDF);
     let answer: serde_json::Value = http()
         .post(format!("{}/graphql", base(&server)))
@@ -632,7 +576,7 @@ async fn the_signed_url_mutation_mints_the_same_kind_of_url() {
 
 #[tokio::test]
 async fn an_expired_jwt_is_refused_everywhere_with_the_servers_words() {
-    let server = demo_server().await;
+    let server = demo().await;
     let expired = demo::issue_jwt(&[], &["ADMIN"], Timestamp::from_unix(1_600_000_000));
     let readme = doc(&server, sample::README_TXT);
     let browse = connect(&server, "bearer", false, &expired)
@@ -673,7 +617,7 @@ async fn an_expired_jwt_is_refused_everywhere_with_the_servers_words() {
 
 #[tokio::test]
 async fn a_tampered_jwt_counts_as_no_credential_at_all() {
-    let server = demo_server().await;
+    let server = demo().await;
     let tampered = format!("{}A", demo::demo_jwt());
     let err = connect(&server, "bearer", false, &tampered)
         .stat(&doc(&server, sample::README_TXT))
@@ -684,7 +628,7 @@ async fn a_tampered_jwt_counts_as_no_credential_at_all() {
 
 #[tokio::test]
 async fn a_user_sees_and_downloads_only_the_studies_of_their_groups() {
-    let server = demo_server().await;
+    let server = demo().await;
     let readme = doc(&server, sample::README_TXT);
     let report = doc(&server, sample::REPORT_PDF);
     let jwt = demo::issue_jwt(
@@ -715,7 +659,7 @@ async fn a_user_sees_and_downloads_only_the_studies_of_their_groups() {
 
 #[tokio::test]
 async fn a_developer_token_downloads_but_does_not_browse() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = by_developer_token(&server);
     let err = provider.list(&Location::root(), None).await.unwrap_err();
     assert!(
@@ -723,7 +667,7 @@ async fn a_developer_token_downloads_but_does_not_browse() {
         "{err:?}"
     );
     assert!(err.message().contains("token_type=bearer"), "{err}");
-    let url = prepare_url(provider.as_ref(), &doc(&server, sample::README_TXT), None).await;
+    let url = prepared_url(provider.as_ref(), &doc(&server, sample::README_TXT), None).await;
     assert_eq!(url.headers[0].0, "Authorization");
     assert_eq!(
         url.headers[0].1.expose(),
@@ -738,7 +682,7 @@ async fn a_developer_token_downloads_but_does_not_browse() {
 
 #[tokio::test]
 async fn a_developer_token_with_signed_urls_is_refused_when_connecting() {
-    let server = demo_server().await;
+    let server = demo().await;
     let (config, credentials) = remote(&server, "developer", true, demo::DEVELOPER_TOKEN);
     let err = docket_providers::connect(config, credentials, http())
         .err()
@@ -751,7 +695,7 @@ async fn a_developer_token_with_signed_urls_is_refused_when_connecting() {
 
 #[tokio::test]
 async fn a_remote_without_token_type_is_refused_naming_the_setting() {
-    let server = demo_server().await;
+    let server = demo().await;
     let (mut config, credentials) = demo::demo_remote(&base(&server));
     config.settings.remove("token_type");
     let err = docket_providers::connect(config, credentials, http())
@@ -764,7 +708,7 @@ async fn a_remote_without_token_type_is_refused_naming_the_setting() {
 
 #[tokio::test]
 async fn the_demo_refuses_each_request_that_lacks_its_credential() {
-    let server = demo_server().await;
+    let server = demo().await;
     let readme = doc(&server, sample::README_TXT);
     let tail = format!("/study/{}/file/{}", study_of(&readme), file_of(&readme));
     let client = http();
@@ -824,7 +768,7 @@ async fn the_demo_refuses_each_request_that_lacks_its_credential() {
 
 #[tokio::test]
 async fn the_demo_answers_downloads_as_the_django_view_does() {
-    let server = demo_server().await;
+    let server = demo().await;
     let notes = doc(&server, sample::NOTES_TXT);
     let tail = format!(
         "/download/study/{}/file/{}",
@@ -872,7 +816,7 @@ async fn the_demo_answers_downloads_as_the_django_view_does() {
 
 #[tokio::test]
 async fn the_demo_caps_first_at_250_like_graphene() {
-    let server = demo_server().await;
+    let server = demo().await;
     let answer: serde_json::Value = http()
         .post(format!("{}/graphql", base(&server)))
         .bearer_auth(demo::demo_jwt())
@@ -894,7 +838,7 @@ async fn the_demo_caps_first_at_250_like_graphene() {
 
 #[tokio::test]
 async fn missing_files_versions_and_studies_are_not_found_in_the_servers_words() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = by_route(&server);
     let readme = doc(&server, sample::README_TXT);
     let report = doc(&server, sample::REPORT_PDF);
@@ -965,7 +909,7 @@ async fn missing_files_versions_and_studies_are_not_found_in_the_servers_words()
 
 #[tokio::test]
 async fn a_file_whose_stored_object_is_gone_is_a_problem_finding_the_file() {
-    let server = demo_server().await;
+    let server = demo().await;
     let link = doc(&server, sample::INTRANET_LINK);
     let dir = tempfile::tempdir().unwrap();
     for provider in [by_route(&server), by_signed_url(&server)] {
@@ -983,7 +927,7 @@ async fn a_file_whose_stored_object_is_gone_is_a_problem_finding_the_file() {
 
 #[tokio::test]
 async fn ids_of_the_wrong_shape_are_refused_before_any_request() {
-    let server = demo_server().await;
+    let server = demo().await;
     let provider = by_route(&server);
     let err = provider
         .prepare(&DocRef::new("Q1-Report.pdf"), None, &IgnoreStatus)
@@ -1017,7 +961,7 @@ async fn ids_of_the_wrong_shape_are_refused_before_any_request() {
 
 #[tokio::test]
 async fn a_bare_file_id_finds_its_study_through_graphql() {
-    let server = demo_server().await;
+    let server = demo().await;
     let readme = doc(&server, sample::README_TXT);
     let dir = tempfile::tempdir().unwrap();
     let saved = download(

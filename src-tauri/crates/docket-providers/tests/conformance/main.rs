@@ -2,15 +2,15 @@
 //! run over every provider against the demo server. A new protocol is done when its fixture passes here.
 
 mod fixtures;
+#[path = "../support/mod.rs"]
+mod support;
 
 use docket_core::{
-    Credentials, DocRef, EntryKind, IgnoreStatus, Kind, Location, Provider, ProviderError,
-    RemoteConfig,
+    Credentials, DocRef, EntryKind, Kind, Location, Provider, ProviderError, RemoteConfig,
 };
-use docket_demo::{DemoConfig, DemoServer};
-use docket_transfer::{download, DownloadError, DownloadRequest, NoProgress};
-use sha2::{Digest, Sha256};
-use std::sync::Arc;
+use docket_demo::DemoServer;
+use docket_transfer::DownloadError;
+use support::{connect_remote, demo_with_large_file, download, sha256_hex};
 
 /// What the suite needs to know about one kind's demo remote.
 pub struct Fixture {
@@ -34,34 +34,14 @@ fn fixture_for(kind: Kind, server: &DemoServer) -> Fixture {
     }
 }
 
+/// A small large sample keeps the suite quick; the per-vendor tests cover the big one.
 async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: 4 * 1024 * 1024,
-    })
-    .await
-    .expect("the demo server starts")
-}
-
-fn provider(config: RemoteConfig, credentials: Credentials) -> Arc<dyn Provider> {
-    let http = docket_core::http::client().expect("http client");
-    docket_providers::connect(config, credentials, http)
-        .expect("the demo remote's settings are complete")
+    demo_with_large_file(4 * 1024 * 1024).await
 }
 
 async fn fetch(provider: &dyn Provider, doc: &DocRef) -> Result<(Vec<u8>, String), DownloadError> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let http = docket_core::http::client().expect("http client");
-    let saved = download(DownloadRequest {
-        provider,
-        http: &http,
-        doc,
-        version: None,
-        dest_dir: dir.path(),
-        observer: &IgnoreStatus,
-        progress: &NoProgress,
-    })
-    .await?;
+    let saved = download(provider, doc, None, dir.path()).await?;
     let bytes = std::fs::read(&saved.path).expect("saved file readable");
     assert_eq!(bytes.len() as u64, saved.bytes);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -76,20 +56,13 @@ async fn fetch(provider: &dyn Provider, doc: &DocRef) -> Result<(Vec<u8>, String
     Ok((bytes, saved.sha256))
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[tokio::test]
 async fn every_kind_lists_its_root_to_the_end_with_named_entries() {
     let server = demo().await;
     for kind in Kind::ALL {
         let fixture = fixture_for(kind, &server);
         let (config, credentials) = fixture.remote;
-        let entries = provider(config, credentials)
+        let entries = connect_remote(config, credentials)
             .list_all(&Location::root())
             .await
             .unwrap_or_else(|err| panic!("{kind}: listing the root failed: {err}"));
@@ -115,7 +88,7 @@ async fn every_kind_lists_the_fixture_document_in_its_folder_with_its_metadata()
     for kind in Kind::ALL {
         let fixture = fixture_for(kind, &server);
         let (config, credentials) = fixture.remote;
-        let provider = provider(config, credentials);
+        let provider = connect_remote(config, credentials);
         let entries = provider
             .list_all(&fixture.folder)
             .await
@@ -148,12 +121,12 @@ async fn every_kind_downloads_the_fixture_document_byte_for_byte() {
     for kind in Kind::ALL {
         let fixture = fixture_for(kind, &server);
         let (config, credentials) = fixture.remote;
-        let provider = provider(config, credentials);
+        let provider = connect_remote(config, credentials);
         let (bytes, sha256) = fetch(provider.as_ref(), &fixture.document)
             .await
             .unwrap_or_else(|err| panic!("{kind}: download failed: {err}"));
         assert_eq!(
-            hex_sha256(&bytes),
+            sha256_hex(&bytes),
             fixture.document_bytes_sha256,
             "{kind}: bytes match the source"
         );
@@ -170,7 +143,7 @@ async fn every_kind_says_not_found_for_a_document_that_does_not_exist() {
     for kind in Kind::ALL {
         let fixture = fixture_for(kind, &server);
         let (config, credentials) = fixture.remote;
-        let provider = provider(config, credentials);
+        let provider = connect_remote(config, credentials);
         match fetch(provider.as_ref(), &fixture.missing_document).await {
             Err(DownloadError::Provider(ProviderError::NotFound { message })) => {
                 assert!(
@@ -189,7 +162,7 @@ async fn every_kind_refuses_wrong_credentials_as_unauthorized() {
     for kind in Kind::ALL {
         let fixture = fixture_for(kind, &server);
         let (config, _) = fixture.remote;
-        let provider = provider(config, fixture.wrong_credentials);
+        let provider = connect_remote(config, fixture.wrong_credentials);
         let browse = provider.list_all(&fixture.folder).await;
         let get = fetch(provider.as_ref(), &fixture.document).await;
         let browse_refused = matches!(browse, Err(ProviderError::Unauthorized { .. }));
@@ -214,7 +187,7 @@ async fn every_kind_reports_capabilities_that_match_its_versions() {
     for kind in Kind::ALL {
         let fixture = fixture_for(kind, &server);
         let (config, credentials) = fixture.remote;
-        let provider = provider(config, credentials);
+        let provider = connect_remote(config, credentials);
         let versions = provider
             .versions(&fixture.document)
             .await
