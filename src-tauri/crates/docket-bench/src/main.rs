@@ -21,13 +21,16 @@ const USAGE: &str = "usage: docket-bench --docket PATH --out FILE [--work DIR] [
   --docket PATH  the `docket` binary to measure (a release build for real figures)
   --out FILE     where to write the Markdown report
   --work DIR     scratch space for downloads and generated files (default: a folder beside --out)
-  --smoke        tiny sizes that run in seconds: keeps the benchmarks working, measures nothing";
+  --smoke        tiny sizes that run in seconds: keeps the benchmarks working, measures nothing
+  --only LIST    run only these items of the issue (comma-separated numbers, e.g. 1,2,6)";
 
 struct Args {
     docket: PathBuf,
     out: PathBuf,
     work: PathBuf,
     smoke: bool,
+    /// Items to run; empty runs them all.
+    only: Vec<u8>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -35,10 +38,26 @@ fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut work = None;
     let mut smoke = false;
+    let mut only = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--smoke" => smoke = true,
+            "--only" => {
+                let list = args
+                    .next()
+                    .ok_or("--only needs a list of items, e.g. 1,2,6")?;
+                for item in list.split(',').filter(|item| !item.trim().is_empty()) {
+                    let number = item
+                        .trim()
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|n| (1..=9).contains(n));
+                    only.push(number.ok_or_else(|| {
+                        format!("--only takes item numbers 1 to 9, not `{item}`")
+                    })?);
+                }
+            }
             "--docket" | "--out" | "--work" => {
                 let value = args
                     .next()
@@ -66,6 +85,7 @@ fn parse_args() -> Result<Args, String> {
         out,
         work: std::path::absolute(&work).unwrap_or(work),
         smoke,
+        only,
     })
 }
 
@@ -105,7 +125,7 @@ fn run(args: Args) -> Result<(), BenchError> {
     std::fs::create_dir_all(&args.work).map_err(|e| BenchError::io(&args.work, e))?;
     let bench = lab::Bench::new(args.docket, args.work.clone(), plan)?;
     let machine = machine::Machine::describe(&args.work);
-    let (report, failures) = scenarios::run_all(&bench);
+    let (report, failures) = scenarios::run_all(&bench, &args.only);
     let text = report.to_markdown(&machine, &plan);
     if let Some(dir) = args.out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| BenchError::io(dir, e))?;

@@ -17,12 +17,14 @@ const TOOLS: &[(&str, &str)] = &[
     ("/usr/bin/time", "time"),
 ];
 
-pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
+/// `only`: the items to run (e.g. "1,2,6"); such a partial run writes target/bench/BENCHMARKS.only.md, never the
+/// committed report.
+pub fn run(root: &Path, smoke: bool, only: Option<&str>) -> Result<(), String> {
     let mut clock = PhaseClock::default();
     let outcome = clock
         .phase("bench tools", install_tools)
         .and_then(|()| clock.phase("build", || build(root, smoke)))
-        .and_then(|()| clock.phase("benchmarks", || measure(root, smoke)));
+        .and_then(|()| clock.phase("benchmarks", || measure(root, smoke, only)));
     clock.print_summary();
     outcome
 }
@@ -31,7 +33,7 @@ pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
 pub fn smoke(root: &Path) -> Result<(), String> {
     install_tools()?;
     build(root, true)?;
-    measure(root, true)
+    measure(root, true, None)
 }
 
 fn install_tools() -> Result<(), String> {
@@ -82,11 +84,13 @@ fn build(root: &Path, smoke: bool) -> Result<(), String> {
     run_command(&mut command)
 }
 
-fn measure(root: &Path, smoke: bool) -> Result<(), String> {
+fn measure(root: &Path, smoke: bool, only: Option<&str>) -> Result<(), String> {
     let target = target_dir(root);
     let bin = target.join(if smoke { "debug" } else { "release" });
     let out = if smoke {
         target.join("bench").join("BENCHMARKS.smoke.md")
+    } else if only.is_some() {
+        target.join("bench").join("BENCHMARKS.only.md")
     } else {
         root.join("src-tauri/crates/docket-bench/BENCHMARKS.md")
     };
@@ -103,6 +107,10 @@ fn measure(root: &Path, smoke: bool) -> Result<(), String> {
     ];
     if smoke {
         args.push("--smoke".to_owned());
+    }
+    if let Some(only) = only {
+        args.push("--only".to_owned());
+        args.push(only.to_owned());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     // A keyring of its own, so a concurrent `cargo xtask test` and this run never share one.

@@ -19,7 +19,8 @@ commands:
   test        everything CI runs: fmt, clippy, bindings, svelte-check, vitest, Rust tests, end-to-end
   e2e         only the end-to-end suite (builds the app, runs it under Xvfb through WebDriver)
   bench       benchmarks against curl and the documented loops; writes src-tauri/crates/docket-bench/BENCHMARKS.md
-              (--smoke: tiny sizes in seconds, as `test` runs them)
+              (--smoke: tiny sizes in seconds, as `test` runs them; --only 1,2,6: just those items, written
+              to target/bench/BENCHMARKS.only.md)
   bindings    regenerate ui/src/lib/bindings.ts from the Rust commands and types
   setup       only install and check prerequisites (system packages, npm dependencies, tauri-driver)";
 
@@ -30,7 +31,13 @@ fn main() -> ExitCode {
         Some("demo") => phases::demo(&root),
         Some("test") => phases::test(&root),
         Some("e2e") => phases::e2e_only(&root),
-        Some("bench") => bench::run(&root, args.iter().any(|arg| arg == "--smoke")),
+        Some("bench") => {
+            let only = args
+                .iter()
+                .position(|arg| arg == "--only")
+                .map(|at| args.get(at + 1).map(String::as_str).unwrap_or(""));
+            bench::run(&root, args.iter().any(|arg| arg == "--smoke"), only)
+        }
         Some("bindings") => phases::bindings(&root),
         Some("setup") => phases::setup(&root),
         Some("-h") | Some("--help") | Some("help") => {

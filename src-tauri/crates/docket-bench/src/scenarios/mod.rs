@@ -28,12 +28,15 @@ const SCENARIOS: [(u8, &str, Scenario); 9] = [
     (9, "desktop cold start", desktop::run),
 ];
 
-/// Runs every benchmark; one that fails is reported as not measured (with the error) and the rest still run.
-/// Returns the report and the failures.
-pub fn run_all(bench: &Bench) -> (Report, Vec<String>) {
+/// Runs every benchmark (or the items in `only`); one that fails is reported as not measured (with the error) and
+/// the rest still run. Returns the report and the failures.
+pub fn run_all(bench: &Bench, only: &[u8]) -> (Report, Vec<String>) {
     let mut report = Report::default();
     let mut failures = Vec::new();
     for (item, name, scenario) in SCENARIOS {
+        if !only.is_empty() && !only.contains(&item) {
+            continue;
+        }
         println!("\n==> {item}. {name}");
         let started = std::time::Instant::now();
         if let Err(err) = scenario(bench, &mut report) {
