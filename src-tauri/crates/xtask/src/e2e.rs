@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use crate::process::{cargo, run};
 use crate::{keyring_session, prereqs};
 
-pub fn run_suite(root: &Path, target: &Path) -> Result<(), String> {
+/// `filter`: run only the tests whose names contain it (all when `None`).
+pub fn run_suite(root: &Path, target: &Path, filter: Option<&str>) -> Result<(), String> {
     let driver = prereqs::tauri_driver()?;
     run(cargo().current_dir(root).args([
         "build",
@@ -25,22 +26,20 @@ pub fn run_suite(root: &Path, target: &Path) -> Result<(), String> {
     let display = VirtualDisplay::start()?;
     // A private session bus (no stray buses outlive the suite) with an unlocked keyring, as on a desktop.
     let cargo_program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut tests = keyring_session::command(
-        target,
-        &cargo_program,
-        &[
-            "test",
-            "--package",
-            "docket-desktop",
-            "--features",
-            "e2e",
-            "--test",
-            "e2e",
-            "--",
-            "--nocapture",
-            "--test-threads=1",
-        ],
-    )?;
+    let mut test_args = vec![
+        "test",
+        "--package",
+        "docket-desktop",
+        "--features",
+        "e2e",
+        "--test",
+        "e2e",
+        "--",
+        "--nocapture",
+        "--test-threads=1",
+    ];
+    test_args.extend(filter);
+    let mut tests = keyring_session::command(target, &cargo_program, &test_args)?;
     tests
         .current_dir(root)
         .env("DISPLAY", display.name())

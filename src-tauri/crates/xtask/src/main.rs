@@ -17,7 +17,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo        install what is missing, build the UI and open the Docket app
   test        everything CI runs: fmt, clippy, bindings, svelte-check, vitest, Rust tests, end-to-end
-  e2e         only the end-to-end suite (builds the app, runs it under Xvfb through WebDriver)
+  e2e [NAME]  only the end-to-end suite (builds the app, runs it under Xvfb through WebDriver); with NAME, only
+              the tests whose names contain it
   bench       benchmarks against curl and the documented loops; writes src-tauri/crates/docket-bench/BENCHMARKS.md
               (--smoke: tiny sizes in seconds, as `test` runs them; --only 1,2,6: just those items, written
               to target/bench/BENCHMARKS.only.md)
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("demo") => phases::demo(&root),
         Some("test") => phases::test(&root),
-        Some("e2e") => phases::e2e_only(&root),
+        Some("e2e") => phases::e2e_only(&root, args.get(1).map(String::as_str)),
         Some("bench") => {
             let only = args
                 .iter()

@@ -80,13 +80,18 @@ fn run_tests(root: &Path, clock: &mut PhaseClock) -> Result<(), String> {
     clock.phase("rust tests", || rust_tests(root))?;
     clock.phase("benchmarks (smoke)", || crate::bench::smoke(root))?;
     clock.phase("fuzz", || crate::fuzz::run_targets(root))?;
-    clock.phase("end-to-end", || e2e::run_suite(root, &target_dir(root)))
+    clock.phase("end-to-end", || {
+        e2e::run_suite(root, &target_dir(root), None)
+    })
 }
 
-pub fn e2e_only(root: &Path) -> Result<(), String> {
+pub fn e2e_only(root: &Path, filter: Option<&str>) -> Result<(), String> {
     let mut clock = PhaseClock::default();
-    let outcome = prepare(root, &mut clock)
-        .and_then(|()| clock.phase("end-to-end", || e2e::run_suite(root, &target_dir(root))));
+    let outcome = prepare(root, &mut clock).and_then(|()| {
+        clock.phase("end-to-end", || {
+            e2e::run_suite(root, &target_dir(root), filter)
+        })
+    });
     clock.print_summary();
     outcome
 }
