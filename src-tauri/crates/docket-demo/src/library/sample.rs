@@ -5,7 +5,7 @@ use crate::content::Content;
 use crate::samples;
 use crate::timestamp::Timestamp;
 
-/// One page of text.
+/// Three pages of text.
 pub const REPORT_PDF: &str = "/Finance/Reports/2024/Q1-Report.pdf";
 /// 10,000 records with quoted commas, doubled quotes, quoted line breaks and UTF-8 names.
 pub const LEDGER_CSV: &str = "/Finance/Reports/2024/ledger-2024.csv";
@@ -46,11 +46,18 @@ pub(super) fn build(large_file_size: u64) -> Library {
         PDF,
         one(
             at(2024, 4, 2, 8, 15),
-            samples::pdf::document(
+            samples::pdf::pages(
                 "Q1 2024 Report",
                 &[
-                    "Revenue grew 12% over Q4 2023.",
-                    "Operating costs were flat.",
+                    &[
+                        "Revenue grew 12% over Q4 2023.",
+                        "Operating costs were flat.",
+                    ],
+                    &[
+                        "Revenue by region",
+                        "North: 4.1 M   South: 3.2 M   West: 2.7 M",
+                    ],
+                    &["Outlook", "Q2 bookings are on plan."],
                 ],
             ),
         ),
