@@ -5,7 +5,8 @@ use std::process::Command;
 
 use crate::process::{cargo, run, succeeds};
 
-/// Debian packages: the Tauri/WebKitGTK build, a headless display, WebDriver, a session bus and a keyring.
+/// Debian packages: the Tauri/WebKitGTK build, a headless display, WebDriver, a session bus, a keyring, and a
+/// font with CJK glyphs (without one, Chinese, Japanese and Korean names show as boxes in the window).
 const SYSTEM_PACKAGES: &[&str] = &[
     "libwebkit2gtk-4.1-dev",
     "libgtk-3-dev",
@@ -22,6 +23,7 @@ const SYSTEM_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "keyutils",
     "imagemagick",
+    "fonts-noto-cjk",
 ];
 
 /// Installs the Debian packages that are not installed yet (as root, or through sudo), or prints the exact
