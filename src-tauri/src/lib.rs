@@ -9,6 +9,7 @@ mod demo_rooms;
 mod error;
 mod events;
 mod listing;
+mod notifications;
 mod preview;
 mod settings;
 mod state;
@@ -48,6 +49,7 @@ pub fn run() {
     let builder = bindings_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -65,7 +67,9 @@ pub fn run() {
             app.manage(state);
 
             let handle = app.handle().clone();
+            let notifier = notifications::Notifier::new(app.handle().clone());
             tauri::async_runtime::spawn(transfers.clone().publish_changes(move |transfers| {
+                notifier.observe(&transfers);
                 let _ = TransfersChanged { transfers }.emit(&handle);
             }));
             tauri::async_runtime::spawn(catalog_events::forward(

@@ -29,6 +29,8 @@ pub struct Settings {
     /// Total download speed limit in KiB/s; 0 means unlimited.
     pub bandwidth_limit_kib: u32,
     pub theme: Theme,
+    /// A desktop notification when a batch of downloads finishes or a transfer fails.
+    pub notify_when_done: bool,
     /// Completed transfers that finished at or before this time (unix ms) are cleared from the list.
     pub cleared_before: i64,
 }
@@ -40,6 +42,7 @@ impl Default for Settings {
             concurrency: 3,
             bandwidth_limit_kib: 0,
             theme: Theme::System,
+            notify_when_done: true,
             cleared_before: 0,
         }
     }
@@ -128,6 +131,7 @@ mod tests {
             concurrency: 5,
             bandwidth_limit_kib: 512,
             theme: Theme::Dark,
+            notify_when_done: false,
             cleared_before: 7,
         };
         SettingsFile::open(dir.path()).save(&settings).unwrap();
@@ -138,6 +142,15 @@ mod tests {
     fn a_missing_file_gives_the_defaults() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(SettingsFile::open(dir.path()).load(), Settings::default());
+    }
+
+    #[test]
+    fn a_settings_file_from_before_notifications_turns_them_on() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), r#"{"concurrency":4}"#).unwrap();
+        let settings = SettingsFile::open(dir.path()).load();
+        assert_eq!(settings.concurrency, 4);
+        assert!(settings.notify_when_done);
     }
 
     #[test]
