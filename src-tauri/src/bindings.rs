@@ -32,6 +32,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             preview::preview_document,
             preview::preview_rows,
             preview::close_preview,
+            preview::pdf_document,
             preview::server_preview,
             settings::get_settings,
             settings::save_settings,

@@ -198,6 +198,11 @@ async fn csv_and_xml_documents_preview_in_the_side_panel() {
         .await
         .unwrap();
     assert_eq!(first, serde_json::json!("1"));
+    let dialect = wait_for_text(session, "[data-testid=csv-dialect]", "Comma-separated").await;
+    assert_eq!(
+        dialect, "Comma-separated · UTF-8",
+        "the header reports the dialect docket-preview detected (the ledger has no ragged rows)"
+    );
     settle().await;
     app.save_screenshot("csv-preview").await;
     println!(
@@ -244,6 +249,79 @@ async fn csv_and_xml_documents_preview_in_the_side_panel() {
         .unwrap();
     assert!(session.text(&raw).await.unwrap().contains("<?xml"));
     println!("e2e: the XML preview shows a tree and the raw text");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_pdf_previews_through_pdfjs_with_its_pages_rendered_on_canvas() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    select_remote(session, "demo-inforouter").await;
+    enter_path(session, &["Finance", "Reports", "2024"]).await;
+
+    // Not downloaded, and small: the whole file is fetched for pdf.js.
+    let report = row(session, "Q1-Report.pdf").await;
+    session.click(&report).await.unwrap();
+    click(session, "[data-testid=action-preview]").await;
+    session
+        .wait_for(
+            "[data-testid=pdf-page-canvas][data-page=\"1\"][data-rendered=true]",
+            SLOW,
+        )
+        .await
+        .unwrap();
+    let count = wait_for_text(session, "[data-testid=pdf-page-count]", "pages").await;
+    assert_eq!(count, "3 pages");
+    let canvas = session
+        .execute(
+            "const c = document.querySelector('[data-testid=pdf-page-canvas][data-page=\"1\"]'); \
+             const r = c.getBoundingClientRect(); \
+             const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+             let dark = 0; for (let i = 0; i < pixels.length; i += 4) { \
+               if (pixels[i + 3] > 0 && pixels[i] < 128) dark++; } \
+             return { width: c.width, height: c.height, shownWidth: r.width, shownHeight: r.height, dark };",
+        )
+        .await
+        .unwrap();
+    println!("e2e: the first page's canvas: {canvas}");
+    for key in ["width", "height", "shownWidth", "shownHeight"] {
+        assert!(
+            canvas[key].as_f64().unwrap_or(0.0) > 0.0,
+            "the page canvas has no {key}: {canvas}"
+        );
+    }
+    // A portrait page at fit width: taller than wide.
+    assert!(canvas["shownHeight"].as_f64() > canvas["shownWidth"].as_f64());
+    assert!(
+        canvas["dark"].as_u64().unwrap_or(0) > 100,
+        "pdf.js drew the page's text: {canvas}"
+    );
+    let errors = session.find_all("[data-testid=pdf-error]").await.unwrap();
+    assert!(errors.is_empty(), "the PDF preview shows an error");
+    settle().await;
+    app.save_screenshot("pdf-preview").await;
+
+    click(session, "[data-testid=pdf-zoom-in]").await;
+    wait_for_text(session, "[data-testid=pdf-fit-width]", "125%").await;
+    session
+        .wait_for(
+            "[data-testid=pdf-page-canvas][data-page=\"1\"][data-rendered=true]",
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    let wider = session
+        .execute(
+            "return document.querySelector('[data-testid=pdf-page-canvas][data-page=\"1\"]').getBoundingClientRect().width",
+        )
+        .await
+        .unwrap();
+    assert!(
+        wider.as_f64() > canvas["shownWidth"].as_f64(),
+        "zooming in widens the page: {wider} after {canvas}"
+    );
+    println!("e2e: the PDF preview shows 3 pages, renders page 1 and zooms");
     app.quit().await;
 }
 

@@ -3,7 +3,7 @@
 use tauri::State;
 
 use crate::error::IpcError;
-use crate::preview::{self, PreviewTarget, PreviewView, RowsPage, ServerFrame};
+use crate::preview::{self, PdfBytes, PreviewTarget, PreviewView, RowsPage, ServerFrame};
 use crate::state::ShellState;
 
 /// A document's preview: from its downloaded file, else from its first MiB. A CSV table stays open for
@@ -22,6 +22,17 @@ pub async fn preview_document(
         name: &name,
     };
     preview::preview(&state.connections, &state.catalog, &state.previews, target).await
+}
+
+/// The whole PDF for pdf.js, as binary: the downloaded file, or a document of at most 8 MiB fetched whole.
+#[tauri::command]
+#[specta::specta]
+pub async fn pdf_document(
+    state: State<'_, ShellState>,
+    remote: String,
+    doc_id: String,
+) -> Result<PdfBytes, IpcError> {
+    preview::pdf_bytes(&state.connections, &state.catalog, &remote, &doc_id).await
 }
 
 /// Up to `count` rows of an open CSV preview, from row `first` (0-based, after the header).

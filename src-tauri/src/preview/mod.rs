@@ -3,6 +3,7 @@
 //! CSV tables stay open here so the panel pages through them; the server's own HTML preview (Sage Active) is
 //! wrapped in a sandboxed frame.
 
+mod pdf;
 mod prefix;
 mod tables;
 mod view;
@@ -21,10 +22,13 @@ use serde::Serialize;
 
 use crate::connections::Connections;
 use crate::error::{ErrorCode, IpcError};
+pub use pdf::{pdf_bytes, PdfBytes, PDF_FETCH_BYTES};
 pub use prefix::{fetch_prefix, Prefix};
 pub use tables::OpenTables;
 pub use view::*;
 
+/// What `docket-preview` calls a file that starts with `%PDF-`.
+const PDF_FORMAT: &str = "PDF document";
 /// Images up to this size are shown inline when the whole file is at hand.
 const IMAGE_BYTES: u64 = 8 * 1024 * 1024;
 /// A server that takes longer than this for the first MiB is reported as unreachable.
@@ -152,6 +156,15 @@ fn build(source: PreviewSource, name: &str, from_download: bool) -> Result<Built
         PreviewContent::Text(mut text) => {
             notes.append(&mut text.notes);
             (text.coverage, PreviewBody::Text(text_view(text)))
+        }
+        PreviewContent::Binary(binary) if binary.format.as_deref() == Some(PDF_FORMAT) => {
+            let coverage = binary.coverage;
+            let viewable = from_download || pdf::fetchable(coverage.total_bytes, !coverage.partial);
+            let body = PreviewBody::Pdf(PdfView {
+                viewable,
+                fetch_limit_bytes: PDF_FETCH_BYTES,
+            });
+            (coverage, body)
         }
         PreviewContent::Binary(binary) => {
             let image = binary

@@ -98,15 +98,58 @@ fn xml_becomes_an_outline_with_a_raw_view_and_a_billion_laughs_expands_nothing()
 fn a_binary_file_named_csv_previews_as_binary_with_a_note() {
     let (_dir, source) = file_with(
         "export.csv",
-        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00rest of a zip",
     );
     let built = build(source, "export.csv", true).unwrap();
     assert!(built.table.is_none());
     let PreviewBody::Binary(view) = &built.view.body else {
         panic!("binary content is never a table");
     };
-    assert!(view.format.as_deref().is_some_and(|f| f.contains("PDF")));
+    assert!(
+        view.format.as_deref().is_some_and(|f| f.contains("ZIP")),
+        "{:?}",
+        view.format
+    );
     assert!(!built.view.notes.is_empty());
+}
+
+/// The content decides, not the name: a PDF named `.csv` renders as a PDF, and the name's mismatch is noted.
+#[test]
+fn a_pdf_previews_in_pdfjs_whatever_its_name_says() {
+    let pdf = docket_demo::samples::pdf::pages("Two pages", &[&["one"], &["two"]]);
+    let (_dir, source) = file_with("export.csv", &pdf);
+    let built = build(source, "export.csv", true).unwrap();
+    assert!(built.table.is_none());
+    let PreviewBody::Pdf(view) = &built.view.body else {
+        panic!("a PDF previews as a PDF: {:?}", built.view.body);
+    };
+    assert!(view.viewable, "a downloaded PDF can always be shown");
+    assert!(
+        built.view.notes.iter().any(|n| n.contains("PDF")),
+        "{:?}",
+        built.view.notes
+    );
+}
+
+#[test]
+fn a_large_pdf_not_downloaded_asks_to_be_downloaded_and_a_small_one_does_not() {
+    let mut big = docket_demo::samples::pdf::document("Big", &["x"]);
+    big.resize(MIB as usize, b' ');
+    let source = |total| PreviewSource::Prefix {
+        bytes: big.clone(),
+        total_size: Some(total),
+    };
+    let large = build(source(PDF_FETCH_BYTES + 1), "big.pdf", false).unwrap();
+    let PreviewBody::Pdf(view) = &large.view.body else {
+        panic!("{:?}", large.view.body);
+    };
+    assert!(!view.viewable);
+    assert_eq!(view.fetch_limit_bytes, PDF_FETCH_BYTES);
+    let small = build(source(PDF_FETCH_BYTES), "small.pdf", false).unwrap();
+    let PreviewBody::Pdf(view) = &small.view.body else {
+        panic!("{:?}", small.view.body);
+    };
+    assert!(view.viewable);
 }
 
 async fn find_document(provider: &dyn Provider, name: &str) -> docket_core::Entry {
@@ -156,6 +199,50 @@ async fn a_document_not_downloaded_previews_from_its_first_mib_only() {
         assert!(
             sent < allowed,
             "{kind:?} sent {sent} bytes for a 1 MiB preview"
+        );
+    }
+    server.shutdown().await;
+}
+
+/// pdf.js gets the whole of a small PDF that is not downloaded, from every protocol, byte for byte; a document
+/// over the limit is refused with the advice to download it, after reading no more than the limit.
+#[tokio::test]
+async fn a_small_pdf_not_downloaded_is_fetched_whole_and_a_large_document_is_refused() {
+    let server = DemoServer::start(DemoConfig {
+        port_base: 0,
+        large_file_size: LARGE,
+    })
+    .await
+    .unwrap();
+    let http = docket_core::http::client().unwrap();
+    let expected = {
+        let state = server.state();
+        let content = &state
+            .library
+            .document_by_path(docket_demo::library::sample::REPORT_PDF)
+            .unwrap()
+            .latest()
+            .content;
+        content.read(0..content.len()).to_vec()
+    };
+    for (config, credentials) in demo_remotes(&server) {
+        let kind: Kind = config.kind;
+        let provider = docket_providers::connect(config, credentials, http.clone()).unwrap();
+        let report = find_document(provider.as_ref(), "Q1-Report.pdf").await;
+        let pdf = pdf::fetch_whole(provider.as_ref(), &http, "demo", &DocRef::new(&report.id))
+            .await
+            .unwrap_or_else(|err| panic!("{kind:?}: {err}"));
+        assert_eq!(pdf.bytes(), expected.as_slice(), "{kind:?}");
+
+        let large = find_document(provider.as_ref(), "telemetry-archive.bin").await;
+        let err = pdf::fetch_whole(provider.as_ref(), &http, "demo", &DocRef::new(&large.id))
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{kind:?}: a 24 MiB document was fetched whole"));
+        assert!(
+            err.message.contains("download it to preview it"),
+            "{kind:?}: {}",
+            err.message
         );
     }
     server.shutdown().await;

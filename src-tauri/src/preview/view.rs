@@ -36,7 +36,18 @@ pub enum PreviewBody {
     Image {
         data_url: String,
     },
+    /// Rendered in the window by pdf.js from the bytes `pdf_document` sends.
+    Pdf(PdfView),
     Binary(BinaryView),
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PdfView {
+    /// `pdf_document` can send the whole file: it is downloaded, or small enough to fetch.
+    pub viewable: bool,
+    /// A PDF not downloaded previews when it is at most this big.
+    pub fetch_limit_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

@@ -53,6 +53,8 @@ export const commands = {
 	previewRows: (previewId: number, first: number, count: number) => typedError<RowsPage_Serialize, IpcError>(__TAURI_INVOKE("preview_rows", { previewId, first, count })),
 	/**  Frees an open CSV preview. */
 	closePreview: (previewId: number) => __TAURI_INVOKE<void>("close_preview", { previewId }),
+	/**  The whole PDF for pdf.js, as binary: the downloaded file, or a document of at most 8 MiB fetched whole. */
+	pdfDocument: (remote: string, docId: string) => typedError<ArrayBuffer, IpcError>(__TAURI_INVOKE("pdf_document", { remote, docId })),
 	/**  The server's own preview (Sage Active), for a frame that cannot run scripts, submit forms or reach the network. */
 	serverPreview: (remote: string, docId: string) => typedError<ServerFrame | null, IpcError>(__TAURI_INVOKE("server_preview", { remote, docId })),
 	getSettings: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("get_settings")),
@@ -252,6 +254,13 @@ export type LocalCopiesChanged = {
 	remote: string,
 };
 
+export type PdfView = {
+	/**  `pdf_document` can send the whole file: it is downloaded, or small enough to fetch. */
+	viewable: boolean,
+	/**  A PDF not downloaded previews when it is at most this big. */
+	fetchLimitBytes: number,
+};
+
 export type PreviewBody = PreviewBody_Serialize | PreviewBody_Deserialize;
 
 export type PreviewBody_Deserialize = {
@@ -264,7 +273,11 @@ export type PreviewBody_Deserialize = {
 	kind: "text",
 } & TextView_Deserialize | 
 /**  An image small enough to show whole, as a `data:` URL. */
-{ kind: "image"; dataUrl: string } | {
+{ kind: "image"; dataUrl: string } | 
+/**  Rendered in the window by pdf.js from the bytes `pdf_document` sends. */
+{
+	kind: "pdf",
+} & PdfView | {
 	kind: "binary",
 } & BinaryView_Deserialize;
 
@@ -278,7 +291,11 @@ export type PreviewBody_Serialize = {
 	kind: "text",
 } & TextView_Serialize | 
 /**  An image small enough to show whole, as a `data:` URL. */
-{ kind: "image"; dataUrl: string } | {
+{ kind: "image"; dataUrl: string } | 
+/**  Rendered in the window by pdf.js from the bytes `pdf_document` sends. */
+{
+	kind: "pdf",
+} & PdfView | {
 	kind: "binary",
 } & BinaryView_Serialize;
 
@@ -451,6 +468,8 @@ export type Settings_Deserialize = {
 	/**  Total download speed limit in KiB/s; 0 means unlimited. */
 	bandwidthLimitKib?: number,
 	theme?: Theme,
+	/**  A desktop notification when a batch of downloads finishes or a transfer fails. */
+	notifyWhenDone?: boolean,
 	/**  Completed transfers that finished at or before this time (unix ms) are cleared from the list. */
 	clearedBefore?: number,
 };
@@ -463,6 +482,8 @@ export type Settings_Serialize = {
 	/**  Total download speed limit in KiB/s; 0 means unlimited. */
 	bandwidthLimitKib: number,
 	theme: Theme,
+	/**  A desktop notification when a batch of downloads finishes or a transfer fails. */
+	notifyWhenDone: boolean,
 	/**  Completed transfers that finished at or before this time (unix ms) are cleared from the list. */
 	clearedBefore: number,
 };

@@ -1,9 +1,13 @@
 // The rows of a CSV preview as the Rust side serves them: fixed-size pages fetched on demand, so a table of
 // millions of rows holds only the pages the reader has scrolled past.
 
+import type { RaggedCount } from "./csvDialect";
+
 export interface RowsPageLike {
   firstRow: number;
   rows: string[][];
+  /** Rows (by number) whose field count differs from the table's. */
+  ragged?: { row: number }[];
   endOfTable: boolean;
   stop: string | null;
 }
@@ -12,6 +16,8 @@ export class RowPages {
   readonly pageSize: number;
   private pages = new Map<number, string[][]>();
   private pending = new Set<number>();
+  private raggedRows = new Set<number>();
+  private rowsRead = 0;
   /** Rows known to exist, or estimated; exact once a page reached the end. */
   total: number;
   exact: boolean;
@@ -29,6 +35,8 @@ export class RowPages {
   add(page: RowsPageLike): void {
     const index = Math.floor(page.firstRow / this.pageSize);
     this.pending.delete(index);
+    if (!this.pages.has(index)) this.rowsRead += page.rows.length;
+    for (const ragged of page.ragged ?? []) this.raggedRows.add(ragged.row);
     this.pages.set(index, page.rows);
     if (page.stop) this.stop = page.stop;
     const end = page.firstRow + page.rows.length;
@@ -38,6 +46,15 @@ export class RowPages {
     } else if (end > this.total) {
       this.total = end + this.pageSize;
     }
+  }
+
+  /** Ragged rows among the pages read so far, and whether those were all of the table. */
+  get raggedCount(): RaggedCount {
+    return {
+      ragged: this.raggedRows.size,
+      rowsRead: this.rowsRead,
+      complete: this.exact && this.rowsRead >= this.total,
+    };
   }
 
   /** The row, or undefined while its page is not here yet. */

@@ -1,0 +1,24 @@
+// pdf.js, set up for the app's strict CSP: its worker is a file Vite bundles next to the app (script-src 'self'
+// covers it, no blob: or remote URL), WebAssembly decoders stay off (they would need 'wasm-unsafe-eval'), and
+// pdf.js 6 has no eval path left to turn off (its isEvalSupported option was removed with the code it guarded).
+// This module is imported on demand, so pdf.js loads only when a PDF is previewed.
+import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from "pdfjs-dist";
+import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
+
+GlobalWorkerOptions.workerSrc = workerUrl;
+
+export type { PDFDocumentProxy, PDFPageProxy, RenderTask } from "pdfjs-dist";
+
+/** Opens a whole PDF held in memory; pdf.js takes ownership of `data`. */
+export function openPdf(data: ArrayBuffer): { promise: Promise<PDFDocumentProxy>; destroy: () => Promise<void> } {
+  const task = getDocument({
+    data: new Uint8Array(data),
+    useWasm: false,
+    useWorkerFetch: false,
+    // Embedded fonts load as FontFace objects from memory; missing standard fonts fall back to system fonts
+    // rather than being fetched.
+    useSystemFonts: true,
+    enableXfa: false,
+  });
+  return { promise: task.promise, destroy: () => task.destroy() };
+}
