@@ -322,6 +322,30 @@ async fn a_pdf_previews_through_pdfjs_with_its_pages_rendered_on_canvas() {
         "zooming in widens the page: {wider} after {canvas}"
     );
     println!("e2e: the PDF preview shows 3 pages, renders page 1 and zooms");
+
+    // Downloaded, it previews from the file on disk (and the finished download's notification, with no
+    // notification service under Xvfb, fails quietly).
+    click(session, "[data-testid=action-download]").await;
+    wait_for_transfer_state(session, "Q1-Report.pdf", "completed", SLOW).await;
+    click(session, "[data-testid=action-preview]").await;
+    wait_for_text(
+        session,
+        "[data-testid=preview-source]",
+        "From the downloaded file",
+    )
+    .await;
+    session
+        .wait_for(
+            "[data-testid=pdf-page-canvas][data-page=\"1\"][data-rendered=true]",
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        wait_for_text(session, "[data-testid=pdf-page-count]", "pages").await,
+        "3 pages"
+    );
+    println!("e2e: the downloaded PDF previews from its file");
     app.quit().await;
 }
 
