@@ -299,6 +299,16 @@ async fn a_pdf_previews_through_pdfjs_with_its_pages_rendered_on_canvas() {
     );
     let errors = session.find_all("[data-testid=pdf-error]").await.unwrap();
     assert!(errors.is_empty(), "the PDF preview shows an error");
+    // pdf.js rendered in a window whose CSP forbids eval (its worker is allowed by script-src 'self' alone).
+    let eval = session
+        .execute("try { return String(eval('1 + 1')); } catch (e) { return e.name; }")
+        .await
+        .unwrap();
+    assert_eq!(
+        eval,
+        serde_json::json!("EvalError"),
+        "the window's CSP forbids eval"
+    );
     settle().await;
     app.save_screenshot("pdf-preview").await;
 
