@@ -503,3 +503,59 @@ async fn a_downloaded_file_deleted_on_disk_shows_as_changed_and_downloads_again_
     println!("e2e: one click downloaded it again");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn notifications_are_on_by_default_and_stay_off_once_turned_off_in_settings() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    let checked = "return document.querySelector('[data-testid=setting-notify]').checked";
+    click(session, "[data-testid=open-settings]").await;
+    session
+        .wait_for("[data-testid=setting-notify]", PATIENCE)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.execute(checked).await.unwrap(),
+        serde_json::json!(true),
+        "a settings file without the setting notifies"
+    );
+    settle().await;
+    app.save_screenshot("settings").await;
+    click(session, "[data-testid=setting-notify]").await;
+    click(session, "[data-testid=save-settings]").await;
+    let file = app.data_dir.path().join("settings.json");
+    let started = std::time::Instant::now();
+    loop {
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap_or_default();
+        if saved["notifyWhenDone"] == serde_json::json!(false) {
+            break;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the setting was not saved: {saved}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    while !session
+        .find_all("[data-testid=settings-dialog]")
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(started.elapsed() < PATIENCE, "saving closes the settings");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    click(session, "[data-testid=open-settings]").await;
+    session
+        .wait_for("[data-testid=setting-notify]", PATIENCE)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.execute(checked).await.unwrap(),
+        serde_json::json!(false)
+    );
+    println!("e2e: \"Notify when downloads finish\" is on by default and saved off");
+    app.quit().await;
+}
