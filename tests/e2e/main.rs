@@ -360,6 +360,59 @@ async fn a_pdf_previews_through_pdfjs_with_its_pages_rendered_on_canvas() {
 }
 
 #[tokio::test]
+async fn a_damaged_or_encrypted_pdf_says_so_instead_of_showing_pages() {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    let base = remote_url(session, "demo-index-health").await;
+    select_remote(session, "demo-index-health").await;
+    // A collection lists every document below it.
+    enter_folder(session, "Finance").await;
+
+    // The next two file downloads (the preview's first bytes, then the whole file for pdf.js) send a PDF header
+    // and garbage.
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/_demo/faults"))
+        .json(&serde_json::json!({
+            "api": "index-health", "kind": "fail", "method": "GET", "path": "/s3/", "count": 2,
+            "status": 200, "body": "%PDF-1.7\nthis is not a PDF", "content_type": "application/pdf"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+
+    let report = row(session, "Q1-Report.pdf").await;
+    session.click(&report).await.unwrap();
+    click(session, "[data-testid=action-preview]").await;
+    let problem = wait_for_text(session, "[data-testid=pdf-error]", "PDF").await;
+    println!("e2e: a damaged PDF says: {problem}");
+    assert!(problem.contains("not a readable PDF"), "{problem}");
+    let canvases = session
+        .find_all("[data-testid=pdf-page-canvas]")
+        .await
+        .unwrap();
+    assert!(canvases.is_empty(), "no page is drawn for a damaged PDF");
+
+    // The same for a PDF locked with a password.
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/_demo/faults"))
+        .json(&serde_json::json!({
+            "api": "index-health", "kind": "fail", "method": "GET", "path": "/s3/", "count": 2,
+            "status": 200, "body": encrypted_pdf(), "content_type": "application/pdf"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+    click(session, "[data-testid=action-preview]").await;
+    let problem = wait_for_text(session, "[data-testid=pdf-error]", "password").await;
+    println!("e2e: an encrypted PDF says: {problem}");
+    assert!(problem.contains("protected by a password"), "{problem}");
+    app.quit().await;
+}
+
+#[tokio::test]
 async fn a_server_with_wrong_credentials_is_refused_with_a_clear_error() {
     let app = RunningApp::launch().await;
     let session = &app.session;

@@ -190,3 +190,37 @@ pub async fn settle() {
     // A screenshot right after a change can show the previous frame.
     tokio::time::sleep(Duration::from_millis(400)).await;
 }
+
+/// A PDF encrypted with the standard security handler (RC4, revision 2) under the user password `secret`, so
+/// no reader opens it without asking. `/O` and `/U` were computed once as the PDF 1.4 spec's algorithms 3.3 and
+/// 3.4 say (owner password `owner`, `/P -44`, the `/ID` below); the pages are never reached.
+pub fn encrypted_pdf() -> String {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        "<< /Filter /Standard /V 1 /R 2 \
+         /O <92fe0f4454ad4c9644693f33c07cb54f587dce1e2682fe9ecea6107a1ef630dd> \
+         /U <07adc17e318ada732a6d9918fe5dd907b12c9194ba8db305db97f8b9a70bc553> /P -44 >>",
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (n, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{body}\nendobj\n", n + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for offset in offsets {
+        pdf.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    let id = "<00112233445566778899aabbccddeeff>";
+    pdf.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R /Encrypt 4 0 R /ID [{id} {id}] >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    pdf
+}

@@ -85,10 +85,10 @@ describe("what the PDF preview says when pdf.js refuses a file", () => {
   it("says a broken PDF is damaged, with pdf.js's reason", () => {
     const text = pdfProblem(failure("InvalidPDFException", "Invalid PDF structure."));
     expect(text).toMatch(/not a readable PDF/);
-    expect(text).toContain("Invalid PDF structure.");
+    expect(text).toContain("(Invalid PDF structure).");
   });
 
   it("passes anything else through", () => {
-    expect(pdfProblem("worker died")).toBe("The PDF could not be shown: worker died");
+    expect(pdfProblem("worker died")).toBe("The PDF could not be shown: worker died.");
   });
 });

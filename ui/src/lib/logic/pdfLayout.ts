@@ -90,7 +90,8 @@ export function pageCountLabel(count: number): string {
 /** What to tell the person when pdf.js refuses a file: pdf.js names its failures by `name`. */
 export function pdfProblem(error: unknown): string {
   const name = typeof error === "object" && error !== null && "name" in error ? String(error.name) : "";
-  const detail = error instanceof Error ? error.message : String(error);
+  // pdf.js's messages end with a full stop; these sentences add their own.
+  const detail = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
   switch (name) {
     case "PasswordException":
       return "This PDF is protected by a password, so Docket cannot preview it. Open it with its app.";
@@ -100,6 +101,6 @@ export function pdfProblem(error: unknown): string {
     case "MissingPDFException":
       return `The PDF could not be read: ${detail}.`;
     default:
-      return `The PDF could not be shown: ${detail}`;
+      return `The PDF could not be shown: ${detail}.`;
   }
 }
