@@ -130,6 +130,7 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
         partial,
         size: Some(staged.size),
         crc32: staged.crc32,
+        prefix: None,
     })
 }
 
@@ -174,7 +175,7 @@ async fn chunk_reader(
             });
             match outcome {
                 Ok(bytes) => {
-                    let mut writer = partial.writer(range.start).await?;
+                    let mut writer = partial.writer(range.start, None).await?;
                     writer.write(&bytes).await?;
                     let durable = writer.checkpoint().await?;
                     job.engine.store.commit_range(job.id(), durable).await?;

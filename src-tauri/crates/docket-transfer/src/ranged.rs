@@ -4,6 +4,7 @@
 //! stream, started again from zero (with a fresh link) after any failure.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use docket_core::content_disposition;
 use docket_core::http;
@@ -13,14 +14,18 @@ use reqwest::header::{
     HeaderMap, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
 };
 use reqwest::StatusCode;
+use tokio::sync::watch;
 
+use crate::checkpoint::Checkpoints;
 use crate::engine::Control;
 use crate::error::TransferError;
 use crate::job::{Fetched, Job};
 use crate::limits::ConnectionPermit;
 use crate::link::LinkRefresher;
 use crate::partial::{PartialFile, RangeWriter};
+use crate::prefix_digest::follow;
 use crate::splitter::{missing, SegmentBoard};
+use crate::written::WrittenRanges;
 
 /// An open response and what it holds: its connection slot and the link generation it came from.
 struct Opened {
@@ -32,7 +37,9 @@ struct Opened {
 pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, TransferError> {
     let store = &job.engine.store;
     let links = LinkRefresher::new(first);
-    let mut committed = store.committed(job.id()).await?;
+    let mut committed = store
+        .resumable(job.id(), job.engine.config.boot_id.as_deref())
+        .await?;
     let record = store.get(job.id()).await?;
     let planned = record.bytes_total.map(|total| {
         SegmentBoard::planned(
@@ -104,55 +111,85 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
     let done: u64 = committed.iter().map(|r| r.end - r.start).sum();
     job.meter.set_done(done, total);
 
-    let size = match total {
-        Some(total) if partial_content => {
-            let gaps = missing(&committed, total);
-            let rest: Vec<Range<u64>> = gaps
-                .iter()
-                .filter_map(|gap| {
-                    let start = gap.start.max(if gap.start <= probe_start {
-                        probe_end
-                    } else {
-                        0
-                    });
-                    (start < gap.end).then_some(start..gap.end)
-                })
-                .collect();
-            let streams = job.engine.config.segments_per_transfer;
-            let board = SegmentBoard::planned(
-                &rest,
-                streams.saturating_sub(1).max(1),
-                job.engine.config.min_segment,
-            );
-            let first_span = probe_start..probe_end.min(total);
-            let first = Some((board.add_owned(first_span), opened));
-            let if_range = if_range_value(&headers);
-            let mut streams = Vec::new();
-            let mut first = first;
-            for _ in 0..job.engine.config.segments_per_transfer.max(1) {
-                streams.push(segment_stream(
-                    job,
-                    &links,
-                    &board,
-                    &partial,
+    let checkpoints = Checkpoints::new(Arc::new(WrittenRanges::new(&committed)));
+    let (done, finished) = watch::channel(false);
+    let segmented = partial_content && total.is_some();
+    let download = async {
+        let size = match total {
+            Some(total) if partial_content => {
+                let gaps = missing(&committed, total);
+                let rest: Vec<Range<u64>> = gaps
+                    .iter()
+                    .filter_map(|gap| {
+                        let start = gap.start.max(if gap.start <= probe_start {
+                            probe_end
+                        } else {
+                            0
+                        });
+                        (start < gap.end).then_some(start..gap.end)
+                    })
+                    .collect();
+                let streams = job.engine.config.segments_per_transfer;
+                let board = SegmentBoard::planned(
+                    &rest,
+                    streams.saturating_sub(1).max(1),
+                    job.engine.config.min_segment,
+                );
+                let first_span = probe_start..probe_end.min(total);
+                let mut first = Some((board.add_owned(first_span), opened));
+                let if_range = if_range_value(&headers);
+                let segments = Segments {
+                    board: &board,
                     total,
-                    if_range.as_deref(),
-                    first.take(),
-                ));
+                    if_range: if_range.as_deref(),
+                };
+                let mut streams = Vec::new();
+                for _ in 0..job.engine.config.segments_per_transfer.max(1) {
+                    streams.push(segment_stream(
+                        job,
+                        &links,
+                        segments,
+                        &partial,
+                        &checkpoints,
+                        first.take(),
+                    ));
+                }
+                try_join_all(streams).await.map(|_| Some(total))
             }
-            try_join_all(streams).await?;
-            Some(total)
-        }
-        // A 206 without a known length cannot be planned: fetch the whole file instead.
-        _ => {
-            let first = (!partial_content).then_some(opened);
-            whole_stream(job, &links, &partial, url.size, first).await?
+            // A 206 without a known length cannot be planned: fetch the whole file instead.
+            _ => {
+                let first = (!partial_content).then_some(opened);
+                whole_stream(job, &links, &partial, &checkpoints, url.size, first).await
+            }
+        };
+        done.send_replace(true);
+        size
+    };
+    // The digest follows the written prefix only where bytes are never written twice (segments).
+    let prefix = async {
+        if segmented {
+            follow(
+                partial.path.clone(),
+                Arc::clone(&checkpoints.written),
+                finished.clone(),
+            )
+            .await
+        } else {
+            None
         }
     };
+    let (size, checkpointed, prefix) = tokio::join!(
+        download,
+        checkpoints.run(job, &partial, finished.clone()),
+        prefix
+    );
+    let size = size?;
+    checkpointed?;
     Ok(Fetched {
         partial,
         size,
         crc32: None,
+        prefix,
     })
 }
 
@@ -229,16 +266,28 @@ async fn open_partial(
     PartialFile::claim(&record.dest_dir, name).await
 }
 
+/// What every stream of a segmented download works from: the board, the file's size and its `If-Range`.
+#[derive(Clone, Copy)]
+struct Segments<'a> {
+    board: &'a SegmentBoard,
+    total: u64,
+    if_range: Option<&'a str>,
+}
+
 /// One stream of a segmented download: works segments from the board until none is left worth taking.
 async fn segment_stream(
     job: &Job,
     links: &LinkRefresher,
-    board: &SegmentBoard,
+    segments: Segments<'_>,
     partial: &PartialFile,
-    total: u64,
-    if_range: Option<&str>,
+    checkpoints: &Checkpoints,
     mut first: Option<(usize, Opened)>,
 ) -> Result<(), TransferError> {
+    let Segments {
+        board,
+        total,
+        if_range,
+    } = segments;
     loop {
         let (index, mut opened) = match first.take() {
             Some((index, opened)) => (index, Some(opened)),
@@ -267,7 +316,9 @@ async fn segment_stream(
                     Err(err) => return Err(err),
                 },
             };
-            let mut writer = partial.writer(span.start).await?;
+            let mut writer = partial
+                .writer(span.start, Some(Arc::clone(&checkpoints.written)))
+                .await?;
             let generation = opened.generation;
             let (written, outcome) = stream(job, Some((board, index)), opened, &mut writer).await;
             if written > 0 {
@@ -335,6 +386,7 @@ async fn whole_stream(
     job: &Job,
     links: &LinkRefresher,
     partial: &PartialFile,
+    checkpoints: &Checkpoints,
     announced: Option<u64>,
     first: Option<Opened>,
 ) -> Result<Option<u64>, TransferError> {
@@ -372,14 +424,14 @@ async fn whole_stream(
                 }
             }
         };
-        let store = &job.engine.store;
-        if store.get(job.id()).await?.bytes_done > 0 {
-            store.reset_progress(job.id()).await?;
-            partial.truncate().await?;
+        if checkpoints.written.total() > 0 {
+            checkpoints.start_over(job, partial).await?;
         }
         let total = announced.or(opened.response.content_length());
         job.meter.set_done(0, total);
-        let mut writer = partial.writer(0).await?;
+        let mut writer = partial
+            .writer(0, Some(Arc::clone(&checkpoints.written)))
+            .await?;
         let generation = opened.generation;
         let (_, outcome) = stream(job, None, opened, &mut writer).await;
         let outcome = match (outcome, total) {
@@ -403,7 +455,7 @@ async fn whole_stream(
     }
 }
 
-/// Streams a response to the writer, checkpointing as it goes. Answers the bytes written and how it ended.
+/// Streams a response to the writer. Answers the bytes written and how it ended.
 async fn stream(
     job: &Job,
     segment: Option<(&SegmentBoard, usize)>,
@@ -416,7 +468,6 @@ async fn stream(
         ..
     } = opened;
     let started = writer.position();
-    let checkpoint_bytes = job.engine.config.checkpoint_bytes;
     let mut stop = job.stop.clone();
     let outcome = loop {
         let next = tokio::select! {
@@ -458,28 +509,15 @@ async fn stream(
         if let Some(limit) = &job.engine.bandwidth {
             limit.spend(allowed as u64).await;
         }
-        if writer.pending() >= checkpoint_bytes {
-            if let Err(err) = commit(job, writer).await {
-                break Err(err);
-            }
-        }
         let segment_done = segment.is_some_and(|(board, index)| board.span(index).is_empty());
         if allowed < bytes.len() || segment_done {
             break Ok(());
         }
     };
-    // What arrived before the stream ended is kept, whatever ended it.
-    let committed = commit(job, writer).await;
-    let outcome = outcome.and(committed);
+    // What arrived before the stream ended is kept, whatever ended it (the checkpoints record it).
+    let flushed = writer.flush().await;
+    let outcome = outcome.and(flushed);
     (writer.position() - started, outcome)
-}
-
-async fn commit(job: &Job, writer: &mut RangeWriter) -> Result<(), TransferError> {
-    let durable = writer.checkpoint().await?;
-    if !durable.is_empty() {
-        job.engine.store.commit_range(job.id(), durable).await?;
-    }
-    Ok(())
 }
 
 /// One GET; a failure status becomes the provider's typed error for it.

@@ -1,0 +1,149 @@
+//! SHA-256 and CRC32 of a partial file computed while it downloads: a cursor reads back, from the OS (the page
+//! cache, not the streams' buffers), the bytes written from offset 0 without a gap, so that verification only
+//! reads what is left after the last byte arrives.
+
+use std::fs::File;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+use crate::written::WrittenRanges;
+
+/// The digests of a file's first `hashed` bytes, as read from disk.
+#[derive(Clone, Default)]
+pub struct PrefixDigest {
+    sha: Sha256,
+    crc: crc32fast::Hasher,
+    hashed: u64,
+}
+
+/// How much one blocking read-back covers, so a stop is noticed between pieces.
+const STEP: u64 = 16 * 1024 * 1024;
+
+impl PrefixDigest {
+    /// Bytes digested so far, from offset 0.
+    pub fn hashed(&self) -> u64 {
+        self.hashed
+    }
+
+    /// Reads `file` from where the digest stands up to `end` (or to its end with `None`); blocking.
+    pub fn advance(&mut self, file: &File, end: Option<u64>) -> io::Result<()> {
+        let mut buffer = vec![0u8; 1 << 20];
+        loop {
+            let want = match end {
+                Some(end) if self.hashed >= end => return Ok(()),
+                Some(end) => (end - self.hashed).min(buffer.len() as u64) as usize,
+                None => buffer.len(),
+            };
+            let n = read_at(file, &mut buffer[..want], self.hashed)?;
+            if n == 0 {
+                return match end {
+                    Some(end) => Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!("the file ends at {} before {end}", self.hashed),
+                    )),
+                    None => Ok(()),
+                };
+            }
+            self.sha.update(&buffer[..n]);
+            self.crc.update(&buffer[..n]);
+            self.hashed += n as u64;
+        }
+    }
+
+    /// `(size, sha256 hex, crc32)` of everything digested.
+    pub fn finish(self) -> (u64, String, u32) {
+        let sha = self.sha.finalize();
+        let hex = sha.iter().map(|b| format!("{b:02x}")).collect();
+        (self.hashed, hex, self.crc.finalize())
+    }
+}
+
+/// Follows the written prefix of `path` until `done` turns true; answers the digest of what it read, or `None`
+/// when reading back failed or the file was started over (verification then reads it all).
+pub(crate) async fn follow(
+    path: PathBuf,
+    written: Arc<WrittenRanges>,
+    mut done: watch::Receiver<bool>,
+) -> Option<PrefixDigest> {
+    let generation = written.generation();
+    let file = Arc::new(File::open(&path).ok()?);
+    let mut digest = PrefixDigest::default();
+    loop {
+        if *done.borrow() || written.generation() != generation {
+            break;
+        }
+        let target = written.prefix_end().min(digest.hashed + STEP);
+        if target > digest.hashed {
+            let file = Arc::clone(&file);
+            let read = tokio::task::spawn_blocking(move || {
+                let outcome = digest.advance(&file, Some(target));
+                (digest, outcome)
+            })
+            .await;
+            match read {
+                Ok((advanced, Ok(()))) => digest = advanced,
+                Ok((_, Err(err))) => {
+                    tracing::debug!(path = %path.display(), "reading back the written prefix failed: {err}");
+                    return None;
+                }
+                Err(_) => return None,
+            }
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+            _ = done.wait_for(|d| *d) => {}
+        }
+    }
+    (written.generation() == generation).then_some(digest)
+}
+
+#[cfg(unix)]
+pub(crate) fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    loop {
+        match file.read_at(buffer, offset) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+#[cfg(windows)]
+pub(crate) fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    use std::os::windows::fs::FileExt;
+    loop {
+        match file.seek_read(buffer, offset) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+#[cfg(unix)]
+pub(crate) fn write_all_at(file: &File, buffer: &[u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.write_all_at(buffer, offset)
+}
+
+#[cfg(windows)]
+pub(crate) fn write_all_at(file: &File, mut buffer: &[u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buffer.is_empty() {
+        match file.seek_write(buffer, offset) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => {
+                buffer = &buffer[n..];
+                offset += n as u64;
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
