@@ -84,6 +84,9 @@ impl Checkpoints {
         }
     }
 
+    /// fsyncs the partial every `checkpoint_bytes` (so the OS writes it out as it arrives and the last fsync has
+    /// little left to do), and records what an fsync made durable at most every `checkpoint_every` (a commit
+    /// that waits for the disk) and at the end.
     async fn record_durable(
         &self,
         job: &Job,
@@ -92,14 +95,15 @@ impl Checkpoints {
     ) -> Result<(), TransferError> {
         let config = &job.engine.config;
         let mut durable: Vec<Range<u64>> = Vec::new();
-        let mut durable_bytes = 0;
-        let mut since = Instant::now();
+        let mut synced_bytes = 0u64;
+        let mut synced_at = Instant::now();
+        let mut recorded_at = Instant::now();
         loop {
             let finished = tick(&mut done, config.mark_every).await;
             let total = self.written.total();
             let due = finished
-                || total >= durable_bytes + config.checkpoint_bytes
-                || (total > durable_bytes && since.elapsed() >= config.checkpoint_every);
+                || total >= synced_bytes.saturating_add(config.checkpoint_bytes)
+                || (total > synced_bytes && synced_at.elapsed() >= config.checkpoint_every);
             if !due {
                 continue;
             }
@@ -116,15 +120,16 @@ impl Checkpoints {
                 }
                 return Err(err);
             }
-            {
+            synced_bytes = written.iter().map(|r| r.end - r.start).sum();
+            synced_at = Instant::now();
+            if finished || recorded_at.elapsed() >= config.checkpoint_every {
                 let _recording = self.recording.lock().await;
                 if self.written.generation() == generation {
                     job.engine.store.mark_durable(job.id(), &written).await?;
-                    durable_bytes = written.iter().map(|r| r.end - r.start).sum();
                     durable = written;
                 }
+                recorded_at = Instant::now();
             }
-            since = Instant::now();
             if finished {
                 return Ok(());
             }

@@ -18,10 +18,11 @@ pub struct EngineConfig {
     pub min_segment: u64,
     /// Chunk reads in flight for one staged (chunked) file.
     pub chunk_reads_in_flight: usize,
-    /// Bytes written to a partial file since its last fsync after which it is fsynced again (in the background,
-    /// off the streams' path) and its ranges recorded as durable: the most a power loss can cost.
+    /// Bytes written to a partial file since its last fsync after which it is fsynced again, in the background
+    /// (off the streams' path), so the OS writes it out as it arrives and the fsync at the end is short.
     pub checkpoint_bytes: u64,
-    /// The longest a partial file goes without an fsync while bytes arrive.
+    /// The longest a partial file goes without an fsync while bytes arrive, and how often the ranges an fsync
+    /// made durable are recorded (a commit that waits for the disk): about what a power loss can cost.
     pub checkpoint_every: Duration,
     /// How often the ranges written so far (handed to the OS, not yet fsynced) are recorded as written marks:
     /// about what a crash of the process costs, times the transfer's speed.
@@ -52,7 +53,7 @@ impl Default for EngineConfig {
             min_segment: 4 * 1024 * 1024,
             chunk_reads_in_flight: 4,
             checkpoint_bytes: 64 * 1024 * 1024,
-            checkpoint_every: Duration::from_secs(3),
+            checkpoint_every: Duration::from_secs(2),
             mark_every: Duration::from_millis(10),
             boot_id: crate::boot::current(),
             retry: RetryPolicy::default(),

@@ -147,3 +147,77 @@ pub(crate) fn write_all_at(file: &File, mut buffer: &[u8], mut offset: u64) -> i
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partial::PartialFile;
+
+    fn hex(bytes: &[u8]) -> String {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn sample(len: u32) -> Vec<u8> {
+        (0..len).map(|i| (i.wrapping_mul(7) % 251) as u8).collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_digest_taken_while_writing_out_of_order_equals_the_digest_of_the_file_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
+        let written = Arc::new(WrittenRanges::default());
+        let (done, finished) = watch::channel(false);
+        let follower = tokio::spawn(follow(partial.path.clone(), Arc::clone(&written), finished));
+        let data = sample(3_000_000);
+        for piece in [2_000_000..3_000_000, 0..1_000_000, 1_000_000..2_000_000] {
+            let mut writer = partial
+                .writer(piece.start as u64, Some(Arc::clone(&written)))
+                .await
+                .unwrap();
+            writer.write(&data[piece]).await.unwrap();
+            writer.flush().await.unwrap();
+        }
+        // The follower reads back every 50 ms; a second is plenty for it to reach the end.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        done.send_replace(true);
+        let prefix = follower.await.unwrap().expect("the prefix was read back");
+        assert_eq!(prefix.hashed(), 3_000_000, "it followed the whole prefix");
+        let digests = partial.digests_from(prefix).await.unwrap();
+        assert_eq!(digests.size, 3_000_000);
+        assert_eq!(digests.sha256, hex(&data));
+        assert_eq!(digests.crc32, crc32fast::hash(&data));
+    }
+
+    #[tokio::test]
+    async fn verification_reads_what_follows_the_prefix_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
+        let mut data = sample(100_000);
+        std::fs::write(&partial.path, &data).unwrap();
+        let mut prefix = PrefixDigest::default();
+        prefix
+            .advance(&File::open(&partial.path).unwrap(), Some(40_000))
+            .unwrap();
+        // The disk changes after the prefix: the digest must say what the disk holds.
+        data[70_000..].fill(0);
+        std::fs::write(&partial.path, &data).unwrap();
+        let digests = partial.digests_from(prefix).await.unwrap();
+        assert_eq!(digests.sha256, hex(&data));
+        assert_eq!(digests.crc32, crc32fast::hash(&data));
+    }
+
+    #[test]
+    fn a_prefix_beyond_the_end_of_the_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("short");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let mut prefix = PrefixDigest::default();
+        let err = prefix
+            .advance(&File::open(&path).unwrap(), Some(20))
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+    }
+}

@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use docket_core::content_disposition;
 use docket_core::http;
@@ -17,6 +18,7 @@ use reqwest::StatusCode;
 use tokio::sync::watch;
 
 use crate::checkpoint::Checkpoints;
+use crate::config::EngineConfig;
 use crate::engine::Control;
 use crate::error::TransferError;
 use crate::job::{Fetched, Job};
@@ -48,19 +50,22 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
             job.engine.config.min_segment,
         )
     });
-    // The first request asks for the first planned segment only (or the first `min_segment` bytes when the size
-    // is not known yet), so no stream is ever asked for bytes another one will fetch.
+    // The first request asks for the first window of the first planned segment only (or the first
+    // `min_segment` bytes when the size is not known yet), so no stream is ever asked for bytes another one will
+    // fetch.
+    let first_window = job.engine.config.min_segment.max(1);
     let (probe_start, probe_end) = match planned.as_ref().and_then(|board| {
         let index = board.take()?;
         Some(board.span(index))
     }) {
         Some(span) => (span.start, span.end),
-        None => (0, job.engine.config.min_segment.max(1)),
+        None => (0, first_window),
     };
+    let probe_asked = probe_end.min(probe_start + first_window);
     let (opened, url, asked) = probe(
         job,
         &links,
-        probe_start..probe_end,
+        probe_start..probe_asked,
         record.validator.as_deref(),
     )
     .await?;
@@ -136,7 +141,7 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
                     job.engine.config.min_segment,
                 );
                 let first_span = probe_start..probe_end.min(total);
-                let mut first = Some((board.add_owned(first_span), opened));
+                let mut first = Some((board.add_owned(first_span, probe_asked), opened));
                 let if_range = if_range_value(&headers);
                 let segments = Segments {
                     board: &board,
@@ -298,6 +303,7 @@ async fn segment_stream(
         };
         let mut failures = 0;
         let mut refreshes = 0;
+        let mut window = job.engine.config.min_segment.max(1);
         loop {
             let span = board.span(index);
             if span.is_empty() {
@@ -305,7 +311,9 @@ async fn segment_stream(
             }
             let opened = match opened.take() {
                 Some(opened) => opened,
-                None => match open_segment(job, links, span.clone(), total, if_range).await {
+                None => match open_segment(job, links, board.ask(index, window), total, if_range)
+                    .await
+                {
                     Ok(opened) => opened,
                     Err(TransferError::Provider(err)) => {
                         if job.recover(err, &mut failures, &mut refreshes).await? {
@@ -320,13 +328,14 @@ async fn segment_stream(
                 .writer(span.start, Some(Arc::clone(&checkpoints.written)))
                 .await?;
             let generation = opened.generation;
+            let started = Instant::now();
             let (written, outcome) = stream(job, Some((board, index)), opened, &mut writer).await;
             if written > 0 {
                 failures = 0;
                 refreshes = 0;
             }
             match outcome {
-                Ok(()) => {}
+                Ok(()) => window = next_window(&job.engine.config, written, started.elapsed()),
                 Err(TransferError::Provider(err)) => {
                     board.rewind(index, writer.position());
                     if job.recover(err, &mut failures, &mut refreshes).await? {
@@ -337,6 +346,18 @@ async fn segment_stream(
             }
         }
     }
+}
+
+/// About how long one window of a segment should take to arrive: long enough that the round trip before the
+/// next one costs little, short enough that the end of the file is shared out finely.
+const WINDOW_TIME: Duration = Duration::from_millis(500);
+
+/// The next window of a stream that got `bytes` in `took`: [`WINDOW_TIME`] at that speed, between one and eight
+/// minimum segments.
+fn next_window(config: &EngineConfig, bytes: u64, took: Duration) -> u64 {
+    let min = config.min_segment.max(1);
+    let rate = bytes as f64 / took.as_secs_f64().max(0.001);
+    ((rate * WINDOW_TIME.as_secs_f64()) as u64).clamp(min, 8 * min)
 }
 
 /// A request for exactly `span`, which must come back as a 206 of the same file.
@@ -478,7 +499,7 @@ async fn stream(
             Ok(Some(bytes)) => bytes,
             Ok(None) => {
                 break match segment {
-                    Some((board, index)) if !board.span(index).is_empty() => {
+                    Some((board, index)) if board.window_left(index) > 0 => {
                         Err(ProviderError::transient(format!(
                             "the connection closed at byte {} before the segment ended",
                             writer.position()
@@ -509,8 +530,13 @@ async fn stream(
         if let Some(limit) = &job.engine.bandwidth {
             limit.spend(allowed as u64).await;
         }
-        let segment_done = segment.is_some_and(|(board, index)| board.span(index).is_empty());
-        if allowed < bytes.len() || segment_done {
+        let window_done = segment.is_some_and(|(board, index)| board.window_left(index) == 0);
+        if allowed < bytes.len() {
+            break Ok(());
+        }
+        if window_done {
+            // Read the end of the body, so the connection goes back to the pool for the next window.
+            let _ = tokio::time::timeout(Duration::from_secs(1), response.chunk()).await;
             break Ok(());
         }
     };

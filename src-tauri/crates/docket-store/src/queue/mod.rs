@@ -114,9 +114,12 @@ const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, state
 
 impl QueueStore {
     pub fn new(pool: SqlitePool) -> Self {
+        // Marks come many times a second: their connection leaves WAL checkpoints (which wait for the disk) to
+        // the others.
         let options = (*pool.connect_options())
             .clone()
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            .pragma("wal_autocheckpoint", "0");
         let marks = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_lazy_with(options);
