@@ -188,6 +188,11 @@ impl RangeWriter {
         self.position
     }
 
+    /// The end of the bytes handed to the OS: where a stream that failed continues.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
     pub async fn write(&mut self, bytes: &[u8]) -> Result<(), TransferError> {
         if self.failed {
             return Err(TransferError::io(&self.path)(io::Error::other(

@@ -337,7 +337,8 @@ async fn segment_stream(
             match outcome {
                 Ok(()) => window = next_window(&job.engine.config, written, started.elapsed()),
                 Err(TransferError::Provider(err)) => {
-                    board.rewind(index, writer.position());
+                    // Not from what was received: bytes a failed write never put on disk are fetched again.
+                    board.rewind(index, writer.written());
                     if job.recover(err, &mut failures, &mut refreshes).await? {
                         links.expire(generation).await;
                     }
