@@ -139,10 +139,10 @@ pub struct GetArgs {
 /// How hard a run may push the servers and the line.
 #[derive(Debug, Args, Default)]
 pub struct LimitArgs {
-    /// Requests in flight across every remote (default 8).
+    /// Requests in flight across every remote (default 16).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub max_connections: Option<u16>,
-    /// Requests in flight to one remote (default 4).
+    /// Requests in flight to one remote (default 8).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub per_remote: Option<u16>,
     /// Bytes per second across all downloads; K, M and G multiply by 1024 (`500K`, `20M`, `1.5M/s`).

@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use docket_core::{sanitize_file_name, ChunkSource, ProviderError, StagedFile, TransferSource};
-use futures_util::future::try_join_all;
+use futures_util::future::join_all;
 use tokio::sync::Mutex as AsyncMutex;
 
 use crate::error::TransferError;
@@ -123,13 +123,24 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
         })
         .collect();
     let plan = Mutex::new(plan);
-    let readers = (0..job.engine.config.chunk_reads_in_flight.max(1))
-        .map(|_| chunk_reader(job, staging, &plan, &partial));
-    try_join_all(readers).await?;
+    // After a reader fails the others take no new chunk, but finish (and commit) the one they are writing: a
+    // chunk on disk is not thrown away because another one did not fit.
+    let readers = (0..job.engine.config.chunk_reads_in_flight.max(1)).map(|_| async {
+        let outcome = chunk_reader(job, staging, &plan, &partial).await;
+        if outcome.is_err() {
+            plan.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        outcome
+    });
+    join_all(readers)
+        .await
+        .into_iter()
+        .collect::<Result<Vec<()>, TransferError>>()?;
     Ok(Fetched {
         partial,
         size: Some(staged.size),
         crc32: staged.crc32,
+        prefix: None,
     })
 }
 
@@ -174,7 +185,7 @@ async fn chunk_reader(
             });
             match outcome {
                 Ok(bytes) => {
-                    let mut writer = partial.writer(range.start).await?;
+                    let mut writer = partial.writer(range.start, None).await?;
                     writer.write(&bytes).await?;
                     let durable = writer.checkpoint().await?;
                     job.engine.store.commit_range(job.id(), durable).await?;

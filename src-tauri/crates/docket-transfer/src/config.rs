@@ -18,9 +18,18 @@ pub struct EngineConfig {
     pub min_segment: u64,
     /// Chunk reads in flight for one staged (chunked) file.
     pub chunk_reads_in_flight: usize,
-    /// Bytes a stream writes before it fsyncs and commits them to the queue; the most a crash can cost per
-    /// connection.
+    /// Bytes written to a partial file since its last fsync after which it is fsynced again, in the background
+    /// (off the streams' path), so the OS writes it out as it arrives and the fsync at the end is short.
     pub checkpoint_bytes: u64,
+    /// The longest a partial file goes without an fsync while bytes arrive, and how often the ranges an fsync
+    /// made durable are recorded (a commit that waits for the disk): about what a power loss can cost.
+    pub checkpoint_every: Duration,
+    /// How often the ranges written so far (handed to the OS, not yet fsynced) are recorded as written marks:
+    /// about what a crash of the process costs, times the transfer's speed.
+    pub mark_every: Duration,
+    /// The boot of the OS this runs in ([`crate::boot::current`]): written marks are tagged with it and trusted on
+    /// resume only by the same boot. `None` (unknown) records no written marks and trusts only fsynced ranges.
+    pub boot_id: Option<String>,
     pub retry: RetryPolicy,
     /// Bytes per second across all transfers; `None` for no limit.
     pub bandwidth_limit: Option<u64>,
@@ -38,12 +47,15 @@ impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
             max_transfers: 3,
-            max_connections: 8,
-            max_connections_per_remote: 4,
-            segments_per_transfer: 4,
+            max_connections: 16,
+            max_connections_per_remote: 8,
+            segments_per_transfer: 8,
             min_segment: 4 * 1024 * 1024,
             chunk_reads_in_flight: 4,
-            checkpoint_bytes: 1024 * 1024,
+            checkpoint_bytes: 64 * 1024 * 1024,
+            checkpoint_every: Duration::from_secs(2),
+            mark_every: Duration::from_millis(10),
+            boot_id: crate::boot::current(),
             retry: RetryPolicy::default(),
             bandwidth_limit: None,
             lease: Duration::from_secs(5),

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use crate::engine::{Control, Engine};
 use crate::error::TransferError;
 use crate::partial::PartialFile;
+use crate::prefix_digest::PrefixDigest;
 use crate::progress::ProgressMeter;
 use crate::retry::Decision;
 use crate::{chunked, ranged};
@@ -26,6 +27,8 @@ pub(crate) struct Fetched {
     pub partial: PartialFile,
     pub size: Option<u64>,
     pub crc32: Option<u32>,
+    /// The digest of the file's first bytes, read back while it downloaded; verification reads the rest.
+    pub prefix: Option<PrefixDigest>,
 }
 
 /// Everything the streams of one transfer share.
@@ -290,7 +293,10 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
         return Err(TransferError::Stopped);
     }
     job.meter.state(TransferState::Verifying, None);
-    let digests = fetched.partial.digests().await?;
+    let digests = fetched
+        .partial
+        .digests_from(fetched.prefix.unwrap_or_default())
+        .await?;
     let mismatch = match (fetched.size, fetched.crc32) {
         (Some(size), _) if size != digests.size => Some(format!(
             "the file on disk has {} bytes, the server announced {size}",

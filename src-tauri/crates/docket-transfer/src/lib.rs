@@ -6,6 +6,8 @@
 
 mod availability;
 pub mod bandwidth;
+pub mod boot;
+mod checkpoint;
 mod chunked;
 pub mod config;
 pub mod destination;
@@ -15,12 +17,14 @@ mod job;
 pub mod limits;
 mod link;
 pub mod partial;
+pub mod prefix_digest;
 pub mod progress;
 pub mod queue;
 mod ranged;
 pub mod retry;
 pub mod splitter;
 pub mod straight;
+pub mod written;
 
 pub use config::EngineConfig;
 pub use engine::{Control, ProviderDirectory};

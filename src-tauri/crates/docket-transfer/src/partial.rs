@@ -1,15 +1,16 @@
 //! The partial file beside the destination (`name.docket-part`): claimed under a free name, written at offsets
-//! by several streams, fsynced before its ranges are committed, verified from disk, then renamed into place.
+//! by several streams, fsynced before its ranges are recorded as durable, verified from disk, then renamed into
+//! place.
 
-use std::io::{self, Read, SeekFrom};
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use std::sync::Arc;
 
 use crate::destination::{free_path, partial_path};
 use crate::error::TransferError;
+use crate::prefix_digest::{write_all_at, PrefixDigest};
+use crate::written::WrittenRanges;
 
 pub struct PartialFile {
     pub final_path: PathBuf,
@@ -62,23 +63,42 @@ impl PartialFile {
             .unwrap_or_default()
     }
 
-    /// A writer positioned at `offset`, on its own handle so streams never share a file position.
-    pub async fn writer(&self, offset: u64) -> Result<RangeWriter, TransferError> {
-        let mut file = tokio::fs::OpenOptions::new()
+    /// A writer from `offset`, on its own handle. With `written`, every range it hands to the OS is told there
+    /// (for the checkpoints and the prefix digest).
+    pub async fn writer(
+        &self,
+        offset: u64,
+        written: Option<Arc<WrittenRanges>>,
+    ) -> Result<RangeWriter, TransferError> {
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .await
+            .map_err(TransferError::io(&self.path))?
+            .into_std()
+            .await;
+        Ok(RangeWriter {
+            file: Arc::new(file),
+            path: self.path.clone(),
+            start: offset,
+            position: offset,
+            written: offset,
+            buffer: Vec::new(),
+            failed: false,
+            marks: written,
+        })
+    }
+
+    /// fsyncs the partial (every handle's bytes the OS has accepted).
+    pub async fn sync(&self) -> Result<(), TransferError> {
+        let file = tokio::fs::OpenOptions::new()
             .write(true)
             .open(&self.path)
             .await
             .map_err(TransferError::io(&self.path))?;
-        file.seek(SeekFrom::Start(offset))
+        file.sync_data()
             .await
-            .map_err(TransferError::io(&self.path))?;
-        Ok(RangeWriter {
-            file,
-            path: self.path.clone(),
-            start: offset,
-            position: offset,
-            failed: false,
-        })
+            .map_err(TransferError::io(&self.path))
     }
 
     /// Empties the partial (starting over).
@@ -104,26 +124,22 @@ impl PartialFile {
 
     /// Reads the whole partial back: its size, SHA-256 and CRC32, as they are on disk.
     pub async fn digests(&self) -> Result<Digests, TransferError> {
+        self.digests_from(PrefixDigest::default()).await
+    }
+
+    /// Like [`PartialFile::digests`], continuing `prefix` (the digest of the file's first bytes, read back from
+    /// disk as they were written) with the rest of the file.
+    pub async fn digests_from(&self, prefix: PrefixDigest) -> Result<Digests, TransferError> {
         let path = self.path.clone();
         let read = tokio::task::spawn_blocking(move || -> io::Result<Digests> {
-            let mut file = std::fs::File::open(&path)?;
-            let mut sha = Sha256::new();
-            let mut crc = crc32fast::Hasher::new();
-            let mut size = 0u64;
-            let mut buffer = vec![0u8; 1 << 20];
-            loop {
-                let n = file.read(&mut buffer)?;
-                if n == 0 {
-                    break;
-                }
-                sha.update(&buffer[..n]);
-                crc.update(&buffer[..n]);
-                size += n as u64;
-            }
+            let file = std::fs::File::open(&path)?;
+            let mut digest = prefix;
+            digest.advance(&file, None)?;
+            let (size, sha256, crc32) = digest.finish();
             Ok(Digests {
                 size,
-                sha256: hex(&sha.finalize()),
-                crc32: crc.finalize(),
+                sha256,
+                crc32,
             })
         })
         .await
@@ -147,57 +163,98 @@ impl PartialFile {
     }
 }
 
-/// Writes one stream's bytes from a starting offset; `checkpoint` makes them durable.
+/// Bytes a writer gathers before it hands them to the OS in one write.
+const WRITE_BUFFER: usize = 256 * 1024;
+
+/// Writes one stream's bytes from a starting offset, gathering them into writes of [`WRITE_BUFFER`] bytes.
 pub struct RangeWriter {
-    file: tokio::fs::File,
+    file: Arc<std::fs::File>,
     path: PathBuf,
+    /// Where the last [`RangeWriter::checkpoint`] ended.
     start: u64,
+    /// The end of the bytes given to [`RangeWriter::write`].
     position: u64,
-    /// A write or flush failed. tokio's `File` writes in the background and reports a failure on a later call,
-    /// so after one nothing since the last checkpoint is known to be on disk: none of it is ever committed.
+    /// The end of the bytes handed to the OS.
+    written: u64,
+    buffer: Vec<u8>,
+    /// A write failed: nothing more is written or reported as written.
     failed: bool,
+    marks: Option<Arc<WrittenRanges>>,
 }
 
 impl RangeWriter {
+    /// The end of the bytes given to the writer (on disk once [`RangeWriter::flush`] returned).
     pub fn position(&self) -> u64 {
         self.position
     }
 
-    /// Bytes written since the last checkpoint.
-    pub fn pending(&self) -> u64 {
-        self.position - self.start
+    /// The end of the bytes handed to the OS: where a stream that failed continues.
+    pub fn written(&self) -> u64 {
+        self.written
     }
 
     pub async fn write(&mut self, bytes: &[u8]) -> Result<(), TransferError> {
-        if let Err(err) = self.file.write_all(bytes).await {
-            self.failed = true;
-            return Err(TransferError::io(&self.path)(err));
+        if self.failed {
+            return Err(TransferError::io(&self.path)(io::Error::other(
+                "an earlier write to this file failed",
+            )));
         }
+        if self.buffer.capacity() == 0 {
+            self.buffer.reserve_exact(WRITE_BUFFER);
+        }
+        self.buffer.extend_from_slice(bytes);
         self.position += bytes.len() as u64;
+        if self.buffer.len() >= WRITE_BUFFER {
+            self.flush().await?;
+        }
         Ok(())
     }
 
-    /// fsyncs what was written and answers the range that is now durable (to commit to the queue).
+    /// Hands the gathered bytes to the OS (a positioned write, off the async threads) and reports them written.
+    pub async fn flush(&mut self) -> Result<(), TransferError> {
+        if self.buffer.is_empty() || self.failed {
+            return Ok(());
+        }
+        let buffer = std::mem::take(&mut self.buffer);
+        let file = Arc::clone(&self.file);
+        let at = self.written;
+        let (buffer, outcome) = tokio::task::spawn_blocking(move || {
+            let outcome = write_all_at(&file, &buffer, at);
+            (buffer, outcome)
+        })
+        .await
+        .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
+        if let Err(err) = outcome {
+            self.failed = true;
+            return Err(TransferError::io(&self.path)(err));
+        }
+        self.written = at + buffer.len() as u64;
+        if let Some(marks) = &self.marks {
+            marks.add(at..self.written);
+        }
+        self.buffer = buffer;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// Writes and fsyncs everything given so far; answers the range made durable since the last checkpoint.
     pub async fn checkpoint(&mut self) -> Result<Range<u64>, TransferError> {
-        if self.position == self.start || self.failed {
+        self.flush().await?;
+        if self.written == self.start || self.failed {
             return Ok(self.start..self.start);
         }
-        let synced = match self.file.flush().await {
-            Ok(()) => self.file.sync_data().await,
-            Err(err) => Err(err),
-        };
+        let file = Arc::clone(&self.file);
+        let synced = tokio::task::spawn_blocking(move || file.sync_data())
+            .await
+            .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
         if let Err(err) = synced {
             self.failed = true;
             return Err(TransferError::io(&self.path)(err));
         }
-        let durable = self.start..self.position;
-        self.start = self.position;
+        let durable = self.start..self.written;
+        self.start = self.written;
         Ok(durable)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -208,10 +265,10 @@ mod tests {
     async fn streams_write_at_their_own_offsets_and_the_digests_read_the_disk() {
         let dir = tempfile::tempdir().unwrap();
         let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
-        let mut tail = partial.writer(5).await.unwrap();
+        let mut tail = partial.writer(5, None).await.unwrap();
         tail.write(b"world").await.unwrap();
         assert_eq!(tail.checkpoint().await.unwrap(), 5..10);
-        let mut head = partial.writer(0).await.unwrap();
+        let mut head = partial.writer(0, None).await.unwrap();
         head.write(b"hello").await.unwrap();
         assert_eq!(head.checkpoint().await.unwrap(), 0..5);
         let digests = partial.digests().await.unwrap();

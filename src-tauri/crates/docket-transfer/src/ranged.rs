@@ -4,6 +4,8 @@
 //! stream, started again from zero (with a fresh link) after any failure.
 
 use std::ops::Range;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use docket_core::content_disposition;
 use docket_core::http;
@@ -13,14 +15,19 @@ use reqwest::header::{
     HeaderMap, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
 };
 use reqwest::StatusCode;
+use tokio::sync::watch;
 
+use crate::checkpoint::Checkpoints;
+use crate::config::EngineConfig;
 use crate::engine::Control;
 use crate::error::TransferError;
 use crate::job::{Fetched, Job};
 use crate::limits::ConnectionPermit;
 use crate::link::LinkRefresher;
 use crate::partial::{PartialFile, RangeWriter};
+use crate::prefix_digest::follow;
 use crate::splitter::{missing, SegmentBoard};
+use crate::written::WrittenRanges;
 
 /// An open response and what it holds: its connection slot and the link generation it came from.
 struct Opened {
@@ -32,7 +39,9 @@ struct Opened {
 pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, TransferError> {
     let store = &job.engine.store;
     let links = LinkRefresher::new(first);
-    let mut committed = store.committed(job.id()).await?;
+    let mut committed = store
+        .resumable(job.id(), job.engine.config.boot_id.as_deref())
+        .await?;
     let record = store.get(job.id()).await?;
     let planned = record.bytes_total.map(|total| {
         SegmentBoard::planned(
@@ -41,19 +50,22 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
             job.engine.config.min_segment,
         )
     });
-    // The first request asks for the first planned segment only (or the first `min_segment` bytes when the size
-    // is not known yet), so no stream is ever asked for bytes another one will fetch.
+    // The first request asks for the first window of the first planned segment only (or the first
+    // `min_segment` bytes when the size is not known yet), so no stream is ever asked for bytes another one will
+    // fetch.
+    let first_window = job.engine.config.min_segment.max(1);
     let (probe_start, probe_end) = match planned.as_ref().and_then(|board| {
         let index = board.take()?;
         Some(board.span(index))
     }) {
         Some(span) => (span.start, span.end),
-        None => (0, job.engine.config.min_segment.max(1)),
+        None => (0, first_window),
     };
+    let probe_asked = probe_end.min(probe_start + first_window);
     let (opened, url, asked) = probe(
         job,
         &links,
-        probe_start..probe_end,
+        probe_start..probe_asked,
         record.validator.as_deref(),
     )
     .await?;
@@ -104,55 +116,85 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
     let done: u64 = committed.iter().map(|r| r.end - r.start).sum();
     job.meter.set_done(done, total);
 
-    let size = match total {
-        Some(total) if partial_content => {
-            let gaps = missing(&committed, total);
-            let rest: Vec<Range<u64>> = gaps
-                .iter()
-                .filter_map(|gap| {
-                    let start = gap.start.max(if gap.start <= probe_start {
-                        probe_end
-                    } else {
-                        0
-                    });
-                    (start < gap.end).then_some(start..gap.end)
-                })
-                .collect();
-            let streams = job.engine.config.segments_per_transfer;
-            let board = SegmentBoard::planned(
-                &rest,
-                streams.saturating_sub(1).max(1),
-                job.engine.config.min_segment,
-            );
-            let first_span = probe_start..probe_end.min(total);
-            let first = Some((board.add_owned(first_span), opened));
-            let if_range = if_range_value(&headers);
-            let mut streams = Vec::new();
-            let mut first = first;
-            for _ in 0..job.engine.config.segments_per_transfer.max(1) {
-                streams.push(segment_stream(
-                    job,
-                    &links,
-                    &board,
-                    &partial,
+    let checkpoints = Checkpoints::new(Arc::new(WrittenRanges::new(&committed)));
+    let (done, finished) = watch::channel(false);
+    let segmented = partial_content && total.is_some();
+    let download = async {
+        let size = match total {
+            Some(total) if partial_content => {
+                let gaps = missing(&committed, total);
+                let rest: Vec<Range<u64>> = gaps
+                    .iter()
+                    .filter_map(|gap| {
+                        let start = gap.start.max(if gap.start <= probe_start {
+                            probe_end
+                        } else {
+                            0
+                        });
+                        (start < gap.end).then_some(start..gap.end)
+                    })
+                    .collect();
+                let streams = job.engine.config.segments_per_transfer;
+                let board = SegmentBoard::planned(
+                    &rest,
+                    streams.saturating_sub(1).max(1),
+                    job.engine.config.min_segment,
+                );
+                let first_span = probe_start..probe_end.min(total);
+                let mut first = Some((board.add_owned(first_span, probe_asked), opened));
+                let if_range = if_range_value(&headers);
+                let segments = Segments {
+                    board: &board,
                     total,
-                    if_range.as_deref(),
-                    first.take(),
-                ));
+                    if_range: if_range.as_deref(),
+                };
+                let mut streams = Vec::new();
+                for _ in 0..job.engine.config.segments_per_transfer.max(1) {
+                    streams.push(segment_stream(
+                        job,
+                        &links,
+                        segments,
+                        &partial,
+                        &checkpoints,
+                        first.take(),
+                    ));
+                }
+                try_join_all(streams).await.map(|_| Some(total))
             }
-            try_join_all(streams).await?;
-            Some(total)
-        }
-        // A 206 without a known length cannot be planned: fetch the whole file instead.
-        _ => {
-            let first = (!partial_content).then_some(opened);
-            whole_stream(job, &links, &partial, url.size, first).await?
+            // A 206 without a known length cannot be planned: fetch the whole file instead.
+            _ => {
+                let first = (!partial_content).then_some(opened);
+                whole_stream(job, &links, &partial, &checkpoints, url.size, first).await
+            }
+        };
+        done.send_replace(true);
+        size
+    };
+    // The digest follows the written prefix only where bytes are never written twice (segments).
+    let prefix = async {
+        if segmented {
+            follow(
+                partial.path.clone(),
+                Arc::clone(&checkpoints.written),
+                finished.clone(),
+            )
+            .await
+        } else {
+            None
         }
     };
+    let (size, checkpointed, prefix) = tokio::join!(
+        download,
+        checkpoints.run(job, &partial, finished.clone()),
+        prefix
+    );
+    let size = size?;
+    checkpointed?;
     Ok(Fetched {
         partial,
         size,
         crc32: None,
+        prefix,
     })
 }
 
@@ -229,16 +271,28 @@ async fn open_partial(
     PartialFile::claim(&record.dest_dir, name).await
 }
 
+/// What every stream of a segmented download works from: the board, the file's size and its `If-Range`.
+#[derive(Clone, Copy)]
+struct Segments<'a> {
+    board: &'a SegmentBoard,
+    total: u64,
+    if_range: Option<&'a str>,
+}
+
 /// One stream of a segmented download: works segments from the board until none is left worth taking.
 async fn segment_stream(
     job: &Job,
     links: &LinkRefresher,
-    board: &SegmentBoard,
+    segments: Segments<'_>,
     partial: &PartialFile,
-    total: u64,
-    if_range: Option<&str>,
+    checkpoints: &Checkpoints,
     mut first: Option<(usize, Opened)>,
 ) -> Result<(), TransferError> {
+    let Segments {
+        board,
+        total,
+        if_range,
+    } = segments;
     loop {
         let (index, mut opened) = match first.take() {
             Some((index, opened)) => (index, Some(opened)),
@@ -249,6 +303,7 @@ async fn segment_stream(
         };
         let mut failures = 0;
         let mut refreshes = 0;
+        let mut window = job.engine.config.min_segment.max(1);
         loop {
             let span = board.span(index);
             if span.is_empty() {
@@ -256,7 +311,9 @@ async fn segment_stream(
             }
             let opened = match opened.take() {
                 Some(opened) => opened,
-                None => match open_segment(job, links, span.clone(), total, if_range).await {
+                None => match open_segment(job, links, board.ask(index, window), total, if_range)
+                    .await
+                {
                     Ok(opened) => opened,
                     Err(TransferError::Provider(err)) => {
                         if job.recover(err, &mut failures, &mut refreshes).await? {
@@ -267,17 +324,21 @@ async fn segment_stream(
                     Err(err) => return Err(err),
                 },
             };
-            let mut writer = partial.writer(span.start).await?;
+            let mut writer = partial
+                .writer(span.start, Some(Arc::clone(&checkpoints.written)))
+                .await?;
             let generation = opened.generation;
+            let started = Instant::now();
             let (written, outcome) = stream(job, Some((board, index)), opened, &mut writer).await;
             if written > 0 {
                 failures = 0;
                 refreshes = 0;
             }
             match outcome {
-                Ok(()) => {}
+                Ok(()) => window = next_window(&job.engine.config, written, started.elapsed()),
                 Err(TransferError::Provider(err)) => {
-                    board.rewind(index, writer.position());
+                    // Not from what was received: bytes a failed write never put on disk are fetched again.
+                    board.rewind(index, writer.written());
                     if job.recover(err, &mut failures, &mut refreshes).await? {
                         links.expire(generation).await;
                     }
@@ -286,6 +347,18 @@ async fn segment_stream(
             }
         }
     }
+}
+
+/// About how long one window of a segment should take to arrive: long enough that the round trip before the
+/// next one costs little, short enough that the end of the file is shared out finely.
+const WINDOW_TIME: Duration = Duration::from_millis(500);
+
+/// The next window of a stream that got `bytes` in `took`: [`WINDOW_TIME`] at that speed, between one and eight
+/// minimum segments.
+fn next_window(config: &EngineConfig, bytes: u64, took: Duration) -> u64 {
+    let min = config.min_segment.max(1);
+    let rate = bytes as f64 / took.as_secs_f64().max(0.001);
+    ((rate * WINDOW_TIME.as_secs_f64()) as u64).clamp(min, 8 * min)
 }
 
 /// A request for exactly `span`, which must come back as a 206 of the same file.
@@ -335,6 +408,7 @@ async fn whole_stream(
     job: &Job,
     links: &LinkRefresher,
     partial: &PartialFile,
+    checkpoints: &Checkpoints,
     announced: Option<u64>,
     first: Option<Opened>,
 ) -> Result<Option<u64>, TransferError> {
@@ -372,14 +446,14 @@ async fn whole_stream(
                 }
             }
         };
-        let store = &job.engine.store;
-        if store.get(job.id()).await?.bytes_done > 0 {
-            store.reset_progress(job.id()).await?;
-            partial.truncate().await?;
+        if checkpoints.written.total() > 0 {
+            checkpoints.start_over(job, partial).await?;
         }
         let total = announced.or(opened.response.content_length());
         job.meter.set_done(0, total);
-        let mut writer = partial.writer(0).await?;
+        let mut writer = partial
+            .writer(0, Some(Arc::clone(&checkpoints.written)))
+            .await?;
         let generation = opened.generation;
         let (_, outcome) = stream(job, None, opened, &mut writer).await;
         let outcome = match (outcome, total) {
@@ -403,7 +477,7 @@ async fn whole_stream(
     }
 }
 
-/// Streams a response to the writer, checkpointing as it goes. Answers the bytes written and how it ended.
+/// Streams a response to the writer. Answers the bytes written and how it ended.
 async fn stream(
     job: &Job,
     segment: Option<(&SegmentBoard, usize)>,
@@ -416,7 +490,6 @@ async fn stream(
         ..
     } = opened;
     let started = writer.position();
-    let checkpoint_bytes = job.engine.config.checkpoint_bytes;
     let mut stop = job.stop.clone();
     let outcome = loop {
         let next = tokio::select! {
@@ -427,7 +500,7 @@ async fn stream(
             Ok(Some(bytes)) => bytes,
             Ok(None) => {
                 break match segment {
-                    Some((board, index)) if !board.span(index).is_empty() => {
+                    Some((board, index)) if board.window_left(index) > 0 => {
                         Err(ProviderError::transient(format!(
                             "the connection closed at byte {} before the segment ended",
                             writer.position()
@@ -458,28 +531,20 @@ async fn stream(
         if let Some(limit) = &job.engine.bandwidth {
             limit.spend(allowed as u64).await;
         }
-        if writer.pending() >= checkpoint_bytes {
-            if let Err(err) = commit(job, writer).await {
-                break Err(err);
-            }
+        let window_done = segment.is_some_and(|(board, index)| board.window_left(index) == 0);
+        if allowed < bytes.len() {
+            break Ok(());
         }
-        let segment_done = segment.is_some_and(|(board, index)| board.span(index).is_empty());
-        if allowed < bytes.len() || segment_done {
+        if window_done {
+            // Read the end of the body, so the connection goes back to the pool for the next window.
+            let _ = tokio::time::timeout(Duration::from_secs(1), response.chunk()).await;
             break Ok(());
         }
     };
-    // What arrived before the stream ended is kept, whatever ended it.
-    let committed = commit(job, writer).await;
-    let outcome = outcome.and(committed);
+    // What arrived before the stream ended is kept, whatever ended it (the checkpoints record it).
+    let flushed = writer.flush().await;
+    let outcome = outcome.and(flushed);
     (writer.position() - started, outcome)
-}
-
-async fn commit(job: &Job, writer: &mut RangeWriter) -> Result<(), TransferError> {
-    let durable = writer.checkpoint().await?;
-    if !durable.is_empty() {
-        job.engine.store.commit_range(job.id(), durable).await?;
-    }
-    Ok(())
 }
 
 /// One GET; a failure status becomes the provider's typed error for it.

@@ -1,5 +1,7 @@
 //! The segments of a ranged download, shared by its streams like a work-stealing queue: a free stream takes an
 //! unowned gap, else splits the largest remaining segment in two, so no segment is left to crawl alone at 99%.
+//! A stream asks for its segment a window at a time and a split never cuts a window already asked for, so no
+//! byte the server is sending is ever thrown away by a split.
 
 use std::ops::Range;
 use std::sync::Mutex;
@@ -10,6 +12,8 @@ struct Segment {
     next: u64,
     end: u64,
     owned: bool,
+    /// The end of the window the owning stream has asked the server for (`next` when none is open).
+    asked: u64,
 }
 
 pub struct SegmentBoard {
@@ -29,6 +33,7 @@ impl SegmentBoard {
                         next: r.start,
                         end: r.end,
                         owned: false,
+                        asked: r.start,
                     })
                     .collect(),
             ),
@@ -62,42 +67,62 @@ impl SegmentBoard {
         SegmentBoard::new(&cut, min_segment)
     }
 
-    /// Adds a segment already owned by the caller (the stream of the first request).
-    pub fn add_owned(&self, span: Range<u64>) -> usize {
+    /// Adds a segment already owned by the caller (the stream of the first request), whose first window up to
+    /// `asked` is already asked for.
+    pub fn add_owned(&self, span: Range<u64>, asked: u64) -> usize {
         let mut segments = self.lock();
         segments.push(Segment {
             next: span.start,
             end: span.end,
             owned: true,
+            asked: asked.clamp(span.start, span.end),
         });
         segments.len() - 1
     }
 
-    /// An unowned gap, else the upper half of the largest segment being worked on; `None` when nothing is left
-    /// that is worth another stream.
+    /// An unowned gap, else the upper half of the largest segment being worked on (never below the window its
+    /// stream has asked for); `None` when nothing is left that is worth another stream.
     pub fn take(&self) -> Option<usize> {
         let mut segments = self.lock();
         if let Some(index) = segments.iter().position(|s| !s.owned && s.next < s.end) {
             segments[index].owned = true;
             return Some(index);
         }
-        let (index, remaining) = segments
+        let (index, split) = segments
             .iter()
             .enumerate()
-            .map(|(i, s)| (i, s.end.saturating_sub(s.next)))
-            .max_by_key(|&(_, remaining)| remaining)?;
-        if remaining < 2 * self.min_segment {
-            return None;
-        }
-        let mid = segments[index].next + remaining / 2;
+            .filter(|(_, s)| s.end.saturating_sub(s.next) >= 2 * self.min_segment)
+            .map(|(i, s)| (i, (s.next + (s.end - s.next) / 2).max(s.asked)))
+            .filter(|&(i, split)| segments[i].end.saturating_sub(split) >= self.min_segment)
+            .max_by_key(|&(i, split)| segments[i].end - split)?;
         let upper = Segment {
-            next: mid,
+            next: split,
             end: segments[index].end,
             owned: true,
+            asked: split,
         };
-        segments[index].end = mid;
+        segments[index].end = split;
         segments.push(upper);
         Some(segments.len() - 1)
+    }
+
+    /// Asks for the next window of the segment, at most `window` bytes: answers the range to request (empty when
+    /// the segment is done).
+    pub fn ask(&self, index: usize, window: u64) -> Range<u64> {
+        let mut segments = self.lock();
+        let Some(segment) = segments.get_mut(index) else {
+            return 0..0;
+        };
+        segment.asked = segment.end.min(segment.next.saturating_add(window.max(1)));
+        segment.next..segment.asked
+    }
+
+    /// Bytes of the window asked for that have not arrived yet.
+    pub fn window_left(&self, index: usize) -> u64 {
+        let segments = self.lock();
+        segments
+            .get(index)
+            .map_or(0, |s| s.asked.min(s.end).saturating_sub(s.next))
     }
 
     /// Where the owning stream continues and where it must stop (the end can only move down, by a split).
@@ -117,11 +142,13 @@ impl SegmentBoard {
         allowed
     }
 
-    /// After a failed stream: continue from `offset` (what is durable), not from what was reserved.
+    /// After a failed stream: continue from `offset` (what was written), not from what was reserved; no window
+    /// is open any more.
     pub fn rewind(&self, index: usize, offset: u64) {
         let mut segments = self.lock();
         if let Some(segment) = segments.get_mut(index) {
             segment.next = offset.min(segment.end);
+            segment.asked = segment.next;
         }
     }
 }
@@ -171,6 +198,23 @@ mod tests {
         // 1,100 missing bytes over 4 streams: pieces of 275, a gap's tail shorter than a piece plus the minimum
         // stays whole, and each missing range keeps its own segments.
         assert_eq!(spans, [0..275, 275..550, 550..825, 825..1000, 2000..2100]);
+    }
+
+    #[test]
+    fn a_split_never_cuts_the_window_a_stream_has_asked_for() {
+        let board = SegmentBoard::new(&[0..100], 10);
+        let first = board.take().unwrap();
+        assert_eq!(board.ask(first, 70), 0..70);
+        board.reserve(first, 20);
+        assert_eq!(board.window_left(first), 50);
+        let second = board.take().unwrap();
+        // The middle of what is left (60) lies inside the window asked for: the split waits for its end.
+        assert_eq!(board.span(first), 20..70);
+        assert_eq!(board.span(second), 70..100);
+        assert_eq!(board.ask(first, 1000), 20..70);
+        // What is left lies inside windows already asked for, or too little beyond them: nothing more to split.
+        board.ask(second, 25);
+        assert_eq!(board.take(), None);
     }
 
     #[test]

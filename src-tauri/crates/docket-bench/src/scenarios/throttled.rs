@@ -82,9 +82,9 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
                      and the run used {connections}; against a server that caps each connection, {segments} \
                      connections can be at most {segments}x one connection."
                 ),
-                "raise the defaults to 8 segments per transfer and 8 requests per remote (or let the splitter \
-                 add segments while the throughput per connection stays flat, as aria2's `-x`/`-s` do), and \
-                 let users set them in the app's settings and `docket`'s flags"
+                "let the splitter add segments beyond the defaults while the throughput per connection stays \
+                 flat (as aria2's `-x`/`-s` do), and let users set the limits in the app's settings and \
+                 `docket`'s flags"
                     .into(),
             )
         },

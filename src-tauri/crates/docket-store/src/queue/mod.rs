@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
 pub use record::{NewTransfer, TransferRecord, TransferState, UnknownState};
@@ -103,6 +103,9 @@ pub fn now_ms() -> i64 {
 #[derive(Debug, Clone)]
 pub struct QueueStore {
     pool: SqlitePool,
+    /// The same database with `synchronous = NORMAL`, for written marks: a commit there survives a crash of the
+    /// process without waiting for the disk (a power loss may drop it, and then it is not trusted anyway).
+    marks: SqlitePool,
 }
 
 const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, state, priority, position, \
@@ -111,7 +114,16 @@ const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, state
 
 impl QueueStore {
     pub fn new(pool: SqlitePool) -> Self {
-        QueueStore { pool }
+        // Marks come many times a second: their connection leaves WAL checkpoints (which wait for the disk) to
+        // the others.
+        let options = (*pool.connect_options())
+            .clone()
+            .synchronous(SqliteSynchronous::Normal)
+            .pragma("wal_autocheckpoint", "0");
+        let marks = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with(options);
+        QueueStore { pool, marks }
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -516,10 +528,109 @@ impl QueueStore {
         Ok(done as u64)
     }
 
+    /// The ranges a transfer resuming in the boot `boot` may trust: the fsynced ones, plus the written marks of
+    /// that same boot (the OS that holds them in its page cache is still running). Written marks of any other
+    /// boot, or all of them when the boot is unknown, are forgotten. `bytes_done` becomes what is trusted.
+    pub async fn resumable(
+        &self,
+        id: i64,
+        boot: Option<&str>,
+    ) -> Result<Vec<Range<u64>>, QueueError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM transfer_written WHERE transfer_id = ? AND boot_id IS NOT ?")
+            .bind(id)
+            .bind(boot)
+            .execute(&mut *tx)
+            .await?;
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT start, \"end\" FROM transfer_ranges WHERE transfer_id = ?1 UNION ALL \
+             SELECT start, \"end\" FROM transfer_written WHERE transfer_id = ?1",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let trusted = merged(rows.into_iter().map(|(s, e)| s as u64..e as u64));
+        sqlx::query("UPDATE transfers SET bytes_done = ? WHERE id = ?")
+            .bind(covered(&trusted) as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(trusted)
+    }
+
+    /// Replaces the written marks of `id` with `written` (every range written so far, fsynced or not), tagged with
+    /// `boot`; `bytes_done` becomes their sum. Cheap: committed without waiting for the disk. Call only for bytes
+    /// the OS has accepted (after the `write` returned).
+    pub async fn mark_written(
+        &self,
+        id: i64,
+        written: &[Range<u64>],
+        boot: &str,
+    ) -> Result<(), QueueError> {
+        let mut tx = self.marks.begin().await?;
+        sqlx::query("DELETE FROM transfer_written WHERE transfer_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for range in written.iter().filter(|r| !r.is_empty()) {
+            sqlx::query(
+                "INSERT INTO transfer_written (transfer_id, start, \"end\", boot_id) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(range.start as i64)
+            .bind(range.end as i64)
+            .bind(boot)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE transfers SET bytes_done = ?, updated_at = ? WHERE id = ?")
+            .bind(covered(written) as i64)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces the fsynced ranges of `id` with `durable` (call right after the fsync that made them so).
+    pub async fn mark_durable(&self, id: i64, durable: &[Range<u64>]) -> Result<(), QueueError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for range in durable.iter().filter(|r| !r.is_empty()) {
+            sqlx::query(
+                "INSERT INTO transfer_ranges (transfer_id, start, \"end\") VALUES (?, ?, ?)",
+            )
+            .bind(id)
+            .bind(range.start as i64)
+            .bind(range.end as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE transfers SET bytes_done = max(bytes_done, ?), updated_at = ? WHERE id = ?",
+        )
+        .bind(covered(durable) as i64)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Forgets every committed range (the partial file is being started over).
     pub async fn reset_progress(&self, id: i64) -> Result<(), QueueError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM transfer_written WHERE transfer_id = ?")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -603,6 +714,10 @@ impl QueueStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM transfer_written WHERE transfer_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "UPDATE transfers SET state = 'completed', saved_path = ?, file_name = ?, bytes_total = ?, \
              bytes_done = ?, sha256 = ?, last_error = NULL, owner = NULL, lease_until = NULL, updated_at = ?, \
@@ -641,6 +756,25 @@ impl QueueStore {
         .await?;
         Ok(())
     }
+}
+
+/// `ranges` sorted, with overlapping and touching ones joined.
+pub fn merged(ranges: impl IntoIterator<Item = Range<u64>>) -> Vec<Range<u64>> {
+    let mut sorted: Vec<Range<u64>> = ranges.into_iter().filter(|r| !r.is_empty()).collect();
+    sorted.sort_by_key(|r| r.start);
+    let mut joined: Vec<Range<u64>> = Vec::with_capacity(sorted.len());
+    for range in sorted {
+        match joined.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => joined.push(range),
+        }
+    }
+    joined
+}
+
+/// The bytes `ranges` cover (they must not overlap).
+fn covered(ranges: &[Range<u64>]) -> u64 {
+    ranges.iter().map(|r| r.end.saturating_sub(r.start)).sum()
 }
 
 fn path_text(path: &Path) -> String {

@@ -207,3 +207,45 @@ async fn transfers_of_an_unreachable_remote_are_left_out_and_one_put_back_keeps_
     assert_eq!(queue.committed(a).await.unwrap(), vec![0..100_u64]);
     assert!(order(&queue.claimable(10).await.unwrap()).contains(&a));
 }
+
+#[tokio::test]
+// A list of one range is what these functions take, not a mistaken range-to-vec.
+#[allow(clippy::single_range_in_vec_init)]
+async fn written_marks_are_trusted_only_by_the_boot_that_wrote_them_and_durable_ranges_by_any() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    queue.mark_durable(id, &[0..100]).await.unwrap();
+    queue
+        .mark_written(id, &[0..150, 200..260], "boot-a")
+        .await
+        .unwrap();
+    assert_eq!(queue.get(id).await.unwrap().bytes_done, 210);
+    assert_eq!(
+        queue.resumable(id, Some("boot-a")).await.unwrap(),
+        [0..150, 200..260]
+    );
+    // Another boot (a reboot or a power loss since): only what was fsynced, and the stale marks are gone.
+    assert_eq!(queue.resumable(id, Some("boot-b")).await.unwrap(), [0..100]);
+    assert_eq!(queue.get(id).await.unwrap().bytes_done, 100);
+    assert_eq!(queue.resumable(id, Some("boot-a")).await.unwrap(), [0..100]);
+    // No boot id at all: written marks are never trusted.
+    queue.mark_written(id, &[0..180], "boot-c").await.unwrap();
+    assert_eq!(queue.resumable(id, None).await.unwrap(), [0..100]);
+}
+
+#[tokio::test]
+// A list of one range is what these functions take, not a mistaken range-to-vec.
+#[allow(clippy::single_range_in_vec_init)]
+async fn starting_over_forgets_written_marks_as_well_as_durable_ranges() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    queue.mark_durable(id, &[0..10]).await.unwrap();
+    queue.mark_written(id, &[0..50], "boot-a").await.unwrap();
+    queue.reset_progress(id).await.unwrap();
+    assert!(queue
+        .resumable(id, Some("boot-a"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(queue.get(id).await.unwrap().bytes_done, 0);
+}
