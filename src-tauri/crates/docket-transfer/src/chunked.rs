@@ -123,7 +123,7 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
         })
         .collect();
     let plan = Mutex::new(plan);
-    let readers = (0..job.engine.config.chunk_reads_in_flight.max(1))
+    let readers = (0..job.engine.config.chunk_reads(chunk))
         .map(|_| chunk_reader(job, staging, &plan, &partial));
     try_join_all(readers).await?;
     Ok(Fetched {

@@ -16,8 +16,9 @@ pub struct EngineConfig {
     pub segments_per_transfer: usize,
     /// A segment is never split below this many bytes (twice this is needed to split).
     pub min_segment: u64,
-    /// Chunk reads in flight for one staged (chunked) file.
-    pub chunk_reads_in_flight: usize,
+    /// Chunk bytes in flight for one staged (chunked) file: small chunks get more reads in flight (up to the
+    /// per-remote limit), large ones fewer, so memory stays bounded either way (see [`EngineConfig::chunk_reads`]).
+    pub chunk_bytes_in_flight: u64,
     /// Bytes a stream writes before it fsyncs and commits them to the queue; the most a crash can cost per
     /// connection.
     pub checkpoint_bytes: u64,
@@ -39,10 +40,10 @@ impl Default for EngineConfig {
         EngineConfig {
             max_transfers: 3,
             max_connections: 8,
-            max_connections_per_remote: 4,
+            max_connections_per_remote: 8,
             segments_per_transfer: 4,
             min_segment: 4 * 1024 * 1024,
-            chunk_reads_in_flight: 4,
+            chunk_bytes_in_flight: 16 * 1024 * 1024,
             checkpoint_bytes: 1024 * 1024,
             retry: RetryPolicy::default(),
             bandwidth_limit: None,
@@ -51,5 +52,16 @@ impl Default for EngineConfig {
             offline_probe: Duration::from_secs(1),
             offline_probe_max: Duration::from_secs(30),
         }
+    }
+}
+
+impl EngineConfig {
+    /// Chunk reads kept in flight for chunks of `chunk_size` bytes: as many as fit in `chunk_bytes_in_flight`,
+    /// at least one, and no more than the requests one remote may have in flight.
+    pub fn chunk_reads(&self, chunk_size: u64) -> usize {
+        let fit = self.chunk_bytes_in_flight / chunk_size.max(1);
+        usize::try_from(fit)
+            .unwrap_or(usize::MAX)
+            .clamp(1, self.max_connections_per_remote.max(1))
     }
 }

@@ -5,6 +5,7 @@ use docket_core::{http, ProviderError, Secret};
 use tokio::sync::Mutex;
 
 use super::answer::{check, Method, Refusal};
+use super::streamed::{self, ChunkAnswer};
 use super::xml::Element;
 
 pub(super) struct Session {
@@ -34,8 +35,27 @@ impl Session {
         method: Method,
         params: &[(&str, &str)],
     ) -> Result<Element, ProviderError> {
+        Ok(self.call_reading(method, params, None).await?.root)
+    }
+
+    /// `DownloadFileChunk`: the chunk's base64 text is decoded as it arrives, into at most `expected` bytes.
+    pub async fn read_chunk(
+        &self,
+        params: &[(&str, &str)],
+        expected: usize,
+    ) -> Result<ChunkAnswer, ProviderError> {
+        self.call_reading(Method::DownloadFileChunk, params, Some(expected))
+            .await
+    }
+
+    async fn call_reading(
+        &self,
+        method: Method,
+        params: &[(&str, &str)],
+        chunk: Option<usize>,
+    ) -> Result<ChunkAnswer, ProviderError> {
         let ticket = self.current_ticket().await?;
-        match self.call_with(method, &ticket, params).await? {
+        match self.call_with(method, &ticket, params, chunk).await? {
             Ok(answer) => return Ok(answer),
             Err(message) => {
                 tracing::debug!(
@@ -45,7 +65,7 @@ impl Session {
             }
         }
         let ticket = self.renew(&ticket).await?;
-        match self.call_with(method, &ticket, params).await? {
+        match self.call_with(method, &ticket, params, chunk).await? {
             Ok(answer) => Ok(answer),
             Err(message) => Err(ProviderError::Unauthorized { message }),
         }
@@ -57,11 +77,12 @@ impl Session {
         method: Method,
         ticket: &Secret,
         params: &[(&str, &str)],
-    ) -> Result<Result<Element, String>, ProviderError> {
+        chunk: Option<usize>,
+    ) -> Result<Result<ChunkAnswer, String>, ProviderError> {
         let mut form = Vec::with_capacity(params.len() + 1);
         form.push(("AuthenticationTicket", ticket.expose()));
         form.extend_from_slice(params);
-        match self.post(method, &form).await? {
+        match self.post(method, &form, chunk).await? {
             Ok(answer) => Ok(Ok(answer)),
             Err(Refusal::Ticket(message)) => Ok(Err(message)),
             Err(Refusal::Error(err)) => Err(err),
@@ -97,8 +118,8 @@ impl Session {
             ("UID", self.username.as_str()),
             ("PWD", self.password.expose()),
         ];
-        let answer = match self.post(Method::AuthenticateUser, &form).await? {
-            Ok(answer) => answer,
+        let answer = match self.post(Method::AuthenticateUser, &form, None).await? {
+            Ok(answer) => answer.root,
             Err(Refusal::Ticket(message)) => return Err(ProviderError::Unauthorized { message }),
             Err(Refusal::Error(err)) => return Err(err),
         };
@@ -125,12 +146,14 @@ impl Session {
         Ok(Secret::new(ticket))
     }
 
-    /// One POST with the HTTP form binding; the answer is parsed and checked for `success`.
+    /// One POST with the HTTP form binding; the answer is parsed and checked for `success`. With `chunk`, a
+    /// successful answer's text is decoded as it arrives (see [`streamed`]).
     async fn post(
         &self,
         method: Method,
         form: &[(&str, &str)],
-    ) -> Result<Result<Element, Refusal>, ProviderError> {
+        chunk: Option<usize>,
+    ) -> Result<Result<ChunkAnswer, Refusal>, ProviderError> {
         let url = format!("{}/{}", self.endpoint, method.name());
         tracing::debug!(url = %url, "POST");
         let response = self.http.post(&url).form(form).send().await?;
@@ -140,8 +163,14 @@ impl Session {
             let body = http::read_text(response).await.unwrap_or_default();
             return Err(http::status_error(status, &headers, http::excerpt(&body)));
         }
-        let body = http::read_text(response).await?;
-        let root = Element::parse(&body)?;
-        Ok(check(method, root))
+        let answer = match chunk {
+            Some(expected) => streamed::read(response, expected).await?,
+            None => ChunkAnswer {
+                root: Element::parse(&http::read_text(response).await?)?,
+                bytes: None,
+            },
+        };
+        let bytes = answer.bytes;
+        Ok(check(method, answer.root).map(|root| ChunkAnswer { root, bytes }))
     }
 }
