@@ -139,6 +139,9 @@ async fn chunk_reader(
     plan: &Mutex<VecDeque<Range<u64>>>,
     partial: &PartialFile,
 ) -> Result<(), TransferError> {
+    // One buffer per reader, reused chunk after chunk: allocating a chunk-sized buffer per read (and freeing it
+    // on another thread) left the allocator holding far more memory than was ever in use at once.
+    let mut spare: Vec<u8> = Vec::new();
     loop {
         let next = plan.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
         let Some(range) = next else {
@@ -156,7 +159,13 @@ async fn chunk_reader(
             };
             let read = {
                 let _permit = job.engine.limits.acquire(&job.record.remote).await;
-                source.read(range.start, range.end - range.start).await
+                source
+                    .read_reusing(
+                        range.start,
+                        range.end - range.start,
+                        std::mem::take(&mut spare),
+                    )
+                    .await
             };
             let outcome = read.and_then(|chunk| {
                 let expected = (range.end - range.start) as usize;
@@ -182,6 +191,7 @@ async fn chunk_reader(
                     if let Some(limit) = &job.engine.bandwidth {
                         limit.spend(bytes.len() as u64).await;
                     }
+                    spare = bytes;
                     break;
                 }
                 Err(err) => {

@@ -8,6 +8,12 @@ use super::answer::{check, Method, Refusal};
 use super::streamed::{self, ChunkAnswer};
 use super::xml::Element;
 
+/// A chunk read's limit and the buffer to decode into.
+pub(super) struct ChunkRead {
+    expected: usize,
+    buffer: Vec<u8>,
+}
+
 pub(super) struct Session {
     http: reqwest::Client,
     /// `{base}/srv.asmx`
@@ -38,24 +44,30 @@ impl Session {
         Ok(self.call_reading(method, params, None).await?.root)
     }
 
-    /// `DownloadFileChunk`: the chunk's base64 text is decoded as it arrives, into at most `expected` bytes.
+    /// `DownloadFileChunk`: the chunk's base64 text is decoded as it arrives, into at most `expected` bytes of
+    /// `buffer` (emptied first; its allocation is reused).
     pub async fn read_chunk(
         &self,
         params: &[(&str, &str)],
         expected: usize,
+        buffer: Vec<u8>,
     ) -> Result<ChunkAnswer, ProviderError> {
-        self.call_reading(Method::DownloadFileChunk, params, Some(expected))
-            .await
+        self.call_reading(
+            Method::DownloadFileChunk,
+            params,
+            Some(ChunkRead { expected, buffer }),
+        )
+        .await
     }
 
     async fn call_reading(
         &self,
         method: Method,
         params: &[(&str, &str)],
-        chunk: Option<usize>,
+        mut chunk: Option<ChunkRead>,
     ) -> Result<ChunkAnswer, ProviderError> {
         let ticket = self.current_ticket().await?;
-        match self.call_with(method, &ticket, params, chunk).await? {
+        match self.call_with(method, &ticket, params, &mut chunk).await? {
             Ok(answer) => return Ok(answer),
             Err(message) => {
                 tracing::debug!(
@@ -65,7 +77,7 @@ impl Session {
             }
         }
         let ticket = self.renew(&ticket).await?;
-        match self.call_with(method, &ticket, params, chunk).await? {
+        match self.call_with(method, &ticket, params, &mut chunk).await? {
             Ok(answer) => Ok(answer),
             Err(message) => Err(ProviderError::Unauthorized { message }),
         }
@@ -77,7 +89,7 @@ impl Session {
         method: Method,
         ticket: &Secret,
         params: &[(&str, &str)],
-        chunk: Option<usize>,
+        chunk: &mut Option<ChunkRead>,
     ) -> Result<Result<ChunkAnswer, String>, ProviderError> {
         let mut form = Vec::with_capacity(params.len() + 1);
         form.push(("AuthenticationTicket", ticket.expose()));
@@ -118,7 +130,10 @@ impl Session {
             ("UID", self.username.as_str()),
             ("PWD", self.password.expose()),
         ];
-        let answer = match self.post(Method::AuthenticateUser, &form, None).await? {
+        let answer = match self
+            .post(Method::AuthenticateUser, &form, &mut None)
+            .await?
+        {
             Ok(answer) => answer.root,
             Err(Refusal::Ticket(message)) => return Err(ProviderError::Unauthorized { message }),
             Err(Refusal::Error(err)) => return Err(err),
@@ -152,7 +167,7 @@ impl Session {
         &self,
         method: Method,
         form: &[(&str, &str)],
-        chunk: Option<usize>,
+        chunk: &mut Option<ChunkRead>,
     ) -> Result<Result<ChunkAnswer, Refusal>, ProviderError> {
         let url = format!("{}/{}", self.endpoint, method.name());
         tracing::debug!(url = %url, "POST");
@@ -163,8 +178,11 @@ impl Session {
             let body = http::read_text(response).await.unwrap_or_default();
             return Err(http::status_error(status, &headers, http::excerpt(&body)));
         }
-        let answer = match chunk {
-            Some(expected) => streamed::read(response, expected).await?,
+        // The buffer goes to the first answer read; a retried call (after a new login) starts a fresh one.
+        let answer = match chunk.take() {
+            Some(ChunkRead { expected, buffer }) => {
+                streamed::read(response, expected, buffer).await?
+            }
             None => ChunkAnswer {
                 root: Element::parse(&http::read_text(response).await?)?,
                 bytes: None,

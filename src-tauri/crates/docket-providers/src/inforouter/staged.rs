@@ -81,6 +81,15 @@ impl ChunkSource for StagedDownload {
     }
 
     async fn read(&self, offset: u64, len: u64) -> Result<Chunk, ProviderError> {
+        self.read_reusing(offset, len, Vec::new()).await
+    }
+
+    async fn read_reusing(
+        &self,
+        offset: u64,
+        len: u64,
+        buffer: Vec<u8>,
+    ) -> Result<Chunk, ProviderError> {
         let offset_text = offset.to_string();
         let len_text = len.to_string();
         let expected = usize::try_from(len).map_err(|_| {
@@ -95,6 +104,7 @@ impl ChunkSource for StagedDownload {
                     ("ChunkSize", len_text.as_str()),
                 ],
                 expected,
+                buffer,
             )
             .await
             // A chunk answer that does not parse was most likely cut or garbled on the way, like one with a bad

@@ -26,8 +26,9 @@ pub(super) struct ChunkAnswer {
 pub(super) async fn read(
     mut response: reqwest::Response,
     expected: usize,
+    buffer: Vec<u8>,
 ) -> Result<ChunkAnswer, ProviderError> {
-    let mut decoder = ChunkDecoder::new(expected);
+    let mut decoder = ChunkDecoder::reusing(expected, buffer);
     while let Some(piece) = response.chunk().await? {
         if let Some(whole) = decoder.feed(&piece)? {
             return read_whole(response, whole).await;
@@ -64,6 +65,8 @@ fn whole(body: &[u8]) -> Result<ChunkAnswer, ProviderError> {
 pub(super) struct ChunkDecoder {
     expected: usize,
     state: State,
+    /// Where the chunk is decoded to, until the text begins.
+    buffer: Vec<u8>,
 }
 
 enum State {
@@ -87,10 +90,18 @@ struct Text {
 }
 
 impl ChunkDecoder {
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn new(expected: usize) -> Self {
+        ChunkDecoder::reusing(expected, Vec::new())
+    }
+
+    /// A decoder writing into `buffer` (emptied; its allocation is kept).
+    pub fn reusing(expected: usize, mut buffer: Vec<u8>) -> Self {
+        buffer.clear();
         ChunkDecoder {
             expected,
             state: State::Head(Vec::new()),
+            buffer,
         }
     }
 
@@ -116,10 +127,12 @@ impl ChunkDecoder {
                             .and_then(|n| n.trim().parse::<usize>().ok())
                             .unwrap_or(self.expected)
                             .min(self.expected);
+                        let mut bytes = std::mem::take(&mut self.buffer);
+                        // Room for the last group's padding, so the buffer is never reallocated.
+                        bytes.reserve(capacity + 3);
                         let mut text = Text {
                             root,
-                            // Room for the last group's padding, so the buffer is never reallocated.
-                            bytes: Vec::with_capacity(capacity + 3),
+                            bytes,
                             pending: Vec::new(),
                             padded: false,
                             tail: None,
@@ -213,10 +226,8 @@ impl Text {
 
     /// Decodes every whole group of four characters in `pending` plus `text`; a partial group waits.
     fn decode(&mut self, text: &[u8], expected: usize) -> Result<(), ProviderError> {
-        for &byte in text {
-            if !byte.is_ascii_whitespace() {
-                self.pending.push(byte);
-            }
+        for run in text.split(u8::is_ascii_whitespace) {
+            self.pending.extend_from_slice(run);
         }
         let whole = self.pending.len() / 4 * 4;
         if whole == 0 {
