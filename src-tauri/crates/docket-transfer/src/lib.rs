@@ -6,6 +6,7 @@
 
 mod availability;
 pub mod bandwidth;
+mod chunk_file;
 mod chunked;
 pub mod config;
 pub mod destination;

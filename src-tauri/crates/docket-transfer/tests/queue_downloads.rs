@@ -273,3 +273,39 @@ async fn a_chunked_download_keeps_no_more_chunk_bytes_in_flight_than_its_budget(
         "a budget of six chunks: {six:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_file_renamed_into_place_before_a_crash_is_adopted_not_downloaded_again() {
+    let bench = bench(quick_config()).await;
+    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    let bytes = bench.library_bytes(sample::LARGE_FILE);
+    let crc = crc32fast::hash(&bytes);
+    // What a run killed right after the rename leaves: every byte committed, the file under its final name, no
+    // partial, and the record not yet completed.
+    let store = bench.queue.store();
+    store
+        .set_target(
+            id,
+            LARGE_NAME,
+            Some(LARGE),
+            Some(&format!("size={LARGE};crc32={crc:08x};modified=?")),
+        )
+        .await
+        .unwrap();
+    store.commit_range(id, 0..LARGE).await.unwrap();
+    std::fs::write(bench.dest.path().join(LARGE_NAME), &bytes).unwrap();
+
+    bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Completed, "{record:?}");
+    assert_eq!(saved_path(&record), bench.dest.path().join(LARGE_NAME));
+    let files = std::fs::read_dir(bench.dest.path()).unwrap().count();
+    assert_eq!(files, 1, "no second copy beside it");
+    let reads = bench
+        .server
+        .state()
+        .stats
+        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .requests;
+    assert_eq!(reads, 0, "nothing was downloaded again");
+}
