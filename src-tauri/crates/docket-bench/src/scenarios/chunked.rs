@@ -100,17 +100,18 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
             (
                 format!(
                     "Docket keeps up to {} MiB of chunks in flight (`EngineConfig::chunk_bytes_in_flight`), \
-                     at most {} reads for {} chunks (the per-remote limit; the run saw {in_flight}), and decodes \
-                     each answer's base64 as it arrives; on {} cores shared by the server (which base64-encodes \
-                     every chunk), the client, the disk flushes and the fsync and queue commit after every chunk, \
-                     the CPU, not the latency, is what is left.",
+                     at most {} reads for {} chunks (the per-remote limit; the run saw {in_flight}); it decodes \
+                     each answer's base64 as it arrives, and its readers share one fdatasync per round. What is \
+                     left is the CPU of {} cores shared by the demo server (which base64-encodes and XML-wraps \
+                     every chunk), Docket (which decodes it and checks its CRC32) and the disk flushes.",
                     defaults.chunk_bytes_in_flight / (1024 * 1024),
                     defaults.chunk_reads(chunk),
                     size_label(chunk),
                     std::thread::available_parallelism().map_or(1, |n| n.get())
                 ),
-                "commit several chunks per fsync (by bytes or by time rather than per chunk), and profile the \
-                 server's and the client's share of the CPU per chunk"
+                "more reads in flight for small chunks (a higher per-remote limit for chunked remotes), and a \
+                 measurement with the server on cores of its own: much of each round trip here is the demo \
+                 server's encoding, on the same two cores as Docket"
                     .into(),
             )
         },
