@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use docket_core::{DocRef, IgnoreStatus, Kind, RemoteUrl, TransferSource};
 use docket_demo::library::sample;
-use docket_demo::{demo_remotes, DemoConfig, DemoServer, DemoState};
+use docket_demo::{demo_remotes, DemoConfig, DemoServer, DemoState, GeneratedDocuments};
 
 use crate::error::BenchError;
 use crate::measure::{check_output, sh_quote};
@@ -63,10 +63,24 @@ impl<'b> Lab<'b> {
         large_file_size: u64,
         inforouter_settings: &[String],
     ) -> Result<Lab<'b>, BenchError> {
-        let server = bench.runtime.block_on(DemoServer::start(DemoConfig {
-            port_base: 0,
-            large_file_size,
-        }))?;
+        Lab::start_with(bench, name, large_file_size, inforouter_settings, &[])
+    }
+
+    /// The same, the server's library holding `generated` documents besides the samples.
+    pub fn start_with(
+        bench: &'b Bench,
+        name: &str,
+        large_file_size: u64,
+        inforouter_settings: &[String],
+        generated: &[GeneratedDocuments],
+    ) -> Result<Lab<'b>, BenchError> {
+        let server = bench.runtime.block_on(DemoServer::start_with(
+            DemoConfig {
+                port_base: 0,
+                large_file_size,
+            },
+            generated,
+        ))?;
         let data_dir = bench.scratch(&format!("{name}-data"))?;
         let lab = Lab {
             bench,
@@ -184,6 +198,39 @@ impl<'b> Lab<'b> {
             .document_by_path(sample::LARGE_FILE)
             .ok_or_else(|| BenchError::unexpected("sample library", "no large file"))?;
         Ok(format!("doc-{}", doc.id))
+    }
+
+    /// An Index Health access token, issued by `generate-client-auth-token` with the demo remote's client
+    /// credentials, as a user's script would get it once before a loop of API calls.
+    pub fn index_health_token(&self) -> Result<String, BenchError> {
+        let (config, credentials) = self.remote(Kind::IndexHealth)?;
+        let setting = |key: &str| config.settings.get(key).cloned().unwrap_or_default();
+        let body = serde_json::json!({
+            "client_id": setting("client_id"),
+            "client_secret": credentials.get("client_secret").map(|s| s.expose().to_owned()).unwrap_or_default(),
+            "fingerprint": setting("fingerprint"),
+            "user": {
+                "first_name": setting("first_name"),
+                "last_name": setting("last_name"),
+                "email": setting("email"),
+                "group_name": setting("group_name"),
+            },
+        });
+        let url = format!("{}/generate-client-auth-token", config.base_url());
+        let answer: serde_json::Value = self
+            .bench
+            .runtime
+            .block_on(async {
+                let response = reqwest::Client::new().post(&url).json(&body).send().await?;
+                response.error_for_status()?.json().await
+            })
+            .map_err(|e| BenchError::unexpected("generate-client-auth-token", e.to_string()))?;
+        let data = &answer["data"];
+        data["access_token"]
+            .as_str()
+            .or_else(|| data["auth_token"].as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| BenchError::unexpected("generate-client-auth-token", "no access token"))
     }
 
     /// The infoRouter user name and password of the demo remote.

@@ -224,7 +224,7 @@ async fn a_chunked_download_killed_mid_way_completes_with_queue_run_rereading_at
         .requests
         - before;
     let needed = (LARGE - committed).div_ceil(chunk);
-    let connections = docket_transfer::EngineConfig::default().chunk_reads_in_flight as u64;
+    let connections = docket_transfer::EngineConfig::default().chunk_reads(chunk) as u64;
     let read_again = before - committed / chunk;
     println!(
         "committed at kill {committed}, chunk reads before {before}, after {reads}, needed {needed}, read again {read_again}"

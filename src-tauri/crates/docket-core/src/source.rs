@@ -111,6 +111,18 @@ pub trait ChunkSource: Send + Sync {
     /// checksum; a mismatch is `ProviderError::Integrity`.
     async fn read(&self, offset: u64, len: u64) -> Result<Chunk, ProviderError>;
 
+    /// [`ChunkSource::read`], decoding into `buffer` (the bytes of an earlier chunk, done with) where the source
+    /// can: a reader going chunk after chunk then allocates its buffer once rather than once per chunk.
+    async fn read_reusing(
+        &self,
+        offset: u64,
+        len: u64,
+        buffer: Vec<u8>,
+    ) -> Result<Chunk, ProviderError> {
+        drop(buffer);
+        self.read(offset, len).await
+    }
+
     /// Frees the staged file on the server. Called after success, failure and cancel alike.
     async fn release(&self) -> Result<(), ProviderError>;
 }

@@ -40,7 +40,7 @@ pub use content::Content;
 pub use error::DemoError;
 pub use expiry::{Expiry, Stamp};
 pub use faults::{Failure, Faults, Target};
-pub use library::{DocFlags, Document, Folder, Library, Version};
+pub use library::{DocFlags, Document, Folder, GeneratedDocuments, Library, Version};
 pub use remotes::{demo_remote_name, demo_remotes};
 pub use server::DemoServer;
 pub use state::DemoState;

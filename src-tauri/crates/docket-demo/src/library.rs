@@ -2,7 +2,10 @@
 //! same on every run. Vendors without folders (Index Health collections, Sage Active entities) map the tree onto
 //! their own shape.
 
+mod generated;
 pub mod sample;
+
+pub use generated::GeneratedDocuments;
 
 use crate::content::Content;
 use crate::timestamp::Timestamp;
@@ -110,6 +113,15 @@ impl Library {
     /// The sample tree (see [`sample`]), its large file `large_file_size` bytes long.
     pub fn sample(large_file_size: u64) -> Library {
         sample::build(large_file_size)
+    }
+
+    /// The sample tree with `generated` documents added (see [`GeneratedDocuments`]).
+    pub fn sample_with(large_file_size: u64, generated: &[GeneratedDocuments]) -> Library {
+        let mut builder = sample::builder(large_file_size);
+        for documents in generated {
+            documents.add_to(&mut builder);
+        }
+        builder.build()
     }
 
     pub fn root(&self) -> &Folder {

@@ -12,7 +12,9 @@ pub fn demo_remotes(server: &DemoServer) -> Vec<(RemoteConfig, Credentials)> {
             let base = server.base_url(kind);
             let (mut config, credentials) = match kind {
                 Kind::Ansarada => crate::ansarada::demo_remote(&base),
-                Kind::IndexHealth => crate::index_health::demo_remote(&base),
+                Kind::IndexHealth => {
+                    crate::index_health::demo_remote_for(&base, &server.state().library)
+                }
                 Kind::Inforouter => crate::inforouter::demo_remote(&base),
                 Kind::SageActive => crate::sage_active::demo_remote(&base),
                 Kind::StudyCreator => crate::study_creator::demo_remote(&base),

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::DemoConfig;
 use crate::error::DemoError;
-use crate::library::Library;
+use crate::library::{GeneratedDocuments, Library};
 use crate::state::DemoState;
 use crate::{
     ansarada, control, fault_layer, index_health, inforouter, sage_active, slot, study_creator,
@@ -34,6 +34,15 @@ pub struct DemoServer {
 impl DemoServer {
     /// Binds all five listeners (failing if any port is taken) and starts serving.
     pub async fn start(config: DemoConfig) -> Result<DemoServer, DemoError> {
+        DemoServer::start_with(config, &[]).await
+    }
+
+    /// Like [`DemoServer::start`], with `generated` documents added to the sample library (every API lists and
+    /// serves them like the samples).
+    pub async fn start_with(
+        config: DemoConfig,
+        generated: &[GeneratedDocuments],
+    ) -> Result<DemoServer, DemoError> {
         let mut listeners = Vec::with_capacity(Kind::ALL.len());
         let mut addrs = Vec::with_capacity(Kind::ALL.len());
         for api in Kind::ALL {
@@ -48,7 +57,7 @@ impl DemoServer {
         let addrs: [SocketAddr; 5] = addrs
             .try_into()
             .unwrap_or_else(|_| unreachable!("one address per kind"));
-        let library = Library::sample(config.large_file_size);
+        let library = Library::sample_with(config.large_file_size, generated);
         let base_urls = addrs.map(|addr| format!("http://{addr}"));
         let state = Arc::new(DemoState::with_base_urls(library, base_urls));
 

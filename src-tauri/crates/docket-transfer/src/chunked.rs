@@ -1,7 +1,9 @@
-//! The chunked shape (a staged file read by offset): several chunk reads in flight, each already checked against
-//! its own CRC32 by the provider, written at its offset, fsynced and committed. A vanished handler is staged
-//! again and the transfer continues only if the document is unchanged (size, CRC32, modification date). Every
-//! staged file is released, also after failure and cancel; the queue remembers the handle until then.
+//! The chunked shape (a staged file read by offset): several chunk reads in flight (as many as fit in
+//! `chunk_bytes_in_flight`), each already checked against its own CRC32 by the provider, written at its offset,
+//! fsynced (together with the other readers' chunks, see [`crate::chunk_file`]) and committed. A vanished
+//! handler is staged again and the transfer continues only if the document is unchanged (size, CRC32,
+//! modification date). Every staged file is released, also after failure and cancel; the queue remembers the
+//! handle until then.
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -11,6 +13,7 @@ use docket_core::{sanitize_file_name, ChunkSource, ProviderError, StagedFile, Tr
 use futures_util::future::join_all;
 use tokio::sync::Mutex as AsyncMutex;
 
+use crate::chunk_file::ChunkFile;
 use crate::error::TransferError;
 use crate::job::{Fetched, Job};
 use crate::partial::PartialFile;
@@ -123,17 +126,19 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
         })
         .collect();
     let plan = Mutex::new(plan);
+    let file = ChunkFile::open(&partial).await?;
     // After a reader fails the others take no new chunk, but finish (and commit) the one they are writing: a
     // chunk on disk is not thrown away because another one did not fit.
-    let readers = (0..job.engine.config.chunk_reads_in_flight.max(1)).map(|_| async {
-        let outcome = chunk_reader(job, staging, &plan, &partial).await;
+    let readers = (0..job.engine.config.chunk_reads(chunk)).map(|_| async {
+        let outcome = chunk_reader(job, staging, &plan, &file).await;
         if outcome.is_err() {
             plan.lock().unwrap_or_else(|e| e.into_inner()).clear();
         }
         outcome
     });
-    join_all(readers)
-        .await
+    let outcomes = join_all(readers).await;
+    drop(file);
+    outcomes
         .into_iter()
         .collect::<Result<Vec<()>, TransferError>>()?;
     Ok(Fetched {
@@ -148,8 +153,11 @@ async fn chunk_reader(
     job: &Job,
     staging: &Staging,
     plan: &Mutex<VecDeque<Range<u64>>>,
-    partial: &PartialFile,
+    file: &ChunkFile,
 ) -> Result<(), TransferError> {
+    // One buffer per reader, reused chunk after chunk: allocating a chunk-sized buffer per read (and freeing it
+    // on another thread) left the allocator holding far more memory than was ever in use at once.
+    let mut spare: Vec<u8> = Vec::new();
     loop {
         let next = plan.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
         let Some(range) = next else {
@@ -167,7 +175,13 @@ async fn chunk_reader(
             };
             let read = {
                 let _permit = job.engine.limits.acquire(&job.record.remote).await;
-                source.read(range.start, range.end - range.start).await
+                source
+                    .read_reusing(
+                        range.start,
+                        range.end - range.start,
+                        std::mem::take(&mut spare),
+                    )
+                    .await
             };
             let outcome = read.and_then(|chunk| {
                 let expected = (range.end - range.start) as usize;
@@ -185,14 +199,13 @@ async fn chunk_reader(
             });
             match outcome {
                 Ok(bytes) => {
-                    let mut writer = partial.writer(range.start, None).await?;
-                    writer.write(&bytes).await?;
-                    let durable = writer.checkpoint().await?;
-                    job.engine.store.commit_range(job.id(), durable).await?;
+                    let bytes = file.write(range.start, bytes).await?;
+                    file.settle(job).await?;
                     job.meter.add(bytes.len() as u64);
                     if let Some(limit) = &job.engine.bandwidth {
                         limit.spend(bytes.len() as u64).await;
                     }
+                    spare = bytes;
                     break;
                 }
                 Err(err) => {

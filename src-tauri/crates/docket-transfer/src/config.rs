@@ -16,8 +16,12 @@ pub struct EngineConfig {
     pub segments_per_transfer: usize,
     /// A segment is never split below this many bytes (twice this is needed to split).
     pub min_segment: u64,
-    /// Chunk reads in flight for one staged (chunked) file.
-    pub chunk_reads_in_flight: usize,
+    /// Chunk bytes in flight for one staged (chunked) file: small chunks get more reads in flight (up to the
+    /// per-remote limit), large ones fewer, so memory stays bounded either way (see [`EngineConfig::chunk_reads`]).
+    pub chunk_bytes_in_flight: u64,
+    /// Documents of at most this size spend their time on bookkeeping rather than bytes: the scheduler runs them
+    /// beside `max_transfers`, up to the per-remote limit.
+    pub small_transfer_bytes: u64,
     /// Bytes written to a partial file since its last fsync after which it is fsynced again, in the background
     /// (off the streams' path), so the OS writes it out as it arrives and the fsync at the end is short.
     pub checkpoint_bytes: u64,
@@ -51,7 +55,8 @@ impl Default for EngineConfig {
             max_connections_per_remote: 8,
             segments_per_transfer: 8,
             min_segment: 4 * 1024 * 1024,
-            chunk_reads_in_flight: 4,
+            chunk_bytes_in_flight: 16 * 1024 * 1024,
+            small_transfer_bytes: 1024 * 1024,
             checkpoint_bytes: 64 * 1024 * 1024,
             checkpoint_every: Duration::from_secs(2),
             mark_every: Duration::from_millis(10),
@@ -63,5 +68,16 @@ impl Default for EngineConfig {
             offline_probe: Duration::from_secs(1),
             offline_probe_max: Duration::from_secs(30),
         }
+    }
+}
+
+impl EngineConfig {
+    /// Chunk reads kept in flight for chunks of `chunk_size` bytes: as many as fit in `chunk_bytes_in_flight`,
+    /// at least one, and no more than the requests one remote may have in flight.
+    pub fn chunk_reads(&self, chunk_size: u64) -> usize {
+        let fit = self.chunk_bytes_in_flight / chunk_size.max(1);
+        usize::try_from(fit)
+            .unwrap_or(usize::MAX)
+            .clamp(1, self.max_connections_per_remote.max(1))
     }
 }

@@ -219,6 +219,9 @@ async fn release_left_staged(job: &Job) {
 }
 
 async fn attempt(job: &Job) -> Result<std::path::PathBuf, TransferError> {
+    if let Some(path) = adopt_promoted(job).await {
+        return Ok(path);
+    }
     let store = &job.engine.store;
     let owner = &job.engine.owner;
     let mut start_overs = 0;
@@ -321,6 +324,50 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
     job.meter.state(TransferState::Completed, None);
     tracing::info!(id = job.id(), path = %path.display(), "completed");
     Ok(path)
+}
+
+/// A run killed between renaming the verified file into place and recording it complete leaves the file under
+/// its final name, no partial, and every byte committed: that file is this transfer's, finished. It is adopted
+/// (its size, and its CRC32 where the server gave one, checked again) rather than downloaded a second time
+/// beside it as `name (1)`.
+async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
+    let store = &job.engine.store;
+    let record = store.get(job.id()).await.ok()?;
+    let name = record.file_name.as_deref()?;
+    let total = record.bytes_total?;
+    if record.bytes_done != total || PartialFile::existing(&record.dest_dir, name).is_some() {
+        return None;
+    }
+    let path = record.dest_dir.join(name);
+    if !path.is_file() {
+        return None;
+    }
+    let promoted = PartialFile {
+        final_path: path.clone(),
+        path: path.clone(),
+    };
+    let digests = promoted.digests().await.ok()?;
+    let crc32 = record
+        .validator
+        .as_deref()
+        .and_then(|v| v.split(';').find_map(|part| part.strip_prefix("crc32=")))
+        .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+    if digests.size != total || crc32.is_some_and(|crc| crc != digests.crc32) {
+        return None;
+    }
+    store
+        .complete(job.id(), &path, digests.size, &digests.sha256)
+        .await
+        .ok()?;
+    record_in_catalog(job, &path, digests.size, &digests.sha256).await;
+    job.meter.set_done(digests.size, Some(digests.size));
+    job.meter.state(TransferState::Completed, None);
+    tracing::info!(
+        id = job.id(),
+        path = %path.display(),
+        "completed: the file was in place already, from a run that stopped before recording it"
+    );
+    Some(path)
 }
 
 /// Links the completed file to its catalog entry, so browsing shows it downloaded (and the watcher guards it).

@@ -8,6 +8,7 @@ mod availability;
 pub mod bandwidth;
 pub mod boot;
 mod checkpoint;
+mod chunk_file;
 mod chunked;
 pub mod config;
 pub mod destination;

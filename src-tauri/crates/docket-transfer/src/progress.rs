@@ -1,12 +1,13 @@
 //! Progress on a broadcast channel the CLI and the desktop shell subscribe to: per transfer, a running byte total,
 //! speed and ETA, published at most every 100 ms (a ticker sends the latest snapshot when something changed).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use docket_store::queue::TransferState;
 use serde::Serialize;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, Notify};
 use tokio::time::Instant;
 
 /// The shortest gap between two events of one transfer.
@@ -29,12 +30,22 @@ pub struct TransferEvent {
 #[derive(Clone)]
 pub struct ProgressHub {
     sender: broadcast::Sender<TransferEvent>,
+    sizes: Arc<Sizes>,
+}
+
+/// The sizes of the transfers being metered, as soon as each is known (the scheduler reads them at once, without
+/// waiting for the next published event).
+#[derive(Default)]
+struct Sizes {
+    known: Mutex<HashMap<i64, u64>>,
+    learned: Notify,
 }
 
 impl Default for ProgressHub {
     fn default() -> Self {
         ProgressHub {
             sender: broadcast::channel(1024).0,
+            sizes: Arc::default(),
         }
     }
 }
@@ -42,6 +53,17 @@ impl Default for ProgressHub {
 impl ProgressHub {
     pub fn subscribe(&self) -> broadcast::Receiver<TransferEvent> {
         self.sender.subscribe()
+    }
+
+    /// The size of transfer `id`, once a meter of it knows it (until the meter finishes).
+    pub fn size(&self, id: i64) -> Option<u64> {
+        let known = self.sizes.known.lock().unwrap_or_else(|e| e.into_inner());
+        known.get(&id).copied()
+    }
+
+    /// Resolves when a meter next learns its transfer's size.
+    pub async fn size_learned(&self) {
+        self.sizes.learned.notified().await;
     }
 
     /// Starts publishing for one transfer until the returned meter is finished.
@@ -67,10 +89,17 @@ impl ProgressHub {
             speed: Speed::new(done),
         }));
         let ticker = tokio::spawn(publish(Arc::clone(&shared), self.sender.clone()));
-        ProgressMeter {
+        let meter = ProgressMeter {
+            id,
             shared,
             ticker: Mutex::new(Some(ticker)),
+            sender: self.sender.clone(),
+            sizes: Arc::clone(&self.sizes),
+        };
+        if let Some(total) = total {
+            meter.learn(total);
         }
+        meter
     }
 }
 
@@ -121,24 +150,12 @@ async fn publish(shared: Arc<Mutex<Snapshot>>, sender: broadcast::Sender<Transfe
         tick.tick().await;
         let (event, finished) = {
             let mut snapshot = shared.lock().unwrap_or_else(|e| e.into_inner());
-            let done = snapshot.event.bytes_done;
-            let rate = snapshot.speed.sample(done);
-            if !snapshot.dirty {
-                if snapshot.finished {
-                    return;
-                }
-                continue;
+            let finished = snapshot.finished;
+            match next_event(&mut snapshot) {
+                Some(event) => (event, finished),
+                None if finished => return,
+                None => continue,
             }
-            snapshot.dirty = false;
-            let event = &mut snapshot.event;
-            event.bytes_per_sec = rate as u64;
-            event.eta_secs = match (event.bytes_total, rate > 1.0) {
-                (Some(total), true) if event.state == TransferState::Downloading => {
-                    Some((total.saturating_sub(event.bytes_done) as f64 / rate).ceil() as u64)
-                }
-                _ => None,
-            };
-            (event.clone(), snapshot.finished)
         };
         // Nobody listening is fine.
         let _ = sender.send(event);
@@ -148,10 +165,32 @@ async fn publish(shared: Arc<Mutex<Snapshot>>, sender: broadcast::Sender<Transfe
     }
 }
 
+/// The event to publish when something changed since the last one, with speed and ETA brought up to date.
+fn next_event(snapshot: &mut Snapshot) -> Option<TransferEvent> {
+    let done = snapshot.event.bytes_done;
+    let rate = snapshot.speed.sample(done);
+    if !snapshot.dirty {
+        return None;
+    }
+    snapshot.dirty = false;
+    let event = &mut snapshot.event;
+    event.bytes_per_sec = rate as u64;
+    event.eta_secs = match (event.bytes_total, rate > 1.0) {
+        (Some(total), true) if event.state == TransferState::Downloading => {
+            Some((total.saturating_sub(event.bytes_done) as f64 / rate).ceil() as u64)
+        }
+        _ => None,
+    };
+    Some(event.clone())
+}
+
 /// One transfer's progress; cheap to update from every stream.
 pub struct ProgressMeter {
+    id: i64,
     shared: Arc<Mutex<Snapshot>>,
     ticker: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    sender: broadcast::Sender<TransferEvent>,
+    sizes: Arc<Sizes>,
 }
 
 impl ProgressMeter {
@@ -172,6 +211,16 @@ impl ProgressMeter {
                 e.bytes_total = total;
             }
         });
+        if let Some(total) = total {
+            self.learn(total);
+        }
+    }
+
+    fn learn(&self, total: u64) {
+        let mut known = self.sizes.known.lock().unwrap_or_else(|e| e.into_inner());
+        if known.insert(self.id, total) != Some(total) {
+            self.sizes.learned.notify_one();
+        }
     }
 
     pub fn state(&self, state: TransferState, message: Option<String>) {
@@ -186,17 +235,29 @@ impl ProgressMeter {
         snapshot.event.bytes_done
     }
 
-    /// Publishes the final state at the next tick and stops.
+    /// Stops the ticker and publishes the final state at once: a transfer's end is never held back to the next
+    /// tick (a small document takes less than one).
     pub async fn finish(&self) {
-        {
+        let ticker = self.ticker.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(ticker) = ticker {
+            // The ticker only waits at its tick, so aborting it never cuts an event in half.
+            ticker.abort();
+            let _ = ticker.await;
+        }
+        let event = {
             let mut snapshot = self.shared.lock().unwrap_or_else(|e| e.into_inner());
             snapshot.finished = true;
             snapshot.dirty = true;
+            next_event(&mut snapshot)
+        };
+        if let Some(event) = event {
+            let _ = self.sender.send(event);
         }
-        let ticker = self.ticker.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(ticker) = ticker {
-            let _ = ticker.await;
-        }
+        self.sizes
+            .known
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.id);
     }
 }
 

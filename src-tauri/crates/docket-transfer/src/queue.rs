@@ -211,6 +211,8 @@ impl TransferQueue {
                         }
                     }
                     _ = remote_online(&mut catalog_events) => {}
+                    // A running transfer found to be small may leave its place to another one.
+                    _ = engine.hub.size_learned() => {}
                     _ = tokio::time::sleep(Duration::from_millis(250)) => {}
                 }
             }
@@ -228,7 +230,7 @@ impl TransferQueue {
     ) -> Result<(), QueueError> {
         let engine = &self.engine;
         let lease = engine.config.lease.as_millis() as i64;
-        while running.len() < engine.config.max_transfers.max(1) {
+        while has_room(engine, running.len()) {
             let candidates = engine.store.claimable_except(64, offline).await?;
             let next = candidates.into_iter().find(|record| {
                 !engine.is_active(record.id)
@@ -298,6 +300,39 @@ impl TransferQueue {
     }
 }
 
+/// Whether another transfer may start: `max_transfers` counts the running transfers not known to be small (at
+/// most one checkpoint); small ones, which spend their time on bookkeeping rather than bytes, may run beside them
+/// up to the requests one remote may have in flight.
+fn has_room(engine: &Engine, running: usize) -> bool {
+    let config = &engine.config;
+    let active: Vec<i64> = engine
+        .controls
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .keys()
+        .copied()
+        .collect();
+    let small = active
+        .iter()
+        .filter(|&&id| {
+            engine
+                .hub
+                .size(id)
+                .is_some_and(|size| size <= config.small_transfer_bytes)
+        })
+        .count();
+    room_for_another(config, running, small)
+}
+
+/// The rule of [`has_room`], given how many transfers run and how many of them are known to be small.
+fn room_for_another(config: &EngineConfig, running: usize, small: usize) -> bool {
+    let most = config
+        .max_transfers
+        .max(config.max_connections_per_remote)
+        .max(1);
+    running < most && running.saturating_sub(small) < config.max_transfers.max(1)
+}
+
 /// Resolves when the catalog says a remote answers again (never without a catalog).
 async fn remote_online(events: &mut Option<broadcast::Receiver<CatalogEvent>>) {
     let Some(receiver) = events else {
@@ -350,5 +385,34 @@ async fn heartbeat(engine: Arc<Engine>) {
         for (id, control) in stopped {
             engine.signal(id, control);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_transfers_run_beside_the_large_ones_up_to_the_per_remote_limit() {
+        let config = EngineConfig {
+            max_transfers: 3,
+            max_connections_per_remote: 8,
+            ..EngineConfig::default()
+        };
+        assert!(room_for_another(&config, 2, 0));
+        assert!(!room_for_another(&config, 3, 0), "three large ones fill it");
+        assert!(
+            room_for_another(&config, 3, 1),
+            "a small one leaves its place"
+        );
+        assert!(room_for_another(&config, 7, 7));
+        assert!(
+            !room_for_another(&config, 8, 8),
+            "never more than the per-remote limit"
+        );
+        assert!(
+            !room_for_another(&config, 5, 2),
+            "still three not known to be small"
+        );
     }
 }

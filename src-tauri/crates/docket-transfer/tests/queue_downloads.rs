@@ -7,7 +7,7 @@ use docket_core::Kind;
 use docket_demo::faults::{Failure, Target};
 use docket_demo::library::sample;
 use docket_store::queue::TransferState;
-use docket_transfer::{JobEnd, RunScope};
+use docket_transfer::{EngineConfig, JobEnd, RunScope};
 
 fn status(code: u16) -> reqwest::StatusCode {
     reqwest::StatusCode::from_u16(code).unwrap()
@@ -231,4 +231,81 @@ async fn a_chunk_crc32_that_stays_wrong_fails_clearly_and_leaves_no_handler() {
     assert!(record.saved_path.is_none());
     assert_eq!(bench.open_handlers(), 0);
     assert!(record.staged_handle.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_chunked_download_keeps_no_more_chunk_bytes_in_flight_than_its_budget() {
+    const CHUNK: u64 = 256 * 1024;
+    let read_counts = |budget: u64| async move {
+        let config = EngineConfig {
+            chunk_bytes_in_flight: budget,
+            ..quick_config()
+        };
+        let bench = bench_with_chunks(LARGE, config, Some(CHUNK)).await;
+        let state = bench.server.state();
+        // Each read waits on the server, so the readers overlap as far as the budget lets them.
+        state
+            .faults
+            .set_latency(Kind::Inforouter, std::time::Duration::from_millis(30));
+        let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+        bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+        let record = bench.record(id).await;
+        assert_eq!(record.state, TransferState::Completed, "{record:?}");
+        assert_eq!(
+            read(&saved_path(&record)),
+            bench.library_bytes(sample::LARGE_FILE)
+        );
+        assert_eq!(bench.open_handlers(), 0);
+        state
+            .stats
+            .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+    };
+    let three = read_counts(3 * CHUNK).await;
+    assert_eq!(three.requests, LARGE / CHUNK, "every chunk read once");
+    assert!(
+        (2..=3).contains(&three.max_in_flight),
+        "a budget of three chunks: {three:?}"
+    );
+    // A larger budget for the same chunks means more reads at once, up to the per-remote limit.
+    let six = read_counts(6 * CHUNK).await;
+    assert!(
+        (4..=6).contains(&six.max_in_flight),
+        "a budget of six chunks: {six:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_file_renamed_into_place_before_a_crash_is_adopted_not_downloaded_again() {
+    let bench = bench(quick_config()).await;
+    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    let bytes = bench.library_bytes(sample::LARGE_FILE);
+    let crc = crc32fast::hash(&bytes);
+    // What a run killed right after the rename leaves: every byte committed, the file under its final name, no
+    // partial, and the record not yet completed.
+    let store = bench.queue.store();
+    store
+        .set_target(
+            id,
+            LARGE_NAME,
+            Some(LARGE),
+            Some(&format!("size={LARGE};crc32={crc:08x};modified=?")),
+        )
+        .await
+        .unwrap();
+    store.commit_range(id, 0..LARGE).await.unwrap();
+    std::fs::write(bench.dest.path().join(LARGE_NAME), &bytes).unwrap();
+
+    bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = bench.record(id).await;
+    assert_eq!(record.state, TransferState::Completed, "{record:?}");
+    assert_eq!(saved_path(&record), bench.dest.path().join(LARGE_NAME));
+    let files = std::fs::read_dir(bench.dest.path()).unwrap().count();
+    assert_eq!(files, 1, "no second copy beside it");
+    let reads = bench
+        .server
+        .state()
+        .stats
+        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .requests;
+    assert_eq!(reads, 0, "nothing was downloaded again");
 }

@@ -3,7 +3,8 @@
 
 use std::process::Command;
 
-use docket_demo::library::sample;
+use docket_core::Kind;
+use docket_demo::GeneratedDocuments;
 use docket_store::queue::{NewTransfer, TransferState};
 use docket_store::QueueStore;
 
@@ -14,41 +15,73 @@ use crate::plan::{size_label, MIB};
 use crate::report::{Figure, Report};
 use crate::scenarios::{ratio, secs};
 
-/// The issue's document size; the sample document closest to it is used.
-const WANTED_SIZE: u64 = 10 * 1024;
+/// The loop a user would write from the vendor page (`$TOKEN` from `generate-client-auth-token`, once).
+const LOOP: &str = r#"set -e; i=0
+while read -r id; do
+  i=$((i+1))
+  url=$(curl -sS --fail -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
+    -d "{\"document_id\":\"$id\"}" @API@ | sed -n 's/.*"download_url":"\([^"]*\)".*/\1/p')
+  curl -sS --fail -o @DIR@/$i "$url"
+done < @IDS@"#;
+
+/// The issue's document size.
+const DOCUMENT_SIZE: u64 = 10 * 1024;
 
 pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     let count = bench.plan.small_documents;
-    let lab = Lab::start(bench, "many-small", MIB, &[])?;
+    let generated = GeneratedDocuments::many_small(count, DOCUMENT_SIZE);
+    let lab = Lab::start_with(
+        bench,
+        "many-small",
+        MIB,
+        &[],
+        std::slice::from_ref(&generated),
+    )?;
     let state = lab.state();
-    let doc = state
-        .library
-        .documents()
-        .iter()
-        .filter(|d| !d.flags.url_only && d.path() != sample::LARGE_FILE)
-        .min_by_key(|d| d.size().abs_diff(WANTED_SIZE))
-        .ok_or_else(|| BenchError::unexpected("sample library", "no small document"))?;
-    let (document, doc_size, doc_name) = (format!("doc-{}", doc.id), doc.size(), doc.name.clone());
-    let url = lab.presigned(&document)?;
+    let mut documents = Vec::with_capacity(count);
+    for index in 0..count {
+        let doc = state
+            .library
+            .document_by_path(&generated.path(index))
+            .ok_or_else(|| {
+                BenchError::unexpected("demo library", "a generated document is missing")
+            })?;
+        documents.push((format!("doc-{}", doc.id), doc.latest().content.sha256_hex()));
+    }
     let dir = bench.scratch("many-small")?;
 
-    // The curl loop: one URL per line, fetched one after the other.
+    // The curl loop, as a user would script it from the vendor page: one access token first, then per document
+    // a `POST /download` for its presigned URL and a `curl -o` of that URL, one after the other.
     let curl_dir = dir.join("curl");
     std::fs::create_dir_all(&curl_dir).map_err(|e| BenchError::io(&curl_dir, e))?;
-    let urls = dir.join("urls.txt");
-    std::fs::write(&urls, format!("{}\n", url.url).repeat(count))
-        .map_err(|e| BenchError::io(&urls, e))?;
-    let headers: String = url
-        .headers
-        .iter()
-        .map(|(name, value)| format!(" -H {}", sh_quote(&format!("{name}: {}", value.expose()))))
-        .collect();
-    let script = format!(
-        "i=0; while read -r url; do i=$((i+1)); curl -sS --fail{headers} -o {}/$i \"$url\"; done < {}",
-        sh_quote(&curl_dir.to_string_lossy()),
-        sh_quote(&urls.to_string_lossy())
-    );
-    let curl_took = timed(Command::new("sh").args(["-c", &script]))?.as_secs_f64();
+    let ids = dir.join("ids.txt");
+    let lines: String = documents.iter().map(|(id, _)| format!("{id}\n")).collect();
+    std::fs::write(&ids, lines).map_err(|e| BenchError::io(&ids, e))?;
+    let token = lab.index_health_token()?;
+    let script = LOOP
+        .replace(
+            "@API@",
+            &sh_quote(&format!("{}/download", lab.base_url(Kind::IndexHealth))),
+        )
+        .replace("@DIR@", &sh_quote(&curl_dir.to_string_lossy()))
+        .replace("@IDS@", &sh_quote(&ids.to_string_lossy()));
+    let curl_took = timed(
+        Command::new("sh")
+            .args(["-c", &script])
+            .env("TOKEN", &token),
+    )?
+    .as_secs_f64();
+    let fetched = std::fs::read_dir(&curl_dir)
+        .map_err(|e| BenchError::io(&curl_dir, e))?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.metadata().is_ok_and(|m| m.len() == DOCUMENT_SIZE))
+        .count();
+    if fetched != count {
+        return Err(BenchError::unexpected(
+            "the curl loop",
+            format!("{fetched} of {count} documents arrived whole"),
+        ));
+    }
 
     // The same documents queued, each into a folder of its own, then worked by `docket queue run`.
     let store = bench.runtime.block_on(async {
@@ -56,7 +89,7 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         Ok::<_, BenchError>(QueueStore::new(pool))
     })?;
     let docket_dir = dir.join("docket");
-    for index in 0..count {
+    for (index, (document, _)) in documents.iter().enumerate() {
         let dest_dir = docket_dir.join(index.to_string());
         std::fs::create_dir_all(&dest_dir).map_err(|e| BenchError::io(&dest_dir, e))?;
         bench.runtime.block_on(store.enqueue(&NewTransfer {
@@ -69,14 +102,20 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     }
     let docket_took = timed(lab.docket().args(["queue", "run"]))?.as_secs_f64();
     let transfers = bench.runtime.block_on(store.list())?;
+    // Completed with the library's bytes: each transfer's recorded SHA-256 is the document's.
     let completed = transfers
         .iter()
         .filter(|t| t.state == TransferState::Completed)
+        .filter(|t| {
+            documents.iter().any(|(id, sha256)| {
+                *id == t.document && t.sha256.as_deref() == Some(sha256.as_str())
+            })
+        })
         .count();
     if completed != count {
         return Err(BenchError::unexpected(
             "docket queue run",
-            format!("{completed} of {count} transfers completed"),
+            format!("{completed} of {count} transfers completed with the document's SHA-256"),
         ));
     }
     lab.stop();
@@ -88,7 +127,7 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         4,
         format!(
             "{count} documents of {} through the queue",
-            size_label(doc_size)
+            size_label(DOCUMENT_SIZE)
         ),
         [
             format!("{} ({})", secs(docket_took), per_second(docket_took)),
@@ -105,19 +144,21 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
             let defaults = docket_transfer::EngineConfig::default();
             (
                 format!(
-                    "the queue works {} transfers at a time (`EngineConfig::max_transfers`) with {} requests per \
-                     remote, so the most it can overlap is {}x; every Docket transfer also asks the API for a \
-                     presigned URL first (the loop reuses one), writes a `.part` file, fsyncs, hashes and renames \
-                     it, and records the transfer and the local copy in SQLite, each with its own transactions. \
-                     On a loopback server that answers in well under a millisecond, that bookkeeping, not the \
-                     network, is what a small document costs.",
+                    "the queue ran up to {} transfers not known to be small (`EngineConfig::max_transfers`) \
+                     and, beside them, small ones (at most `small_transfer_bytes`, {} KiB) up to {} at once \
+                     (`max_connections_per_remote`); each Docket transfer asks the API twice (the document's \
+                     details for its name, then the presigned URL) where the loop asks once, fsyncs the file \
+                     before renaming it into place, reads it back for its SHA-256 and records it in the queue \
+                     and the catalog. On {} cores shared by the demo server, Docket and the disk, that work, not \
+                     the network, is what a small document costs.",
                     defaults.max_transfers,
+                    defaults.small_transfer_bytes / 1024,
                     defaults.max_connections_per_remote,
-                    defaults.max_transfers.min(defaults.max_connections_per_remote)
+                    std::thread::available_parallelism().map_or(1, |n| n.get())
                 ),
-                "let the scheduler run more small transfers at once (scale `max_transfers` up when documents are \
-                 small, up to the per-remote limit, and raise that), skip the fsync for files under one \
-                 checkpoint, and batch the queue's SQLite commits"
+                "take document names from the catalog's listing instead of a details call per document, \
+                 record completed small files in the queue and the catalog in one transaction per batch, and \
+                 hash small files as they are written instead of reading them back"
                     .into(),
             )
         },
@@ -125,12 +166,17 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     report.method(
         4,
         format!(
-            "the issue asks for documents of 10 KiB; the demo's sample library has a fixed set of documents, so \
-             the sample document closest to that size (`{doc_name}`, {doc_size} bytes, Index Health) is \
-             downloaded {count} times, each into its own folder. Docket: all {count} transfers enqueued in the \
-             data dir's queue, then one timed `docket queue run`. Peer: one timed `sh` loop running `curl -sS \
-             --fail -o` for each line of a file holding the presigned URL {count} times (the loop is spared the \
-             API call Docket makes per document). Ratio = the loop's time / Docket's time."
+            "{count} distinct documents of {DOCUMENT_SIZE} bytes, generated by the demo server in \
+             `{folder}` (`GeneratedDocuments`), Index Health. Docket: all {count} transfers enqueued in the data \
+             dir's queue, each into its own folder, then one timed `docket queue run` (which asks the API for \
+             each document's presigned URL, as it must). Peer: one timed `sh` loop written from the vendor page: \
+             an access token from `generate-client-auth-token` issued once before the loop (not timed), then per \
+             document `curl -X POST /download` for its presigned URL and `curl -sS --fail -o` of that URL, one \
+             after the other. A user's loop has to ask the API per document too: the presigned URLs are minted \
+             per document and expire in an hour, so a list of them cannot be prepared ahead. Every file of \
+             both is checked (the loop's by size, Docket's by the SHA-256 it recorded). Ratio = the loop's time / \
+             Docket's time.",
+            folder = generated.folder
         ),
     );
     Ok(())

@@ -86,15 +86,16 @@ fn missed_reason(shape: &str, rss: u64) -> (String, String) {
     if shape == "chunked" {
         (
             format!(
-                "`docket get` peaked at {} resident, where the ranged download of the same file stays far lower: \
-                 {} chunk reads of 4 MiB are in flight, and each chunk is held whole as the XML answer (base64, \
-                 a third larger than the chunk), then as the decoded bytes while its CRC32 is checked and it is \
-                 written, so several copies of every chunk in flight are resident at once.",
+                "`docket get` peaked at {} resident: up to {} MiB of chunks are in flight \
+                 (`EngineConfig::chunk_bytes_in_flight`, {} reads of 4 MiB), each decoded from the answer's \
+                 base64 as it arrives into one buffer of the chunk's size, plus the HTTP client's and the \
+                 runtime's own buffers.",
                 mib(rss),
-                defaults.chunk_reads_in_flight
+                defaults.chunk_bytes_in_flight / MIB,
+                defaults.chunk_reads(4 * MIB)
             ),
-            "decode each answer's base64 as it streams in and write it at its offset, or bound the chunk bytes \
-             in flight (say 16 MiB) rather than the number of chunk reads"
+            "lower `chunk_bytes_in_flight`, or write each decoded piece at its offset as it arrives instead of \
+             holding the chunk until its CRC32 is checked"
                 .into(),
         )
     } else {

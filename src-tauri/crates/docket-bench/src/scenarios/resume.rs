@@ -176,9 +176,10 @@ fn missed_reason(shape: &str, again: u64) -> (String, String) {
     } else {
         (
             format!(
-                "{:.1} MiB were read again: a whole chunk for every read in flight at the kill ({} in flight).",
+                "{:.1} MiB were read again: a whole chunk for every read in flight at the kill (up to {} for \
+                 1 MiB chunks).",
                 again as f64 / MIB as f64,
-                defaults.chunk_reads_in_flight
+                defaults.chunk_reads(MIB)
             ),
             "smaller chunks on large files bound what a kill costs".into(),
         )

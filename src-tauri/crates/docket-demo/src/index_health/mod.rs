@@ -48,12 +48,17 @@ pub fn router(state: Arc<DemoState>) -> Router {
         .with_state(demo)
 }
 
-/// The remote a user would register for this demo server: the demo client, a demo user, and every collection.
+/// The remote a user would register for this demo server: the demo client, a demo user, and every collection of
+/// the sample library.
 pub fn demo_remote(base_url: &str) -> (RemoteConfig, Credentials) {
-    let name = "demo-index-health";
     // The sample library is the same on every run; its large file's size does not change the collections.
-    let library = Library::sample(0);
-    let collections: Vec<String> = catalog::collections(&library)
+    demo_remote_for(base_url, &Library::sample(0))
+}
+
+/// The same, with every collection of `library` (a server started with generated documents has more).
+pub fn demo_remote_for(base_url: &str, library: &Library) -> (RemoteConfig, Credentials) {
+    let name = "demo-index-health";
+    let collections: Vec<String> = catalog::collections(library)
         .iter()
         .map(catalog::Collection::id)
         .collect();

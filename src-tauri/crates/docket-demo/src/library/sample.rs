@@ -40,6 +40,11 @@ pub const URL_SHORTCUT: &str = "application/internet-shortcut";
 const INTRANET_URL: &str = "https://intranet.example.com/policies/travel";
 
 pub(super) fn build(large_file_size: u64) -> Library {
+    builder(large_file_size).build()
+}
+
+/// The sample tree, before anything is added to it.
+pub(super) fn builder(large_file_size: u64) -> Builder {
     let mut b = Builder::new();
     b.document(
         REPORT_PDF,
@@ -136,7 +141,7 @@ pub(super) fn build(large_file_size: u64) -> Library {
     );
     link.flags.url_only = true;
     link.url = Some(INTRANET_URL.to_owned());
-    b.build()
+    b
 }
 
 fn contract_versions() -> Vec<Version> {

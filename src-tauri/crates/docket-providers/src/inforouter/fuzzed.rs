@@ -1,6 +1,7 @@
 //! The fuzzer's way into infoRouter's answer parsing (feature `fuzzing`).
 
 use super::answer::{check, Method};
+use super::streamed::ChunkDecoder;
 use super::xml::Element;
 use super::{listing, staged, versions};
 
@@ -16,6 +17,7 @@ const METHODS: [Method; 8] = [
 ];
 
 pub(crate) fn answer(xml: &str) {
+    chunk_answer(xml.as_bytes());
     let Ok(root) = Element::parse(xml) else {
         return;
     };
@@ -27,4 +29,16 @@ pub(crate) fn answer(xml: &str) {
             let _ = staged::chunk(&answer, 0, 1 << 20);
         }
     }
+}
+
+/// The streamed chunk decoder, fed in small pieces as a network would.
+fn chunk_answer(body: &[u8]) {
+    let mut decoder = ChunkDecoder::new(1 << 20);
+    for piece in body.chunks(7) {
+        match decoder.feed(piece) {
+            Ok(None) => {}
+            Ok(Some(_)) | Err(_) => return,
+        }
+    }
+    let _ = decoder.finish();
 }

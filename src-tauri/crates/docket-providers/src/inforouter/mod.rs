@@ -11,6 +11,7 @@ mod listing;
 mod paths;
 mod session;
 mod staged;
+mod streamed;
 mod versions;
 mod xml;
 

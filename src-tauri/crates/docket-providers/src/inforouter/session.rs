@@ -5,7 +5,14 @@ use docket_core::{http, ProviderError, Secret};
 use tokio::sync::Mutex;
 
 use super::answer::{check, Method, Refusal};
+use super::streamed::{self, ChunkAnswer};
 use super::xml::Element;
+
+/// A chunk read's limit and the buffer to decode into.
+pub(super) struct ChunkRead {
+    expected: usize,
+    buffer: Vec<u8>,
+}
 
 pub(super) struct Session {
     http: reqwest::Client,
@@ -34,8 +41,33 @@ impl Session {
         method: Method,
         params: &[(&str, &str)],
     ) -> Result<Element, ProviderError> {
+        Ok(self.call_reading(method, params, None).await?.root)
+    }
+
+    /// `DownloadFileChunk`: the chunk's base64 text is decoded as it arrives, into at most `expected` bytes of
+    /// `buffer` (emptied first; its allocation is reused).
+    pub async fn read_chunk(
+        &self,
+        params: &[(&str, &str)],
+        expected: usize,
+        buffer: Vec<u8>,
+    ) -> Result<ChunkAnswer, ProviderError> {
+        self.call_reading(
+            Method::DownloadFileChunk,
+            params,
+            Some(ChunkRead { expected, buffer }),
+        )
+        .await
+    }
+
+    async fn call_reading(
+        &self,
+        method: Method,
+        params: &[(&str, &str)],
+        mut chunk: Option<ChunkRead>,
+    ) -> Result<ChunkAnswer, ProviderError> {
         let ticket = self.current_ticket().await?;
-        match self.call_with(method, &ticket, params).await? {
+        match self.call_with(method, &ticket, params, &mut chunk).await? {
             Ok(answer) => return Ok(answer),
             Err(message) => {
                 tracing::debug!(
@@ -45,7 +77,7 @@ impl Session {
             }
         }
         let ticket = self.renew(&ticket).await?;
-        match self.call_with(method, &ticket, params).await? {
+        match self.call_with(method, &ticket, params, &mut chunk).await? {
             Ok(answer) => Ok(answer),
             Err(message) => Err(ProviderError::Unauthorized { message }),
         }
@@ -57,11 +89,12 @@ impl Session {
         method: Method,
         ticket: &Secret,
         params: &[(&str, &str)],
-    ) -> Result<Result<Element, String>, ProviderError> {
+        chunk: &mut Option<ChunkRead>,
+    ) -> Result<Result<ChunkAnswer, String>, ProviderError> {
         let mut form = Vec::with_capacity(params.len() + 1);
         form.push(("AuthenticationTicket", ticket.expose()));
         form.extend_from_slice(params);
-        match self.post(method, &form).await? {
+        match self.post(method, &form, chunk).await? {
             Ok(answer) => Ok(Ok(answer)),
             Err(Refusal::Ticket(message)) => Ok(Err(message)),
             Err(Refusal::Error(err)) => Err(err),
@@ -97,8 +130,11 @@ impl Session {
             ("UID", self.username.as_str()),
             ("PWD", self.password.expose()),
         ];
-        let answer = match self.post(Method::AuthenticateUser, &form).await? {
-            Ok(answer) => answer,
+        let answer = match self
+            .post(Method::AuthenticateUser, &form, &mut None)
+            .await?
+        {
+            Ok(answer) => answer.root,
             Err(Refusal::Ticket(message)) => return Err(ProviderError::Unauthorized { message }),
             Err(Refusal::Error(err)) => return Err(err),
         };
@@ -125,12 +161,14 @@ impl Session {
         Ok(Secret::new(ticket))
     }
 
-    /// One POST with the HTTP form binding; the answer is parsed and checked for `success`.
+    /// One POST with the HTTP form binding; the answer is parsed and checked for `success`. With `chunk`, a
+    /// successful answer's text is decoded as it arrives (see [`streamed`]).
     async fn post(
         &self,
         method: Method,
         form: &[(&str, &str)],
-    ) -> Result<Result<Element, Refusal>, ProviderError> {
+        chunk: &mut Option<ChunkRead>,
+    ) -> Result<Result<ChunkAnswer, Refusal>, ProviderError> {
         let url = format!("{}/{}", self.endpoint, method.name());
         tracing::debug!(url = %url, "POST");
         let response = self.http.post(&url).form(form).send().await?;
@@ -140,8 +178,17 @@ impl Session {
             let body = http::read_text(response).await.unwrap_or_default();
             return Err(http::status_error(status, &headers, http::excerpt(&body)));
         }
-        let body = http::read_text(response).await?;
-        let root = Element::parse(&body)?;
-        Ok(check(method, root))
+        // The buffer goes to the first answer read; a retried call (after a new login) starts a fresh one.
+        let answer = match chunk.take() {
+            Some(ChunkRead { expected, buffer }) => {
+                streamed::read(response, expected, buffer).await?
+            }
+            None => ChunkAnswer {
+                root: Element::parse(&http::read_text(response).await?)?,
+                bytes: None,
+            },
+        };
+        let bytes = answer.bytes;
+        Ok(check(method, answer.root).map(|root| ChunkAnswer { root, bytes }))
     }
 }

@@ -81,17 +81,30 @@ impl ChunkSource for StagedDownload {
     }
 
     async fn read(&self, offset: u64, len: u64) -> Result<Chunk, ProviderError> {
+        self.read_reusing(offset, len, Vec::new()).await
+    }
+
+    async fn read_reusing(
+        &self,
+        offset: u64,
+        len: u64,
+        buffer: Vec<u8>,
+    ) -> Result<Chunk, ProviderError> {
         let offset_text = offset.to_string();
         let len_text = len.to_string();
+        let expected = usize::try_from(len).map_err(|_| {
+            ProviderError::protocol(format!("a chunk of {len} bytes does not fit in memory"))
+        })?;
         let answer = self
             .session
-            .call(
-                Method::DownloadFileChunk,
+            .read_chunk(
                 &[
                     ("DownloadHandler", self.staged.handle.as_str()),
                     ("StartOffset", offset_text.as_str()),
                     ("ChunkSize", len_text.as_str()),
                 ],
+                expected,
+                buffer,
             )
             .await
             // A chunk answer that does not parse was most likely cut or garbled on the way, like one with a bad
@@ -102,7 +115,7 @@ impl ChunkSource for StagedDownload {
                 },
                 other => other,
             })?;
-        chunk(&answer, offset, self.staged.size)
+        decoded_chunk(&answer.root, answer.bytes, offset, self.staged.size)
     }
 
     async fn release(&self) -> Result<(), ProviderError> {
@@ -132,7 +145,18 @@ pub(super) async fn delete_handler(session: &Session, handle: &str) -> Result<()
 }
 
 /// Decodes one `DownloadFileChunk` answer and checks it against its `chunklength` and `chunkCRC32`.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(super) fn chunk(answer: &Element, offset: u64, size: u64) -> Result<Chunk, ProviderError> {
+    decoded_chunk(answer, None, offset, size)
+}
+
+/// Checks a chunk answer whose text was already decoded on the way (`decoded`), or decodes its text.
+fn decoded_chunk(
+    answer: &Element,
+    decoded: Option<Vec<u8>>,
+    offset: u64,
+    size: u64,
+) -> Result<Chunk, ProviderError> {
     let length = number(answer, "chunklength")?;
     if let Some(file_length) = answer
         .attr("filelength")
@@ -144,17 +168,22 @@ pub(super) fn chunk(answer: &Element, offset: u64, size: u64) -> Result<Chunk, P
             });
         }
     }
-    let encoded: String = answer
-        .text
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded.as_bytes())
-        // Garbled in transit like a CRC32 mismatch: reading the chunk again may well succeed.
-        .map_err(|err| ProviderError::Integrity {
-            message: format!("the chunk at offset {offset} is not valid base64: {err}"),
-        })?;
+    let bytes = match decoded {
+        Some(bytes) => bytes,
+        None => {
+            let encoded: String = answer
+                .text
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded.as_bytes())
+                // Garbled in transit like a CRC32 mismatch: reading the chunk again may well succeed.
+                .map_err(|err| ProviderError::Integrity {
+                    message: format!("the chunk at offset {offset} is not valid base64: {err}"),
+                })?
+        }
+    };
     if bytes.len() as u64 != length {
         return Err(ProviderError::Integrity {
             message: format!(

@@ -106,7 +106,10 @@ impl Element {
     }
 }
 
-fn start_element(reader: &Reader<&[u8]>, start: &BytesStart<'_>) -> Result<Element, ProviderError> {
+pub(super) fn start_element(
+    reader: &Reader<&[u8]>,
+    start: &BytesStart<'_>,
+) -> Result<Element, ProviderError> {
     let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
     let mut attributes = Vec::new();
     for attribute in start.attributes() {

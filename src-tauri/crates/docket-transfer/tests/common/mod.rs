@@ -57,6 +57,11 @@ pub async fn bench(config: EngineConfig) -> Bench {
 }
 
 pub async fn bench_with(large: u64, config: EngineConfig) -> Bench {
+    bench_with_chunks(large, config, None).await
+}
+
+/// Like [`bench_with`], the infoRouter remote asking for `chunk_size`-byte chunks when given.
+pub async fn bench_with_chunks(large: u64, config: EngineConfig, chunk_size: Option<u64>) -> Bench {
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: large,
@@ -67,7 +72,12 @@ pub async fn bench_with(large: u64, config: EngineConfig) -> Bench {
     let remotes = Arc::new(Remotes(
         demo_remotes(&server)
             .into_iter()
-            .map(|(config, credentials)| {
+            .map(|(mut config, credentials)| {
+                if let (Kind::Inforouter, Some(size)) = (config.kind, chunk_size) {
+                    config
+                        .settings
+                        .insert("chunk_size".into(), size.to_string());
+                }
                 let name = config.name.clone();
                 let provider =
                     docket_providers::connect(config, credentials, http.clone()).unwrap();
