@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 use crate::config::EngineConfig;
 use crate::engine::{Control, Engine, ProviderDirectory};
 use crate::job::{self, JobEnd};
+use crate::limits::QueueLimits;
 use crate::progress::TransferEvent;
 
 /// Which transfers a run works on.
@@ -123,6 +124,44 @@ impl TransferQueue {
         self.engine.store.move_to_place(id, place).await
     }
 
+    /// New limits that apply at once: connections and bandwidth to the requests of running transfers, transfers
+    /// at once to the scheduler (more start right away; with fewer, none starts until running ones end).
+    pub fn set_limits(&self, limits: QueueLimits) {
+        self.engine.set_limits(limits);
+    }
+
+    /// Removes a transfer from the queue. An unfinished one is cancelled first (its partial file removed, a
+    /// running one stopped); a failed one's kept partial file goes too. A completed file on disk stays.
+    pub async fn remove(&self, id: i64) -> Result<(), QueueError> {
+        let record = self.engine.store.get(id).await?;
+        match record.state {
+            TransferState::Completed | TransferState::Cancelled => {}
+            TransferState::Failed => job::discard_partial(&record).await,
+            _ => {
+                self.cancel(id).await?;
+                // A running transfer removes its partial file itself as it stops.
+                for _ in 0..400 {
+                    if !self.engine.is_active(id) {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(25)).await;
+                }
+            }
+        }
+        self.engine.store.delete(id).await
+    }
+
+    /// Removes every completed, failed and cancelled transfer from the queue (partial files failed ones kept
+    /// go too; completed files stay on disk). Answers how many went.
+    pub async fn clear_finished(&self) -> Result<u64, QueueError> {
+        for record in self.list().await? {
+            if record.state == TransferState::Failed {
+                job::discard_partial(&record).await;
+            }
+        }
+        self.engine.store.delete_finished().await
+    }
+
     /// Applies `action` to every transfer it fits.
     pub async fn apply_to_all(&self, action: QueueAction) -> Result<usize, QueueError> {
         let mut applied = 0;
@@ -228,7 +267,7 @@ impl TransferQueue {
     ) -> Result<(), QueueError> {
         let engine = &self.engine;
         let lease = engine.config.lease.as_millis() as i64;
-        while running.len() < engine.config.max_transfers.max(1) {
+        while running.len() < engine.transfers_at_once() {
             let candidates = engine.store.claimable_except(64, offline).await?;
             let next = candidates.into_iter().find(|record| {
                 !engine.is_active(record.id)

@@ -60,6 +60,7 @@ pub async fn bench_with(large: u64, config: EngineConfig) -> Bench {
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: large,
+        bulk_study_files: 0,
     })
     .await
     .expect("demo server starts");
