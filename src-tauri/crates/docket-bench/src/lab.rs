@@ -66,6 +66,7 @@ impl<'b> Lab<'b> {
         let server = bench.runtime.block_on(DemoServer::start(DemoConfig {
             port_base: 0,
             large_file_size,
+            bulk_study_files: 0,
         }))?;
         let data_dir = bench.scratch(&format!("{name}-data"))?;
         let lab = Lab {
