@@ -131,6 +131,7 @@ async fn a_document_not_downloaded_previews_from_its_first_mib_only() {
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: LARGE,
+        bulk_study_files: 0,
     })
     .await
     .unwrap();
