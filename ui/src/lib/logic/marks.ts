@@ -5,7 +5,6 @@ import { commands } from "../bindings";
 export const LIST_REQUESTED = "docket:list-requested";
 export const FILTER_TYPED = "docket:filter-typed";
 export const LIST_PAINTED = "docket:list-painted";
-export const END_PAINTED = "docket:end-painted";
 
 export function mark(name: string, detail?: unknown): void {
   performance.mark(name, { detail });
