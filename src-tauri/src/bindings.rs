@@ -2,7 +2,7 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{browse, files, preview, remotes, settings, transfers};
+use crate::commands::{browse, files, preview, remotes, settings, startup, transfers};
 use crate::events;
 
 /// Every command the UI may call. The capability file and this list are the whole IPC surface.
@@ -29,6 +29,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             transfers::pause_all_transfers,
             transfers::resume_all_transfers,
             transfers::clear_finished_transfers,
+            transfers::remove_transfer,
             preview::preview_document,
             preview::preview_rows,
             preview::close_preview,
@@ -39,6 +40,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             settings::pick_download_folder,
             files::open_downloaded,
             files::reveal_downloaded,
+            startup::first_list_painted,
         ])
         .events(collect_events![
             events::TransfersChanged,

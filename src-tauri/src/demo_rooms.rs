@@ -20,11 +20,14 @@ impl DemoRooms {
     pub async fn open(&self, connections: &Connections) -> Result<Vec<String>, IpcError> {
         let mut running = self.server.lock().await;
         if running.is_none() {
-            let server = DemoServer::start(DemoConfig::default())
-                .await
-                .map_err(|err| {
-                    IpcError::internal(format!("The demo server could not start: {err}"))
-                })?;
+            // With the very large study, so the window can show how it handles 100,000 rows.
+            let config = DemoConfig {
+                bulk_study_files: DemoConfig::DESKTOP_BULK_STUDY_FILES,
+                ..DemoConfig::default()
+            };
+            let server = DemoServer::start(config).await.map_err(|err| {
+                IpcError::internal(format!("The demo server could not start: {err}"))
+            })?;
             *running = Some(server);
         }
         let Some(server) = running.as_ref() else {

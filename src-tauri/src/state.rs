@@ -44,7 +44,6 @@ impl ShellState {
             catalog.clone(),
             Arc::clone(&connections),
             settings.engine_config(),
-            settings.cleared_before,
         );
         Ok(ShellState {
             connections,
@@ -62,23 +61,14 @@ impl ShellState {
         self.lock_settings().clone()
     }
 
-    /// Saves new settings and applies them to transfers started from now on.
+    /// Saves new settings; new limits apply to the running transfers at once.
     pub fn update_settings(&self, mut settings: Settings) -> Result<(), IpcError> {
         settings.cleared_before = self.lock_settings().cleared_before;
         self.settings_file.save(&settings)?;
         let engine_changed = self.lock_settings().engine_config() != settings.engine_config();
         if engine_changed {
-            self.transfers.reconfigure(settings.engine_config());
+            self.transfers.reconfigure(&settings.engine_config());
         }
-        *self.lock_settings() = settings;
-        Ok(())
-    }
-
-    /// Remembers that completed transfers up to `cut` are cleared from the list.
-    pub fn remember_cleared(&self, cut: i64) -> Result<(), IpcError> {
-        let mut settings = self.settings();
-        settings.cleared_before = cut;
-        self.settings_file.save(&settings)?;
         *self.lock_settings() = settings;
         Ok(())
     }

@@ -9,6 +9,7 @@ use crate::webdriver::{Element, Session};
 
 pub const PATIENCE: Duration = Duration::from_secs(20);
 pub const ENTER: &str = "\u{E007}";
+pub const DELETE: &str = "\u{E017}";
 
 /// Clicks "Open the demo data rooms" and waits for the five demo remotes in the sidebar.
 pub async fn open_demo(app: &RunningApp) {
@@ -223,4 +224,16 @@ pub fn encrypted_pdf() -> String {
         objects.len() + 1
     ));
     pdf
+}
+
+/// Waits until nothing matches `css`.
+pub async fn wait_for_gone(session: &Session, css: &str) {
+    let started = std::time::Instant::now();
+    while !session.find_all(css).await.unwrap_or_default().is_empty() {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "`{css}` still there after {PATIENCE:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -5,4 +5,5 @@ pub mod files;
 pub mod preview;
 pub mod remotes;
 pub mod settings;
+pub mod startup;
 pub mod transfers;

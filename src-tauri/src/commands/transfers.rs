@@ -102,10 +102,17 @@ pub async fn resume_all_transfers(state: State<'_, ShellState>) -> Result<(), Ip
     state.transfers.act_on_all(QueueAction::Resume).await
 }
 
-/// Clears completed transfers from the list (the files stay where they are).
+/// Deletes completed, failed and cancelled transfers from the queue (downloaded files stay where they are).
 #[tauri::command]
 #[specta::specta]
 pub async fn clear_finished_transfers(state: State<'_, ShellState>) -> Result<(), IpcError> {
-    let cut = state.transfers.clear_finished();
-    state.remember_cleared(cut)
+    state.transfers.clear_finished().await
+}
+
+/// Takes a transfer out of the queue, cancelling it first when unfinished (its partial file is removed; a
+/// completed file stays on disk).
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_transfer(state: State<'_, ShellState>, id: i64) -> Result<(), IpcError> {
+    state.transfers.remove(id).await
 }

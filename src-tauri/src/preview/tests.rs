@@ -174,6 +174,7 @@ async fn a_document_not_downloaded_previews_from_its_first_mib_only() {
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: LARGE,
+        bulk_study_files: 0,
     })
     .await
     .unwrap();
@@ -211,6 +212,7 @@ async fn a_small_pdf_not_downloaded_is_fetched_whole_and_a_large_document_is_ref
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: LARGE,
+        bulk_study_files: 0,
     })
     .await
     .unwrap();

@@ -6,13 +6,12 @@ mod view;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use docket_store::queue::{NewTransfer, QueueAction, TransferState as QueueState};
 use docket_store::{Catalog, QueueError, QueueStore};
-use docket_transfer::{EngineConfig, RunScope, TransferQueue};
+use docket_transfer::{EngineConfig, QueueLimits, RunScope, TransferQueue};
 use tokio::sync::{broadcast, Notify};
 
 use crate::connections::{Connections, QueueDirectory};
@@ -34,18 +33,13 @@ pub struct TransferRequest {
 }
 
 pub struct Transfers {
-    queue: RwLock<TransferQueue>,
+    queue: TransferQueue,
     store: QueueStore,
-    catalog: Catalog,
-    connections: Arc<Connections>,
     views: Mutex<Vec<TransferView>>,
     /// Names the window gave documents, shown until the server names the file.
     names: Mutex<HashMap<i64, String>>,
-    /// Completed transfers finished at or before this (unix ms) are cleared from the list.
-    cleared_before: AtomicI64,
     wake: Notify,
     changed: Notify,
-    reconfigured: Notify,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -68,54 +62,33 @@ impl Transfers {
         catalog: Catalog,
         connections: Arc<Connections>,
         config: EngineConfig,
-        cleared_before: i64,
     ) -> Arc<Self> {
-        let queue = Self::build(&store, &catalog, &connections, config);
-        Arc::new(Transfers {
-            queue: RwLock::new(queue),
-            store,
-            catalog,
-            connections,
-            views: Mutex::new(Vec::new()),
-            names: Mutex::new(HashMap::new()),
-            cleared_before: AtomicI64::new(cleared_before),
-            wake: Notify::new(),
-            changed: Notify::new(),
-            reconfigured: Notify::new(),
-        })
-    }
-
-    /// The queue records completed downloads in the catalog itself, so the browser marks them downloaded.
-    fn build(
-        store: &QueueStore,
-        catalog: &Catalog,
-        connections: &Arc<Connections>,
-        config: EngineConfig,
-    ) -> TransferQueue {
-        TransferQueue::new(
+        // The queue records completed downloads in the catalog itself, so the browser marks them downloaded.
+        let queue = TransferQueue::new(
             store.clone(),
-            Arc::new(QueueDirectory(Arc::clone(connections))),
+            Arc::new(QueueDirectory(Arc::clone(&connections))),
             connections.http.clone(),
             config,
         )
-        .with_catalog(catalog.clone())
+        .with_catalog(catalog);
+        Arc::new(Transfers {
+            queue,
+            store,
+            views: Mutex::new(Vec::new()),
+            names: Mutex::new(HashMap::new()),
+            wake: Notify::new(),
+            changed: Notify::new(),
+        })
     }
 
     fn queue(&self) -> TransferQueue {
-        self.queue
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.queue.clone()
     }
 
-    /// New limits apply to transfers started from now on; running ones finish under the old ones.
-    pub fn reconfigure(&self, config: EngineConfig) {
-        let queue = Self::build(&self.store, &self.catalog, &self.connections, config);
-        *self
-            .queue
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = queue;
-        self.reconfigured.notify_waiters();
+    /// New limits apply at once, to the running transfers too (the scheduler starts more right away when more
+    /// may run).
+    pub fn reconfigure(&self, config: &EngineConfig) {
+        self.queue.set_limits(QueueLimits::from(config));
         self.wake.notify_one();
     }
 
@@ -136,29 +109,25 @@ impl Transfers {
 
     /// Merges the engine's progress into the list (the queue itself records finished files in the catalog).
     pub async fn follow_progress(self: Arc<Self>) {
+        let mut events = self.queue().subscribe();
         loop {
-            let mut events = self.queue().subscribe();
-            loop {
-                tokio::select! {
-                    received = events.recv() => match received {
-                        Ok(event) => {
-                            let finished = event.state.is_finished() || event.state == QueueState::Paused;
-                            {
-                                let mut views = lock(&self.views);
-                                if let Some(view) = views.iter_mut().find(|v| v.id == event.id) {
-                                    view.apply(&event);
-                                }
-                            }
-                            self.changed.notify_one();
-                            if finished || event.state == QueueState::Queued {
-                                self.refresh().await;
-                            }
+            match events.recv().await {
+                Ok(event) => {
+                    let finished = event.state.is_finished() || event.state == QueueState::Paused;
+                    {
+                        let mut views = lock(&self.views);
+                        if let Some(view) = views.iter_mut().find(|v| v.id == event.id) {
+                            view.apply(&event);
                         }
-                        Err(broadcast::error::RecvError::Lagged(_)) => self.refresh().await,
-                        Err(broadcast::error::RecvError::Closed) => break,
-                    },
-                    _ = self.reconfigured.notified() => break,
+                    }
+                    self.changed.notify_one();
+                    if finished || event.state == QueueState::Queued {
+                        self.refresh().await;
+                    }
                 }
+                Err(broadcast::error::RecvError::Lagged(_)) => self.refresh().await,
+                // The hub lives as long as the queue, which lives as long as the app.
+                Err(broadcast::error::RecvError::Closed) => return,
             }
         }
     }
@@ -206,17 +175,9 @@ impl Transfers {
         self.changed.notify_one();
     }
 
-    /// The list in run order, without the completed ones the user cleared.
+    /// The list in run order.
     pub fn list(&self) -> Vec<TransferView> {
-        let cleared = self.cleared_before.load(Ordering::Relaxed);
-        lock(&self.views)
-            .iter()
-            .filter(|v| {
-                !(v.state == TransferState::Completed
-                    && v.finished_at.is_some_and(|at| at <= cleared))
-            })
-            .cloned()
-            .collect()
+        lock(&self.views).clone()
     }
 
     pub fn find(&self, id: i64) -> Option<TransferView> {
@@ -291,17 +252,20 @@ impl Transfers {
         Ok(())
     }
 
-    /// Hides every completed transfer; returns the cut-off to remember across restarts.
-    pub fn clear_finished(&self) -> i64 {
-        let latest = lock(&self.views)
-            .iter()
-            .filter(|v| v.state == TransferState::Completed)
-            .filter_map(|v| v.finished_at)
-            .max()
-            .unwrap_or(0);
-        let cut = self.cleared_before.load(Ordering::Relaxed).max(latest);
-        self.cleared_before.store(cut, Ordering::Relaxed);
-        self.changed.notify_one();
-        cut
+    /// Deletes every completed, failed and cancelled transfer from the queue (downloaded files stay on disk).
+    pub async fn clear_finished(&self) -> Result<(), IpcError> {
+        self.queue().clear_finished().await.map_err(queue_error)?;
+        self.refresh().await;
+        Ok(())
+    }
+
+    /// Takes one transfer out of the queue: cancelled first when unfinished (its partial file removed); a
+    /// completed file stays on disk.
+    pub async fn remove(&self, id: i64) -> Result<(), IpcError> {
+        self.queue().remove(id).await.map_err(queue_error)?;
+        lock(&self.names).remove(&id);
+        self.refresh().await;
+        self.wake.notify_one();
+        Ok(())
     }
 }

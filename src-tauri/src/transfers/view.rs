@@ -13,6 +13,8 @@ pub enum TransferState {
     /// The server is still preparing the file (an Ansarada job PENDING or PROCESSING).
     WaitingForServer,
     Downloading,
+    /// A link, ticket or token expired mid-transfer; a fresh one is being fetched before bytes flow again.
+    RefreshingLink,
     /// Checking the finished bytes against their checksum.
     Verifying,
     Paused,
@@ -28,6 +30,7 @@ impl From<QueueState> for TransferState {
             QueueState::Preparing => TransferState::Preparing,
             QueueState::WaitingForServer => TransferState::WaitingForServer,
             QueueState::Downloading => TransferState::Downloading,
+            QueueState::Refreshing => TransferState::RefreshingLink,
             QueueState::Verifying => TransferState::Verifying,
             QueueState::Paused => TransferState::Paused,
             QueueState::Completed => TransferState::Completed,

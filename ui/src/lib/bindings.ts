@@ -42,8 +42,13 @@ export const commands = {
 	moveTransfer: (id: number, before: number | null) => typedError<null, IpcError>(__TAURI_INVOKE("move_transfer", { id, before })),
 	pauseAllTransfers: () => typedError<null, IpcError>(__TAURI_INVOKE("pause_all_transfers")),
 	resumeAllTransfers: () => typedError<null, IpcError>(__TAURI_INVOKE("resume_all_transfers")),
-	/**  Clears completed transfers from the list (the files stay where they are). */
+	/**  Deletes completed, failed and cancelled transfers from the queue (downloaded files stay where they are). */
 	clearFinishedTransfers: () => typedError<null, IpcError>(__TAURI_INVOKE("clear_finished_transfers")),
+	/**
+	 *  Takes a transfer out of the queue, cancelling it first when unfinished (its partial file is removed; a
+	 *  completed file stays on disk).
+	 */
+	removeTransfer: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("remove_transfer", { id })),
 	/**
 	 *  A document's preview: from its downloaded file, else from its first MiB. A CSV table stays open for
 	 *  `preview_rows` until `close_preview`.
@@ -65,6 +70,8 @@ export const commands = {
 	openDownloaded: (file: DownloadedFile) => typedError<null, IpcError>(__TAURI_INVOKE("open_downloaded", { file })),
 	/**  Shows the folder that holds a downloaded file. */
 	revealDownloaded: (file: DownloadedFile) => typedError<null, IpcError>(__TAURI_INVOKE("reveal_downloaded", { file })),
+	/**  The window painted its first list with rows, `page_ms` after its page started loading. */
+	firstListPainted: (pageMs: number | null) => typedError<null, IpcError>(__TAURI_INVOKE("first_list_painted", { pageMs })),
 };
 
 /** Events */
@@ -550,6 +557,8 @@ export type TransferState = "queued" |
 "preparing" | 
 /**  The server is still preparing the file (an Ansarada job PENDING or PROCESSING). */
 "waiting_for_server" | "downloading" | 
+/**  A link, ticket or token expired mid-transfer; a fresh one is being fetched before bytes flow again. */
+"refreshing_link" | 
 /**  Checking the finished bytes against their checksum. */
 "verifying" | "paused" | "completed" | "failed" | "cancelled";
 

@@ -78,6 +78,7 @@ impl<'b> Lab<'b> {
             DemoConfig {
                 port_base: 0,
                 large_file_size,
+                bulk_study_files: 0,
             },
             generated,
         ))?;

@@ -182,6 +182,10 @@ pub enum QueueCommand {
         #[arg(allow_negative_numbers = true)]
         priority: i64,
     },
+    /// Remove a transfer from the queue, cancelling it first if unfinished (a completed file stays on disk).
+    Remove { id: i64 },
+    /// Remove every completed, failed and cancelled transfer from the queue (downloaded files stay on disk).
+    Clear,
     /// Work the queue until it is empty, resuming whatever an earlier run left unfinished.
     Run(RunArgs),
 }

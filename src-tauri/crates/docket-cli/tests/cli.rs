@@ -34,6 +34,7 @@ async fn demo() -> DemoServer {
     DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: 2 * 1024 * 1024,
+        bulk_study_files: 0,
     })
     .await
     .expect("demo server starts")

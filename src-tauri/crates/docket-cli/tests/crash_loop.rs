@@ -131,6 +131,7 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: LARGE,
+        bulk_study_files: 0,
     })
     .await
     .unwrap();

@@ -64,6 +64,7 @@ async fn many_small_documents_complete_with_their_own_bytes_and_are_all_recorded
         DemoConfig {
             port_base: 0,
             large_file_size: 1024,
+            bulk_study_files: 0,
         },
         std::slice::from_ref(&generated),
     )

@@ -57,6 +57,7 @@ async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: 1024 * 1024,
+        bulk_study_files: 0,
     })
     .await
     .unwrap();
@@ -134,4 +135,77 @@ async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no transfer 999"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_clear_removes_finished_transfers_and_remove_takes_a_paused_one_out_leaving_downloads_on_disk(
+) {
+    let server = DemoServer::start(DemoConfig {
+        port_base: 0,
+        large_file_size: 1024 * 1024,
+        bulk_study_files: 0,
+    })
+    .await
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let remote = add_inforouter(&server, data.path());
+    let queue_one = |document: &str| {
+        let printed = ok(docket(data.path())
+            .args(["get", &remote, document, "--no-wait", "--to"])
+            .arg(dest.path())
+            .output()
+            .unwrap());
+        printed
+            .trim()
+            .trim_start_matches("queued as ")
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    queue_one(sample::REPORT_PDF);
+    queue_one(sample::NOTES_TXT);
+    ok(docket(data.path()).args(["queue", "run"]).output().unwrap());
+    let waiting = queue_one(sample::LEDGER_CSV);
+    ok(docket(data.path())
+        .args(["queue", "pause", &waiting])
+        .output()
+        .unwrap());
+
+    let cleared = ok(docket(data.path())
+        .args(["queue", "clear"])
+        .output()
+        .unwrap());
+    assert_eq!(cleared.trim(), "removed 2 finished transfers");
+    let listed: Value = serde_json::from_str(&ok(docket(data.path())
+        .args(["queue", "--json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let left: Vec<(String, String)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["id"].to_string(), t["state"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(left, [(waiting.clone(), "paused".to_owned())]);
+    assert!(
+        dest.path().join("Q1-Report.pdf").exists(),
+        "completed files stay"
+    );
+    assert!(dest.path().join("Notizen von Zoë.txt").exists());
+
+    ok(docket(data.path())
+        .args(["queue", "remove", &waiting])
+        .output()
+        .unwrap());
+    let table = ok(docket(data.path()).args(["queue"]).output().unwrap());
+    assert_eq!(table.trim(), "the queue is empty");
+    let parts = std::fs::read_dir(dest.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".docket-part"))
+        .count();
+    assert_eq!(parts, 0);
 }

@@ -123,6 +123,7 @@ async fn demo() -> DemoServer {
     DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: LARGE,
+        bulk_study_files: 0,
     })
     .await
     .unwrap()

@@ -54,6 +54,7 @@ async fn demo_on(port_base: u16, large_file_size: u64) -> DemoServer {
     DemoServer::start(DemoConfig {
         port_base,
         large_file_size,
+        bulk_study_files: 0,
     })
     .await
     .expect("demo server starts")

@@ -56,6 +56,7 @@ async fn no_secret_reaches_the_database_the_config_the_logs_or_crash_output() {
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: 8 * 1024 * 1024,
+        bulk_study_files: 0,
     })
     .await
     .unwrap();

@@ -59,7 +59,9 @@ impl DemoServer {
             .unwrap_or_else(|_| unreachable!("one address per kind"));
         let library = Library::sample_with(config.large_file_size, generated);
         let base_urls = addrs.map(|addr| format!("http://{addr}"));
-        let state = Arc::new(DemoState::with_base_urls(library, base_urls));
+        let mut state = DemoState::with_base_urls(library, base_urls);
+        state.bulk_study_files = config.bulk_study_files;
+        let state = Arc::new(state);
 
         let (stop, _) = watch::channel(false);
         let tasks = Kind::ALL
@@ -161,6 +163,7 @@ mod tests {
         DemoConfig {
             port_base: 0,
             large_file_size: 1024,
+            bulk_study_files: 0,
         }
     }
 

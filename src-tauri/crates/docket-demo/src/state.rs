@@ -17,6 +17,8 @@ pub struct DemoState {
     pub expiry: Expiry,
     pub stats: Stats,
     pub gauges: Gauges,
+    /// Files of the generated study-creator study (none when 0); see `DemoConfig::bulk_study_files`.
+    pub bulk_study_files: u32,
     base_urls: [String; 5],
 }
 
@@ -38,6 +40,7 @@ impl DemoState {
             expiry: Expiry::default(),
             stats: Stats::default(),
             gauges: Gauges::default(),
+            bulk_study_files: 0,
             base_urls,
         }
     }

@@ -1,6 +1,7 @@
 //! What every transfer of one running queue shares: the store, HTTP, limits, progress and the providers.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use docket_core::{Provider, ProviderError};
@@ -10,7 +11,7 @@ use tokio::sync::watch;
 use crate::availability::Availability;
 use crate::bandwidth::BandwidthLimit;
 use crate::config::EngineConfig;
-use crate::limits::ConnectionLimits;
+use crate::limits::{ConnectionLimits, QueueLimits};
 use crate::progress::ProgressHub;
 
 /// Turns a remote's name into its provider (the CLI and the app know where remotes and secrets live).
@@ -32,7 +33,10 @@ pub(crate) struct Engine {
     pub http: reqwest::Client,
     pub config: EngineConfig,
     pub limits: ConnectionLimits,
+    /// Always present so a limit set while transfers run reaches them; unlimited until a rate is set.
     pub bandwidth: Option<BandwidthLimit>,
+    /// Transfers worked on at once; starts from `config.max_transfers` and follows [`Engine::set_limits`].
+    transfers_at_once: AtomicUsize,
     pub hub: ProgressHub,
     /// This runner's name in the queue's claims.
     pub owner: String,
@@ -58,7 +62,8 @@ impl Engine {
                 config.max_connections,
                 config.max_connections_per_remote,
             ),
-            bandwidth: config.bandwidth_limit.map(BandwidthLimit::new),
+            bandwidth: Some(BandwidthLimit::adjustable(config.bandwidth_limit)),
+            transfers_at_once: AtomicUsize::new(config.max_transfers.max(1)),
             hub: ProgressHub::default(),
             owner: format!(
                 "{}-{}-{:08x}",
@@ -72,6 +77,21 @@ impl Engine {
             catalog: OnceLock::new(),
             availability: Availability::default(),
             config,
+        }
+    }
+
+    pub fn transfers_at_once(&self) -> usize {
+        self.transfers_at_once.load(Ordering::Relaxed)
+    }
+
+    /// New limits for the transfers running now and those to come.
+    pub fn set_limits(&self, limits: QueueLimits) {
+        self.transfers_at_once
+            .store(limits.max_transfers.max(1), Ordering::Relaxed);
+        self.limits
+            .resize(limits.max_connections, limits.max_connections_per_remote);
+        if let Some(bandwidth) = &self.bandwidth {
+            bandwidth.set_rate(limits.bandwidth_limit);
         }
     }
 

@@ -118,6 +118,13 @@ impl Job {
                 }
                 self.engine.store.count_refresh(self.id()).await?;
                 tracing::info!(id = self.id(), "refreshing after: {error}");
+                // Shown until bytes flow again (the meter's next bytes, the store's next committed range).
+                self.meter
+                    .state(TransferState::Refreshing, Some(error.to_string()));
+                self.engine
+                    .store
+                    .advance(self.id(), &self.engine.owner, TransferState::Refreshing)
+                    .await?;
                 Ok(true)
             }
             Decision::Fail => Err(error.into()),

@@ -31,6 +31,7 @@ pub use config::EngineConfig;
 pub use engine::{Control, ProviderDirectory};
 pub use error::TransferError;
 pub use job::JobEnd;
+pub use limits::QueueLimits;
 pub use progress::{ProgressHub, TransferEvent};
 pub use queue::{RunScope, RunSummary, TransferQueue};
 pub use retry::{Decision, RetryPolicy};

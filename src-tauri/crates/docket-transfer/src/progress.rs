@@ -200,8 +200,15 @@ impl ProgressMeter {
         snapshot.dirty = true;
     }
 
+    /// Bytes arrived; a transfer that was refreshing its link is downloading again.
     pub fn add(&self, bytes: u64) {
-        self.update(|e| e.bytes_done += bytes);
+        self.update(|e| {
+            e.bytes_done += bytes;
+            if e.state == TransferState::Refreshing {
+                e.state = TransferState::Downloading;
+                e.message = None;
+            }
+        });
     }
 
     pub fn set_done(&self, bytes: u64, total: Option<u64>) {

@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 use crate::config::EngineConfig;
 use crate::engine::{Control, Engine, ProviderDirectory};
 use crate::job::{self, JobEnd};
+use crate::limits::QueueLimits;
 use crate::progress::TransferEvent;
 
 /// Which transfers a run works on.
@@ -121,6 +122,44 @@ impl TransferQueue {
     /// [`QueueStore::move_to_place`].
     pub async fn move_to_place(&self, id: i64, place: usize) -> Result<Placement, QueueError> {
         self.engine.store.move_to_place(id, place).await
+    }
+
+    /// New limits that apply at once: connections and bandwidth to the requests of running transfers, transfers
+    /// at once to the scheduler (more start right away; with fewer, none starts until running ones end).
+    pub fn set_limits(&self, limits: QueueLimits) {
+        self.engine.set_limits(limits);
+    }
+
+    /// Removes a transfer from the queue. An unfinished one is cancelled first (its partial file removed, a
+    /// running one stopped); a failed one's kept partial file goes too. A completed file on disk stays.
+    pub async fn remove(&self, id: i64) -> Result<(), QueueError> {
+        let record = self.engine.store.get(id).await?;
+        match record.state {
+            TransferState::Completed | TransferState::Cancelled => {}
+            TransferState::Failed => job::discard_partial(&record).await,
+            _ => {
+                self.cancel(id).await?;
+                // A running transfer removes its partial file itself as it stops.
+                for _ in 0..400 {
+                    if !self.engine.is_active(id) {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(25)).await;
+                }
+            }
+        }
+        self.engine.store.delete(id).await
+    }
+
+    /// Removes every completed, failed and cancelled transfer from the queue (partial files failed ones kept
+    /// go too; completed files stay on disk). Answers how many went.
+    pub async fn clear_finished(&self) -> Result<u64, QueueError> {
+        for record in self.list().await? {
+            if record.state == TransferState::Failed {
+                job::discard_partial(&record).await;
+            }
+        }
+        self.engine.store.delete_finished().await
     }
 
     /// Applies `action` to every transfer it fits.
@@ -321,16 +360,20 @@ fn has_room(engine: &Engine, running: usize) -> bool {
                 .is_some_and(|size| size <= config.small_transfer_bytes)
         })
         .count();
-    room_for_another(config, running, small)
+    // `transfers_at_once` is the live value: Settings may change it while the queue runs.
+    room_for_another(
+        engine.transfers_at_once(),
+        config.max_connections_per_remote,
+        running,
+        small,
+    )
 }
 
-/// The rule of [`has_room`], given how many transfers run and how many of them are known to be small.
-fn room_for_another(config: &EngineConfig, running: usize, small: usize) -> bool {
-    let most = config
-        .max_transfers
-        .max(config.max_connections_per_remote)
-        .max(1);
-    running < most && running.saturating_sub(small) < config.max_transfers.max(1)
+/// The rule of [`has_room`], given the transfers allowed at once, the requests one remote may have in flight, how
+/// many transfers run and how many of them are known to be small.
+fn room_for_another(max_transfers: usize, per_remote: usize, running: usize, small: usize) -> bool {
+    let most = max_transfers.max(per_remote).max(1);
+    running < most && running.saturating_sub(small) < max_transfers.max(1)
 }
 
 /// Resolves when the catalog says a remote answers again (never without a catalog).
@@ -394,25 +437,13 @@ mod tests {
 
     #[test]
     fn small_transfers_run_beside_the_large_ones_up_to_the_per_remote_limit() {
-        let config = EngineConfig {
-            max_transfers: 3,
-            max_connections_per_remote: 8,
-            ..EngineConfig::default()
-        };
-        assert!(room_for_another(&config, 2, 0));
-        assert!(!room_for_another(&config, 3, 0), "three large ones fill it");
-        assert!(
-            room_for_another(&config, 3, 1),
-            "a small one leaves its place"
-        );
-        assert!(room_for_another(&config, 7, 7));
-        assert!(
-            !room_for_another(&config, 8, 8),
-            "never more than the per-remote limit"
-        );
-        assert!(
-            !room_for_another(&config, 5, 2),
-            "still three not known to be small"
-        );
+        // Three transfers at once, eight requests per remote.
+        let room = |running, small| room_for_another(3, 8, running, small);
+        assert!(room(2, 0));
+        assert!(!room(3, 0), "three large ones fill it");
+        assert!(room(3, 1), "a small one leaves its place");
+        assert!(room(7, 7));
+        assert!(!room(8, 8), "never more than the per-remote limit");
+        assert!(!room(5, 2), "still three not known to be small");
     }
 }

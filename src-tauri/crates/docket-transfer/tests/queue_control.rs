@@ -8,7 +8,7 @@ use common::*;
 use docket_core::{EntryKind, Kind, Location};
 use docket_demo::library::sample;
 use docket_store::queue::TransferState;
-use docket_transfer::{EngineConfig, JobEnd, RunScope};
+use docket_transfer::{EngineConfig, JobEnd, QueueLimits, RunScope};
 
 /// The ids of every downloadable Index Health document except the large one.
 async fn small_documents(bench: &Bench) -> Vec<String> {
@@ -157,4 +157,94 @@ async fn a_cancelled_transfer_removes_its_partial_file_and_is_not_run_again() {
         .unwrap()
         .ended
         .is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lower_per_remote_limit_set_while_a_transfer_runs_holds_at_the_server_from_then_on() {
+    let config = EngineConfig {
+        max_transfers: 3,
+        max_connections: 16,
+        max_connections_per_remote: 4,
+        segments_per_transfer: 4,
+        ..quick_config()
+    };
+    let bench = bench(config).await;
+    let state = bench.server.state();
+    state
+        .faults
+        .set_throttle(Kind::IndexHealth, Some(1024 * 1024));
+    let document = bench
+        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .await;
+    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    let queue = bench.queue.clone();
+    let running = tokio::spawn(async move { queue.run(RunScope::Only(vec![id])).await.unwrap() });
+    let in_flight = || state.stats.get(Kind::IndexHealth, "/s3").in_flight;
+    until("several segments download at once", || in_flight() >= 2).await;
+
+    bench.queue.set_limits(QueueLimits {
+        max_transfers: 3,
+        max_connections: 16,
+        max_connections_per_remote: 1,
+        bandwidth_limit: None,
+    });
+    // Requests already in flight finish their ranges; none starts beside them.
+    until("the server sees one request at a time", || in_flight() <= 1).await;
+    state.stats.reset();
+    let summary = running.await.unwrap();
+    assert_eq!(summary.ended, [(id, JobEnd::Completed)]);
+    let record = bench.record(id).await;
+    assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
+    let counts = state.stats.get(Kind::IndexHealth, "/s3");
+    assert!(
+        counts.max_in_flight <= 1,
+        "at most one request at once after the limit was lowered: {counts:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn removing_a_paused_transfer_deletes_it_and_its_partial_file_and_clearing_keeps_completed_files(
+) {
+    let bench = bench(quick_config()).await;
+    let (slow, running) = start_slow(&bench).await;
+    bench.queue.pause(slow).await.unwrap();
+    running.await.unwrap();
+    assert_eq!(partial_files(&bench).len(), 1);
+
+    bench.queue.remove(slow).await.unwrap();
+    assert!(
+        partial_files(&bench).is_empty(),
+        "the partial file went too"
+    );
+    assert!(
+        bench.queue.store().get(slow).await.is_err(),
+        "the row is gone"
+    );
+
+    bench
+        .server
+        .state()
+        .faults
+        .set_throttle(Kind::IndexHealth, None);
+    let report = bench.document_id(Kind::IndexHealth, "Q1-Report.pdf").await;
+    let done = bench.enqueue(Kind::IndexHealth, &report).await;
+    let waiting = bench.enqueue(Kind::IndexHealth, &report).await;
+    bench.queue.pause(waiting).await.unwrap();
+    bench.queue.run(RunScope::All).await.unwrap();
+    let saved = saved_path(&bench.record(done).await);
+
+    assert_eq!(bench.queue.clear_finished().await.unwrap(), 1);
+    let left: Vec<i64> = bench
+        .queue
+        .list()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(left, [waiting]);
+    assert!(
+        saved.exists(),
+        "clearing the list never deletes a downloaded file"
+    );
 }

@@ -10,15 +10,42 @@ use docket_core::Kind;
 use docket_demo::faults::Target;
 use docket_demo::library::sample;
 use docket_store::queue::TransferState;
-use docket_transfer::RunScope;
+use docket_transfer::{RunScope, TransferEvent};
 
 /// Starts the large file of `kind` throttled, expires everything the API issued once some bytes are on disk,
 /// and cuts the running stream so the next request meets the expired link. Answers the finished record and the
 /// bytes the server sent for it.
 async fn expire_mid_transfer(kind: Kind) -> (Bench, docket_store::queue::TransferRecord, u64) {
+    let (bench, record, sent, _) = expire_mid_transfer_watched(kind, None).await;
+    (bench, record, sent)
+}
+
+/// [`expire_mid_transfer`], also answering every progress event of the transfer, in order. With `latency`,
+/// every request after the expiry waits that long first, so a refresh takes a while.
+async fn expire_mid_transfer_watched(
+    kind: Kind,
+    latency: Option<Duration>,
+) -> (
+    Bench,
+    docket_store::queue::TransferRecord,
+    u64,
+    Vec<TransferEvent>,
+) {
     let mut config = quick_config();
     config.segments_per_transfer = 1;
     let bench = bench(config).await;
+    let mut events = bench.queue.subscribe();
+    let watched = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while let Ok(event) = events.recv().await {
+            let finished = event.state.is_finished();
+            seen.push(event);
+            if finished {
+                break;
+            }
+        }
+        seen
+    });
     let state = bench.server.state();
     let document = bench.document_id(kind, "telemetry-archive.bin").await;
     let id = bench.enqueue(kind, &document).await;
@@ -38,6 +65,9 @@ async fn expire_mid_transfer(kind: Kind) -> (Bench, docket_store::queue::Transfe
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    if let Some(latency) = latency {
+        state.faults.set_latency(kind, latency);
+    }
     state.expiry.expire(Some(kind));
     running.await.unwrap().unwrap();
     let record = bench.record(id).await;
@@ -45,7 +75,48 @@ async fn expire_mid_transfer(kind: Kind) -> (Bench, docket_store::queue::Transfe
         .stats
         .get(kind, Bench::download_prefix(kind))
         .bytes_sent;
-    (bench, record, sent)
+    let seen = tokio::time::timeout(Duration::from_secs(20), watched)
+        .await
+        .expect("the final event arrives")
+        .unwrap();
+    (bench, record, sent, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_transfer_shows_refreshing_link_while_its_expired_link_is_replaced_until_bytes_flow_again(
+) {
+    let (_bench, record, _, seen) =
+        expire_mid_transfer_watched(Kind::IndexHealth, Some(Duration::from_millis(300))).await;
+    assert_eq!(record.state, TransferState::Completed, "{record:?}");
+    let states: Vec<TransferState> = seen.iter().map(|e| e.state).collect();
+    let refreshing = seen
+        .iter()
+        .position(|e| e.state == TransferState::Refreshing)
+        .unwrap_or_else(|| panic!("no refreshing event in {states:?}"));
+    let at = seen[refreshing].bytes_done;
+    assert!(
+        seen[refreshing].message.is_some(),
+        "says what expired: {:?}",
+        seen[refreshing]
+    );
+    let flowing = seen[refreshing..]
+        .iter()
+        .find(|e| e.state == TransferState::Downloading)
+        .unwrap_or_else(|| panic!("never downloading again after refreshing: {states:?}"));
+    assert!(
+        flowing.bytes_done > at,
+        "downloading again means bytes arrived: {} then {}",
+        at,
+        flowing.bytes_done
+    );
+    assert!(
+        seen.iter()
+            .skip(refreshing)
+            .take_while(|e| e.state == TransferState::Refreshing)
+            .all(|e| e.bytes_done == at),
+        "no bytes arrive while refreshing: {states:?}"
+    );
+    assert_eq!(states.last(), Some(&TransferState::Completed));
 }
 
 async fn continues_without_starting_over(kind: Kind) {

@@ -2,6 +2,7 @@
 import { commands, type EntryView_Serialize as EntryView, type RemoteAbilities } from "../bindings";
 import { describeError, unwrap } from "../ipc";
 import { emptySelection, orderedIndices, type Selection } from "../logic/selection";
+import { LIST_REQUESTED, mark } from "../logic/marks";
 import { filterRows, sortRows, type SortOrder } from "../logic/table";
 
 export interface Crumb {
@@ -100,6 +101,7 @@ export class BrowserState {
     if (remote === null) return;
     const location = this.trail[this.trail.length - 1]?.location ?? null;
     const ticket = ++this.loadTicket;
+    mark(LIST_REQUESTED, { remote, location });
     this.loading = true;
     this.problem = null;
     this.searchQuery = null;

@@ -6,7 +6,8 @@ export function isActive(t: TransferView): boolean {
   return (
     t.state === "preparing" ||
     t.state === "waiting_for_server" ||
-    t.state === "downloading"
+    t.state === "downloading" ||
+    t.state === "refreshing_link"
   );
 }
 

@@ -136,6 +136,7 @@ impl TerminalProgress {
                 let what = event.message.as_deref().unwrap_or("preparing");
                 bar.set_message(format!("waiting for the server ({what})"));
             }
+            TransferState::Refreshing => bar.set_message("refreshing the link"),
             TransferState::Downloading => {
                 if let Some(total) = event.bytes_total {
                     if bar.length() != Some(total) {

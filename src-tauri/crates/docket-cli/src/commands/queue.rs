@@ -86,6 +86,17 @@ pub async fn run(context: &Context, args: QueueArgs) -> Result<(), CliError> {
         Some(QueueCommand::Priority { id, priority }) => {
             Ok(queue.reprioritise(id, priority).await?)
         }
+        Some(QueueCommand::Remove { id }) => Ok(queue.remove(id).await?),
+        Some(QueueCommand::Clear) => {
+            let removed = queue.clear_finished().await?;
+            let noun = if removed == 1 {
+                "transfer"
+            } else {
+                "transfers"
+            };
+            println!("removed {removed} finished {noun}");
+            Ok(())
+        }
         Some(QueueCommand::Run(_)) => work(&queue).await,
     }
 }

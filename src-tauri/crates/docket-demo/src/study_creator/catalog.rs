@@ -126,6 +126,58 @@ impl Catalog {
     }
 }
 
+/// The generated study's name (it sorts after the sample's top-level folders); its files are `scan-000001.txt`
+/// and on, each holding the sample README's bytes.
+pub const BULK_STUDY_NAME: &str = "Scans";
+/// Generated files get ids from here on, far from the library's document ids.
+const BULK_FIRST_ID: u32 = 10_000_000;
+
+/// `scan-000042.txt` for the 42nd generated file.
+pub fn bulk_file_name(number: u32) -> String {
+    format!("scan-{number:06}.txt")
+}
+
+impl Catalog {
+    /// Adds a last study of `count` generated files (none when 0), for browsing a very large folder. Their bytes
+    /// are the sample README's, so each one downloads.
+    pub fn add_bulk_study(&mut self, library: &Library, count: u32) {
+        let Some(readme) = library.document_by_path(sample::README_TXT) else {
+            return;
+        };
+        if count == 0 {
+            return;
+        }
+        let study = self.studies.len();
+        let latest = readme.latest();
+        self.files.reserve(count as usize);
+        for number in 1..=count {
+            let id = BULK_FIRST_ID + number;
+            let name = bulk_file_name(number);
+            self.files.push(File {
+                kf_id: file_kf_id(id),
+                study,
+                document_id: readme.id,
+                description: format!("generated scan {number}"),
+                versions: vec![FileVersion {
+                    kf_id: version_kf_id(id, latest.number),
+                    number: latest.number,
+                    file_name: name.clone(),
+                    db_size: latest.size(),
+                    created_at: latest.modified,
+                }],
+                name,
+                object_missing: false,
+            });
+        }
+        self.studies.push(Study {
+            kf_id: study_kf_id(BULK_FIRST_ID),
+            name: BULK_STUDY_NAME.to_owned(),
+            short_name: "BULK".to_owned(),
+            created_at: latest.modified,
+        });
+    }
+}
+
 impl File {
     pub fn latest(&self) -> usize {
         self.versions.len().saturating_sub(1)
@@ -219,6 +271,25 @@ mod tests {
             .map(|f| f.name.as_str())
             .collect();
         assert_eq!(names, ["Q1-Report.pdf", "ledger-2024.csv"]);
+    }
+
+    #[test]
+    fn the_bulk_study_comes_last_with_as_many_numbered_files_as_asked_and_distinct_ids() {
+        let library = Library::sample(1024);
+        let mut catalog = Catalog::new(&library);
+        let before = catalog.files.len();
+        catalog.add_bulk_study(&library, 2000);
+        let bulk = catalog.studies.len() - 1;
+        assert_eq!(catalog.studies[bulk].name, BULK_STUDY_NAME);
+        let files: Vec<&File> = catalog.files.iter().filter(|f| f.study == bulk).collect();
+        assert_eq!(files.len(), 2000);
+        assert_eq!(catalog.files.len(), before + 2000);
+        assert_eq!(files[0].name, "scan-000001.txt");
+        assert_eq!(files[1999].name, "scan-002000.txt");
+        let mut ids: Vec<&str> = catalog.files.iter().map(|f| f.kf_id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), catalog.files.len());
     }
 
     #[test]

@@ -46,8 +46,10 @@ pub struct App {
 }
 
 pub fn router(state: Arc<DemoState>) -> Router {
+    let mut catalog = Catalog::new(&state.library);
+    catalog.add_bulk_study(&state.library, state.bulk_study_files);
     let app = Arc::new(App {
-        catalog: Catalog::new(&state.library),
+        catalog,
         state,
         tokens: signed_tokens::SignedTokens::default(),
         schema: schema::schema(),

@@ -209,6 +209,7 @@ async fn every_kind_lists_and_serves_the_documents_the_demo_server_was_asked_to_
         docket_demo::DemoConfig {
             port_base: 0,
             large_file_size: 1024,
+            bulk_study_files: 0,
         },
         std::slice::from_ref(&generated),
     )

@@ -27,6 +27,7 @@ pub async fn demo_with_large_file(large_file_size: u64) -> DemoServer {
     DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size,
+        bulk_study_files: 0,
     })
     .await
     .expect("the demo server starts")

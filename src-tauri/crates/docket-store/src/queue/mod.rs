@@ -54,7 +54,14 @@ impl QueueAction {
         match self {
             QueueAction::Pause => (
                 "paused",
-                &[Queued, Preparing, WaitingForServer, Downloading, Verifying],
+                &[
+                    Queued,
+                    Preparing,
+                    WaitingForServer,
+                    Downloading,
+                    Refreshing,
+                    Verifying,
+                ],
                 Paused,
                 "queued or active",
             ),
@@ -66,6 +73,7 @@ impl QueueAction {
                     Preparing,
                     WaitingForServer,
                     Downloading,
+                    Refreshing,
                     Paused,
                     Verifying,
                     Failed,
@@ -174,8 +182,9 @@ impl QueueStore {
     /// Pending transfers nobody holds a live claim on, in run order.
     pub async fn claimable(&self, limit: i64) -> Result<Vec<TransferRecord>, QueueError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
-             'verifying') AND (owner IS NULL OR lease_until < ?) ORDER BY priority DESC, position LIMIT ?"
+            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
+             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?) ORDER BY priority DESC, position \
+             LIMIT ?"
         ))
         .bind(now_ms())
         .bind(limit)
@@ -194,9 +203,9 @@ impl QueueStore {
         let skip = serde_json::to_string(skip)
             .map_err(|err| QueueError::Database(sqlx::Error::Encode(Box::new(err))))?;
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
-             'verifying') AND (owner IS NULL OR lease_until < ?) AND remote NOT IN (SELECT value FROM json_each(?)) \
-             ORDER BY priority DESC, position LIMIT ?"
+            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
+             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?) AND remote NOT IN (SELECT value \
+             FROM json_each(?)) ORDER BY priority DESC, position LIMIT ?"
         ))
         .bind(now_ms())
         .bind(skip)
@@ -209,8 +218,8 @@ impl QueueStore {
     /// `(id, remote)` of every pending transfer nobody holds a live claim on.
     pub async fn unclaimed_remotes(&self) -> Result<Vec<(i64, String)>, QueueError> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, remote FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
-             'verifying') AND (owner IS NULL OR lease_until < ?)",
+            "SELECT id, remote FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
+             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?)",
         )
         .bind(now_ms())
         .fetch_all(&self.pool)
@@ -221,8 +230,8 @@ impl QueueStore {
     /// Pending transfers held by a live claim of another runner.
     pub async fn held_elsewhere(&self, owner: &str) -> Result<i64, QueueError> {
         let count: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'downloading', \
-             'verifying') AND owner IS NOT NULL AND owner != ? AND lease_until >= ?",
+            "SELECT count(*) FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
+             'downloading', 'verifying') AND owner IS NOT NULL AND owner != ? AND lease_until >= ?",
         )
         .bind(owner)
         .bind(now_ms())
@@ -237,8 +246,8 @@ impl QueueStore {
         let now = now_ms();
         let done = sqlx::query(
             "UPDATE transfers SET owner = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state IN \
-             ('queued', 'preparing', 'waiting', 'downloading', 'verifying') AND (owner IS NULL OR owner = ? OR \
-             lease_until < ?)",
+             ('queued', 'preparing', 'waiting', 'refreshing', 'downloading', 'verifying') AND (owner IS NULL OR \
+             owner = ? OR lease_until < ?)",
         )
         .bind(owner)
         .bind(now + lease_ms)
@@ -491,7 +500,8 @@ impl QueueStore {
             .collect()
     }
 
-    /// Records that `range` is on disk (call right after its fsync), in one transaction with the new total.
+    /// Records that `range` is on disk (call right after its fsync), in one transaction with the new total. Bytes
+    /// on disk after a refresh mean the fresh link works: a refreshing transfer is downloading again.
     pub async fn commit_range(&self, id: i64, range: Range<u64>) -> Result<u64, QueueError> {
         if range.is_empty() {
             return Ok(self.get(id).await?.bytes_done);
@@ -518,7 +528,8 @@ impl QueueStore {
         }
         let done: i64 = sqlx::query_scalar(
             "UPDATE transfers SET bytes_done = (SELECT coalesce(sum(\"end\" - start), 0) FROM transfer_ranges \
-             WHERE transfer_id = ?1), updated_at = ?2 WHERE id = ?1 RETURNING bytes_done",
+             WHERE transfer_id = ?1), state = CASE state WHEN 'refreshing' THEN 'downloading' ELSE state END, \
+             updated_at = ?2 WHERE id = ?1 RETURNING bytes_done",
         )
         .bind(id)
         .bind(now_ms())
@@ -584,8 +595,12 @@ impl QueueStore {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("UPDATE transfers SET bytes_done = ?, updated_at = ? WHERE id = ?")
-            .bind(covered(written) as i64)
+        // Bytes written after a refresh mean the fresh link works: a refreshing transfer is downloading again.
+        sqlx::query(
+            "UPDATE transfers SET bytes_done = ?, updated_at = ?, state = CASE state WHEN 'refreshing' THEN \
+             'downloading' ELSE state END WHERE id = ?",
+        )
+        .bind(covered(written) as i64)
             .bind(now_ms())
             .bind(id)
             .execute(&mut *tx)
@@ -612,7 +627,8 @@ impl QueueStore {
             .await?;
         }
         sqlx::query(
-            "UPDATE transfers SET bytes_done = max(bytes_done, ?), updated_at = ? WHERE id = ?",
+            "UPDATE transfers SET bytes_done = max(bytes_done, ?), updated_at = ?, state = CASE state WHEN \
+             'refreshing' THEN 'downloading' ELSE state END WHERE id = ?",
         )
         .bind(covered(durable) as i64)
         .bind(now_ms())
@@ -775,6 +791,56 @@ pub fn merged(ranges: impl IntoIterator<Item = Range<u64>>) -> Vec<Range<u64>> {
 /// The bytes `ranges` cover (they must not overlap).
 fn covered(ranges: &[Range<u64>]) -> u64 {
     ranges.iter().map(|r| r.end.saturating_sub(r.start)).sum()
+}
+
+impl QueueStore {
+    /// Removes a transfer that no runner holds from the queue, with its committed ranges. Files on disk are the
+    /// caller's business: the queue never deletes a completed download.
+    pub async fn delete(&self, id: i64) -> Result<(), QueueError> {
+        let record = self.get(id).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query(
+            "DELETE FROM transfers WHERE id = ? AND (state IN ('completed', 'failed', 'cancelled', 'paused', \
+             'queued') AND (owner IS NULL OR lease_until < ?))",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if done.rows_affected() == 0 {
+            let now = self.get(id).await.map(|r| r.state).unwrap_or(record.state);
+            return Err(QueueError::NotAllowed {
+                id,
+                state: now,
+                action: "removed",
+                allowed: "queued, paused or finished",
+            });
+        }
+        Ok(())
+    }
+
+    /// Removes every completed, failed and cancelled transfer; answers how many went.
+    pub async fn delete_finished(&self) -> Result<u64, QueueError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "DELETE FROM transfer_ranges WHERE transfer_id IN (SELECT id FROM transfers WHERE state IN \
+             ('completed', 'failed', 'cancelled'))",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query(
+            "DELETE FROM transfers WHERE state IN ('completed', 'failed', 'cancelled')",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
 }
 
 fn path_text(path: &Path) -> String {

@@ -15,6 +15,8 @@ pub enum TransferState {
     /// The server is preparing the file (an Ansarada job) before any byte flows.
     WaitingForServer,
     Downloading,
+    /// A link, ticket or token expired mid-transfer and a fresh one is being prepared; bytes flow again soon.
+    Refreshing,
     Paused,
     Verifying,
     Completed,
@@ -23,11 +25,12 @@ pub enum TransferState {
 }
 
 impl TransferState {
-    pub const ALL: [TransferState; 9] = [
+    pub const ALL: [TransferState; 10] = [
         TransferState::Queued,
         TransferState::Preparing,
         TransferState::WaitingForServer,
         TransferState::Downloading,
+        TransferState::Refreshing,
         TransferState::Paused,
         TransferState::Verifying,
         TransferState::Completed,
@@ -41,6 +44,7 @@ impl TransferState {
             TransferState::Preparing => "preparing",
             TransferState::WaitingForServer => "waiting",
             TransferState::Downloading => "downloading",
+            TransferState::Refreshing => "refreshing",
             TransferState::Paused => "paused",
             TransferState::Verifying => "verifying",
             TransferState::Completed => "completed",
@@ -65,6 +69,7 @@ impl TransferState {
                 | TransferState::Preparing
                 | TransferState::WaitingForServer
                 | TransferState::Downloading
+                | TransferState::Refreshing
                 | TransferState::Verifying
         )
     }
@@ -74,6 +79,7 @@ impl fmt::Display for TransferState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             TransferState::WaitingForServer => "waiting for server",
+            TransferState::Refreshing => "refreshing link",
             other => other.as_str(),
         })
     }

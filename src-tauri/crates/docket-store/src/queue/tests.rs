@@ -249,3 +249,85 @@ async fn starting_over_forgets_written_marks_as_well_as_durable_ranges() {
         .is_empty());
     assert_eq!(queue.get(id).await.unwrap().bytes_done, 0);
 }
+
+#[tokio::test]
+async fn clearing_finished_transfers_deletes_completed_failed_and_cancelled_rows_only() {
+    let (_dir, queue) = store().await;
+    let done = queue.enqueue(&new("done", 0)).await.unwrap();
+    let failed = queue.enqueue(&new("failed", 0)).await.unwrap();
+    let cancelled = queue.enqueue(&new("cancelled", 0)).await.unwrap();
+    let waiting = queue.enqueue(&new("waiting", 0)).await.unwrap();
+    let paused = queue.enqueue(&new("paused", 0)).await.unwrap();
+    queue
+        .complete(done, Path::new("/tmp/x/done"), 3, "abc")
+        .await
+        .unwrap();
+    queue.fail(failed, "gone").await.unwrap();
+    queue.request(cancelled, QueueAction::Cancel).await.unwrap();
+    queue.request(paused, QueueAction::Pause).await.unwrap();
+
+    assert_eq!(queue.delete_finished().await.unwrap(), 3);
+    let left: Vec<i64> = queue.list().await.unwrap().iter().map(|t| t.id).collect();
+    assert_eq!(left, [waiting, paused]);
+    assert!(matches!(
+        queue.get(done).await,
+        Err(QueueError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_queued_or_paused_transfer_is_deleted_with_its_ranges_but_not_one_a_runner_holds() {
+    let (_dir, queue) = store().await;
+    let paused = queue.enqueue(&new("paused", 0)).await.unwrap();
+    let held = queue.enqueue(&new("held", 0)).await.unwrap();
+    queue.commit_range(paused, 0..100).await.unwrap();
+    queue.request(paused, QueueAction::Pause).await.unwrap();
+    assert!(queue.claim(held, "runner", 60_000).await.unwrap());
+    queue
+        .advance(held, "runner", TransferState::Downloading)
+        .await
+        .unwrap();
+
+    queue.delete(paused).await.unwrap();
+    assert!(matches!(
+        queue.get(paused).await,
+        Err(QueueError::NotFound(_))
+    ));
+    let ranges: i64 = sqlx::query_scalar("SELECT count(*) FROM transfer_ranges")
+        .fetch_one(queue.pool())
+        .await
+        .unwrap();
+    assert_eq!(ranges, 0);
+    assert!(matches!(
+        queue.delete(held).await,
+        Err(QueueError::NotAllowed { .. })
+    ));
+    assert!(queue.get(held).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_refreshing_transfer_stays_pending_and_is_downloading_again_once_bytes_are_committed() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("a", 0)).await.unwrap();
+    assert!(queue.claim(id, "runner", 60_000).await.unwrap());
+    assert!(queue
+        .advance(id, "runner", TransferState::Refreshing)
+        .await
+        .unwrap());
+    let record = queue.get(id).await.unwrap();
+    assert_eq!(record.state, TransferState::Refreshing);
+    assert_eq!(record.state.to_string(), "refreshing link");
+    assert!(record.state.is_pending());
+    queue.request(id, QueueAction::Pause).await.unwrap();
+    queue.request(id, QueueAction::Resume).await.unwrap();
+    assert!(queue
+        .advance(id, "runner", TransferState::Refreshing)
+        .await
+        .unwrap());
+
+    queue.commit_range(id, 0..10).await.unwrap();
+    assert_eq!(
+        queue.get(id).await.unwrap().state,
+        TransferState::Downloading
+    );
+}

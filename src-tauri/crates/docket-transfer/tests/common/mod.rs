@@ -65,6 +65,7 @@ pub async fn bench_with_chunks(large: u64, config: EngineConfig, chunk_size: Opt
     let server = DemoServer::start(DemoConfig {
         port_base: 0,
         large_file_size: large,
+        bulk_study_files: 0,
     })
     .await
     .expect("demo server starts");
