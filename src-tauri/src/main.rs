@@ -2,5 +2,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    docket_transfer::allocator::limit_malloc_arenas();
     docket_desktop::run();
 }

@@ -17,6 +17,7 @@ use context::Context;
 use failure::CliError;
 
 fn main() -> ExitCode {
+    docket_transfer::allocator::limit_malloc_arenas();
     // Usage errors exit with 2 through clap; everything else that fails exits with 1 and one line on stderr.
     let cli = Cli::parse();
     tracing_subscriber::fmt()

@@ -4,6 +4,7 @@
 //! [`TransferQueue`] is the entry point; [`straight::download`] is the single unqueued transfer the provider
 //! tests use.
 
+pub mod allocator;
 mod availability;
 pub mod bandwidth;
 pub mod boot;
