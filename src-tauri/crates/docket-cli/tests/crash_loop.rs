@@ -14,52 +14,24 @@ use docket_demo::library::sample;
 use docket_demo::{demo_remotes, DemoConfig, DemoServer};
 use serde_json::Value;
 
+mod support;
+
+use support::{add_remote, docket, succeeded};
+
 const LARGE: u64 = 6 * 1024 * 1024;
 /// What each kind downloads: the large file (ranged or chunked or single-use) and two small ones.
 const DOCUMENTS: [&str; 3] = [sample::LARGE_FILE, sample::REPORT_PDF, sample::README_TXT];
 
-fn docket(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
-    command
-        .env("DOCKET_DATA_DIR", data_dir)
-        .env_remove("DOCKET_LOG");
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
-        command.env_remove(key);
+/// infoRouter reads small chunks here, so a kill lands between many of them.
+fn chunk_setting(kind: Kind) -> Vec<&'static str> {
+    match kind {
+        Kind::Inforouter => vec!["chunk_size=262144"],
+        _ => Vec::new(),
     }
-    command
 }
 
-fn succeed(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn add_remote(server: &DemoServer, data_dir: &Path, kind: Kind) -> String {
-    let (remote, credentials) = demo_remotes(server)
-        .into_iter()
-        .find(|(r, _)| r.kind == kind)
-        .unwrap();
-    let mut command = docket(data_dir);
-    command.args(["remote", "add", &remote.name, "--kind", kind.id(), "--url"]);
-    command.arg(&remote.url);
-    for (key, value) in &remote.settings {
-        command.args(["--set", &format!("{key}={value}")]);
-    }
-    if kind == Kind::Inforouter {
-        command.args(["--set", "chunk_size=262144"]);
-    }
-    for key in credentials.keys() {
-        command.args(["--secret", key]);
-        let value = credentials.get(key).unwrap().expose().to_owned();
-        command.env(format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()), value);
-    }
-    succeed(&mut command);
-    remote.name
+fn succeeded_command(command: &mut Command) -> String {
+    succeeded(command.output().expect("docket runs"))
 }
 
 async fn document_ids(server: &DemoServer, kind: Kind) -> BTreeMap<String, String> {
@@ -91,7 +63,7 @@ async fn document_ids(server: &DemoServer, kind: Kind) -> BTreeMap<String, Strin
 }
 
 fn queue_json(data_dir: &Path) -> Vec<Value> {
-    let stdout = succeed(docket(data_dir).args(["queue", "--json"]));
+    let stdout = succeeded_command(docket(data_dir).args(["queue", "--json"]));
     serde_json::from_str::<Value>(&stdout)
         .unwrap()
         .as_array()
@@ -140,12 +112,12 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
     let dest = tempfile::tempdir().unwrap();
     let mut expected = Vec::new();
     for kind in Kind::ALL {
-        let remote = add_remote(&server, data.path(), kind);
+        let remote = add_remote(&server, data.path(), kind, &chunk_setting(kind));
         let ids = document_ids(&server, kind).await;
         let folder = dest.path().join(kind.id());
         for path in DOCUMENTS {
             let name = path.rsplit('/').next().unwrap();
-            succeed(
+            succeeded_command(
                 docket(data.path())
                     .args(["get", &remote, &ids[name], "--no-wait", "--to"])
                     .arg(&folder),

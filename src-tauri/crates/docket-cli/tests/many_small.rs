@@ -1,61 +1,16 @@
 //! Many small documents through `docket queue run`: every one completes with its own bytes, and the queue and the
 //! catalog record each of them. Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use docket_core::Kind;
-use docket_demo::{demo_remotes, DemoConfig, DemoServer, GeneratedDocuments};
+use docket_demo::{DemoConfig, DemoServer, GeneratedDocuments};
 use docket_store::queue::{NewTransfer, TransferState};
 use docket_store::{Catalog, QueueStore};
 
+mod support;
+
+use support::{add_remote, docket, succeeded};
+
 const DOCUMENTS: usize = 40;
-
-fn docket(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
-    command
-        .env("DOCKET_DATA_DIR", data_dir)
-        .env_remove("DOCKET_LOG");
-    command
-}
-
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// Registers the demo's Index Health remote as a user would.
-fn add_index_health(server: &DemoServer, data_dir: &Path) -> String {
-    let (remote, credentials) = demo_remotes(server)
-        .into_iter()
-        .find(|(r, _)| r.kind == Kind::IndexHealth)
-        .unwrap();
-    let mut command = docket(data_dir);
-    command.args([
-        "remote",
-        "add",
-        &remote.name,
-        "--kind",
-        "index-health",
-        "--url",
-        &remote.url,
-    ]);
-    for (key, value) in &remote.settings {
-        command.args(["--set", &format!("{key}={value}")]);
-    }
-    for key in credentials.keys() {
-        command.args(["--secret", key]).env(
-            format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()),
-            credentials.get(key).unwrap().expose(),
-        );
-    }
-    ok(command.output().unwrap());
-    remote.name
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_small_documents_complete_with_their_own_bytes_and_are_all_recorded() {
@@ -73,7 +28,7 @@ async fn many_small_documents_complete_with_their_own_bytes_and_are_all_recorded
     let state = server.state();
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let remote = add_index_health(&server, data.path());
+    let remote = add_remote(&server, data.path(), Kind::IndexHealth, &[]);
 
     let pool = docket_store::database::open(data.path()).await.unwrap();
     let store = QueueStore::new(pool.clone());
@@ -96,7 +51,7 @@ async fn many_small_documents_complete_with_their_own_bytes_and_are_all_recorded
             .unwrap();
         expected.push((id, document.latest().content.sha256_hex()));
     }
-    ok(docket(data.path()).args(["queue", "run"]).output().unwrap());
+    succeeded(docket(data.path()).args(["queue", "run"]).output().unwrap());
 
     let transfers = store.list().await.unwrap();
     assert_eq!(transfers.len(), DOCUMENTS);

@@ -1,56 +1,14 @@
 //! `docket get --no-wait`, `docket queue`, `docket queue run` and the per-transfer actions, as a user types them.
 //! Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use docket_core::Kind;
 use docket_demo::library::sample;
-use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use docket_demo::{DemoConfig, DemoServer};
 use serde_json::Value;
 
-fn docket(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
-    command
-        .env("DOCKET_DATA_DIR", data_dir)
-        .env_remove("DOCKET_LOG");
-    command
-}
+mod support;
 
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn add_inforouter(server: &DemoServer, data_dir: &Path) -> String {
-    let (remote, credentials) = demo_remotes(server)
-        .into_iter()
-        .find(|(r, _)| r.kind == Kind::Inforouter)
-        .unwrap();
-    let mut command = docket(data_dir);
-    command.args([
-        "remote",
-        "add",
-        &remote.name,
-        "--kind",
-        "inforouter",
-        "--url",
-        &remote.url,
-    ]);
-    for (key, value) in &remote.settings {
-        command.args(["--set", &format!("{key}={value}")]);
-    }
-    command.args(["--secret", "password"]).env(
-        "DOCKET_SECRET_PASSWORD",
-        credentials.get("password").unwrap().expose(),
-    );
-    ok(command.output().unwrap());
-    remote.name
-}
+use support::{add_remote, docket, succeeded};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
@@ -63,23 +21,27 @@ async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
     .unwrap();
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let remote = add_inforouter(&server, data.path());
+    let remote = add_remote(&server, data.path(), Kind::Inforouter, &[]);
     for document in [sample::REPORT_PDF, sample::NOTES_TXT] {
-        let printed = ok(docket(data.path())
-            .args(["get", &remote, document, "--no-wait", "--to"])
-            .arg(dest.path())
-            .output()
-            .unwrap());
+        let printed = succeeded(
+            docket(data.path())
+                .args(["get", &remote, document, "--no-wait", "--to"])
+                .arg(dest.path())
+                .output()
+                .unwrap(),
+        );
         assert!(printed.starts_with("queued as "), "{printed}");
     }
     assert!(
         std::fs::read_dir(dest.path()).unwrap().next().is_none(),
         "nothing downloaded yet"
     );
-    let listed: Value = serde_json::from_str(&ok(docket(data.path())
-        .args(["queue", "--json"])
-        .output()
-        .unwrap()))
+    let listed: Value = serde_json::from_str(&succeeded(
+        docket(data.path())
+            .args(["queue", "--json"])
+            .output()
+            .unwrap(),
+    ))
     .unwrap();
     let states: Vec<&str> = listed
         .as_array()
@@ -90,19 +52,23 @@ async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
     assert_eq!(states, ["queued", "queued"]);
 
     let first = listed[0]["id"].as_i64().unwrap().to_string();
-    ok(docket(data.path())
-        .args(["queue", "pause", &first])
-        .output()
-        .unwrap());
-    let ran = ok(docket(data.path()).args(["queue", "run"]).output().unwrap());
+    succeeded(
+        docket(data.path())
+            .args(["queue", "pause", &first])
+            .output()
+            .unwrap(),
+    );
+    let ran = succeeded(docket(data.path()).args(["queue", "run"]).output().unwrap());
     assert_eq!(ran.lines().count(), 1, "the paused one waits: {ran}");
-    ok(docket(data.path())
-        .args(["queue", "resume", &first])
-        .output()
-        .unwrap());
-    ok(docket(data.path()).args(["queue", "run"]).output().unwrap());
+    succeeded(
+        docket(data.path())
+            .args(["queue", "resume", &first])
+            .output()
+            .unwrap(),
+    );
+    succeeded(docket(data.path()).args(["queue", "run"]).output().unwrap());
 
-    let table = ok(docket(data.path()).args(["queue"]).output().unwrap());
+    let table = succeeded(docket(data.path()).args(["queue"]).output().unwrap());
     assert_eq!(table.matches("completed").count(), 2, "{table}");
     let report = server
         .state()
@@ -149,13 +115,15 @@ async fn queue_clear_removes_finished_transfers_and_remove_takes_a_paused_one_ou
     .unwrap();
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let remote = add_inforouter(&server, data.path());
+    let remote = add_remote(&server, data.path(), Kind::Inforouter, &[]);
     let queue_one = |document: &str| {
-        let printed = ok(docket(data.path())
-            .args(["get", &remote, document, "--no-wait", "--to"])
-            .arg(dest.path())
-            .output()
-            .unwrap());
+        let printed = succeeded(
+            docket(data.path())
+                .args(["get", &remote, document, "--no-wait", "--to"])
+                .arg(dest.path())
+                .output()
+                .unwrap(),
+        );
         printed
             .trim()
             .trim_start_matches("queued as ")
@@ -166,22 +134,28 @@ async fn queue_clear_removes_finished_transfers_and_remove_takes_a_paused_one_ou
     };
     queue_one(sample::REPORT_PDF);
     queue_one(sample::NOTES_TXT);
-    ok(docket(data.path()).args(["queue", "run"]).output().unwrap());
+    succeeded(docket(data.path()).args(["queue", "run"]).output().unwrap());
     let waiting = queue_one(sample::LEDGER_CSV);
-    ok(docket(data.path())
-        .args(["queue", "pause", &waiting])
-        .output()
-        .unwrap());
+    succeeded(
+        docket(data.path())
+            .args(["queue", "pause", &waiting])
+            .output()
+            .unwrap(),
+    );
 
-    let cleared = ok(docket(data.path())
-        .args(["queue", "clear"])
-        .output()
-        .unwrap());
+    let cleared = succeeded(
+        docket(data.path())
+            .args(["queue", "clear"])
+            .output()
+            .unwrap(),
+    );
     assert_eq!(cleared.trim(), "removed 2 finished transfers");
-    let listed: Value = serde_json::from_str(&ok(docket(data.path())
-        .args(["queue", "--json"])
-        .output()
-        .unwrap()))
+    let listed: Value = serde_json::from_str(&succeeded(
+        docket(data.path())
+            .args(["queue", "--json"])
+            .output()
+            .unwrap(),
+    ))
     .unwrap();
     let left: Vec<(String, String)> = listed
         .as_array()
@@ -196,11 +170,13 @@ async fn queue_clear_removes_finished_transfers_and_remove_takes_a_paused_one_ou
     );
     assert!(dest.path().join("Notizen von Zoë.txt").exists());
 
-    ok(docket(data.path())
-        .args(["queue", "remove", &waiting])
-        .output()
-        .unwrap());
-    let table = ok(docket(data.path()).args(["queue"]).output().unwrap());
+    succeeded(
+        docket(data.path())
+            .args(["queue", "remove", &waiting])
+            .output()
+            .unwrap(),
+    );
+    let table = succeeded(docket(data.path()).args(["queue"]).output().unwrap());
     assert_eq!(table.trim(), "the queue is empty");
     let parts = std::fs::read_dir(dest.path())
         .unwrap()

@@ -1,0 +1,57 @@
+//! What the CLI tests share: the `docket` binary on a data dir of the test's own, a command that must succeed,
+//! and a demo remote registered as a user would (`docket remote add`, secrets through DOCKET_SECRET_*).
+
+#![allow(dead_code)] // Each test binary uses its own part of this module.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use docket_core::Kind;
+use docket_demo::{demo_remotes, DemoServer};
+
+/// `docket` on `data_dir`, quiet, without the developer's DOCKET_SECRET_* variables.
+pub fn docket(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
+    command
+        .env("DOCKET_DATA_DIR", data_dir)
+        .env_remove("DOCKET_LOG");
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
+        command.env_remove(key);
+    }
+    command
+}
+
+/// The stdout of a command that finished successfully; fails the test with its stderr otherwise.
+pub fn succeeded(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Registers the demo remote of `kind` with `extra` settings (`key=value`); answers its name.
+pub fn add_remote(server: &DemoServer, data_dir: &Path, kind: Kind, extra: &[&str]) -> String {
+    let (remote, credentials) = demo_remotes(server)
+        .into_iter()
+        .find(|(r, _)| r.kind == kind)
+        .expect("the demo server has a remote of every kind");
+    let mut command = docket(data_dir);
+    command.args(["remote", "add", &remote.name, "--kind", kind.id(), "--url"]);
+    command.arg(&remote.url);
+    for (key, value) in &remote.settings {
+        command.args(["--set", &format!("{key}={value}")]);
+    }
+    for setting in extra {
+        command.args(["--set", setting]);
+    }
+    for key in credentials.keys() {
+        let value = credentials.get(key).expect("listed").expose().to_owned();
+        command
+            .args(["--secret", key])
+            .env(format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()), value);
+    }
+    succeeded(command.output().expect("docket runs"));
+    remote.name
+}
