@@ -526,11 +526,10 @@ impl QueueStore {
             .execute(&mut *tx)
             .await?;
         }
-        let done: i64 = sqlx::query_scalar(
+        let done: i64 = sqlx::query_scalar(&format!(
             "UPDATE transfers SET bytes_done = (SELECT coalesce(sum(\"end\" - start), 0) FROM transfer_ranges \
-             WHERE transfer_id = ?1), state = CASE state WHEN 'refreshing' THEN 'downloading' ELSE state END, \
-             updated_at = ?2 WHERE id = ?1 RETURNING bytes_done",
-        )
+             WHERE transfer_id = ?1), {DOWNLOADING_AGAIN}, updated_at = ?2 WHERE id = ?1 RETURNING bytes_done",
+        ))
         .bind(id)
         .bind(now_ms())
         .fetch_one(&mut *tx)
@@ -595,16 +594,14 @@ impl QueueStore {
             .execute(&mut *tx)
             .await?;
         }
-        // Bytes written after a refresh mean the fresh link works: a refreshing transfer is downloading again.
-        sqlx::query(
-            "UPDATE transfers SET bytes_done = ?, updated_at = ?, state = CASE state WHEN 'refreshing' THEN \
-             'downloading' ELSE state END WHERE id = ?",
-        )
+        sqlx::query(&format!(
+            "UPDATE transfers SET bytes_done = ?, updated_at = ?, {DOWNLOADING_AGAIN} WHERE id = ?"
+        ))
         .bind(covered(written) as i64)
-            .bind(now_ms())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -626,10 +623,9 @@ impl QueueStore {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
-            "UPDATE transfers SET bytes_done = max(bytes_done, ?), updated_at = ?, state = CASE state WHEN \
-             'refreshing' THEN 'downloading' ELSE state END WHERE id = ?",
-        )
+        sqlx::query(&format!(
+            "UPDATE transfers SET bytes_done = max(bytes_done, ?), updated_at = ?, {DOWNLOADING_AGAIN} WHERE id = ?"
+        ))
         .bind(covered(durable) as i64)
         .bind(now_ms())
         .bind(id)
@@ -773,6 +769,11 @@ impl QueueStore {
         Ok(())
     }
 }
+
+/// The state change every progress update makes: bytes on disk after a refresh mean the fresh link works, so a
+/// refreshing transfer is downloading again.
+const DOWNLOADING_AGAIN: &str =
+    "state = CASE state WHEN 'refreshing' THEN 'downloading' ELSE state END";
 
 /// `ranges` sorted, with overlapping and touching ones joined.
 pub fn merged(ranges: impl IntoIterator<Item = Range<u64>>) -> Vec<Range<u64>> {
