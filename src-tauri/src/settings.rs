@@ -31,8 +31,6 @@ pub struct Settings {
     pub theme: Theme,
     /// A desktop notification when a batch of downloads finishes or a transfer fails.
     pub notify_when_done: bool,
-    /// Completed transfers that finished at or before this time (unix ms) are cleared from the list.
-    pub cleared_before: i64,
 }
 
 impl Default for Settings {
@@ -43,7 +41,6 @@ impl Default for Settings {
             bandwidth_limit_kib: 0,
             theme: Theme::System,
             notify_when_done: true,
-            cleared_before: 0,
         }
     }
 }
@@ -132,7 +129,6 @@ mod tests {
             bandwidth_limit_kib: 512,
             theme: Theme::Dark,
             notify_when_done: false,
-            cleared_before: 7,
         };
         SettingsFile::open(dir.path()).save(&settings).unwrap();
         assert_eq!(SettingsFile::open(dir.path()).load(), settings);

@@ -62,8 +62,7 @@ impl ShellState {
     }
 
     /// Saves new settings; new limits apply to the running transfers at once.
-    pub fn update_settings(&self, mut settings: Settings) -> Result<(), IpcError> {
-        settings.cleared_before = self.lock_settings().cleared_before;
+    pub fn update_settings(&self, settings: Settings) -> Result<(), IpcError> {
         self.settings_file.save(&settings)?;
         let engine_changed = self.lock_settings().engine_config() != settings.engine_config();
         if engine_changed {

@@ -477,8 +477,6 @@ export type Settings_Deserialize = {
 	theme?: Theme,
 	/**  A desktop notification when a batch of downloads finishes or a transfer fails. */
 	notifyWhenDone?: boolean,
-	/**  Completed transfers that finished at or before this time (unix ms) are cleared from the list. */
-	clearedBefore?: number,
 };
 
 export type Settings_Serialize = {
@@ -491,8 +489,6 @@ export type Settings_Serialize = {
 	theme: Theme,
 	/**  A desktop notification when a batch of downloads finishes or a transfer fails. */
 	notifyWhenDone: boolean,
-	/**  Completed transfers that finished at or before this time (unix ms) are cleared from the list. */
-	clearedBefore: number,
 };
 
 export type SyntaxErrorView = {
