@@ -181,7 +181,7 @@ async fn every_demo_remote_lists_as_json_and_downloads_a_report_byte_for_byte() 
         .expect("sample report")
         .latest()
         .content
-        .sha256_hex();
+        .content_hash();
 
     for kind in docket_core::Kind::ALL {
         let remote = docket_demo::demo_remote_name(kind);
@@ -207,8 +207,8 @@ async fn every_demo_remote_lists_as_json_and_downloads_a_report_byte_for_byte() 
         );
         let saved: Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(
-            saved["sha256"], expected,
-            "{remote}: sha256 of the saved file"
+            saved["content_hash"], expected,
+            "{remote}: content hash of the saved file"
         );
         let path = saved["path"].as_str().unwrap();
         assert!(

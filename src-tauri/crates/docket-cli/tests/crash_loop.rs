@@ -214,7 +214,11 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
             bytes == content.read(0..content.len()).to_vec(),
             "{kind} {path}: {file} is not byte-identical"
         );
-        assert_eq!(transfer["sha256"], content.sha256_hex(), "{kind} {path}");
+        assert_eq!(
+            transfer["content_hash"],
+            content.content_hash(),
+            "{kind} {path}"
+        );
         saved.push(file.to_owned());
     }
     saved.sort();

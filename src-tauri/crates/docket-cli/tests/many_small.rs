@@ -49,24 +49,28 @@ async fn many_small_documents_complete_with_their_own_bytes_and_are_all_recorded
             })
             .await
             .unwrap();
-        expected.push((id, document.latest().content.sha256_hex()));
+        expected.push((id, document.latest().content.content_hash()));
     }
     succeeded(docket(data.path()).args(["queue", "run"]).output().unwrap());
 
     let transfers = store.list().await.unwrap();
     assert_eq!(transfers.len(), DOCUMENTS);
     let copies = Catalog::new(pool).local_copies(&remote).await.unwrap();
-    for (id, sha256) in &expected {
+    for (id, hash) in &expected {
         let transfer = transfers.iter().find(|t| &t.document == id).unwrap();
         assert_eq!(transfer.state, TransferState::Completed, "{transfer:?}");
-        assert_eq!(transfer.sha256.as_ref(), Some(sha256), "{id} in the queue");
+        assert_eq!(
+            transfer.content_hash.as_ref(),
+            Some(hash),
+            "{id} in the queue"
+        );
         let path = transfer.saved_path.as_ref().unwrap();
         let on_disk = std::fs::read(path).unwrap();
         assert_eq!(on_disk.len(), 10 * 1024, "{}", path.display());
         let copy = copies
             .get(id)
             .unwrap_or_else(|| panic!("{id} is not in the catalog"));
-        assert_eq!(&copy.sha256, sha256, "{id} in the catalog");
+        assert_eq!(&copy.content_hash, hash, "{id} in the catalog");
     }
     let files = std::fs::read_dir(dest.path()).unwrap().count();
     assert_eq!(files, DOCUMENTS, "one file each, no partial left behind");

@@ -157,7 +157,10 @@ async fn a_ranged_download_killed_mid_way_completes_with_queue_run_refetching_at
     let library = state.library.document_by_path(sample::LARGE_FILE).unwrap();
     let expected = library.latest().content.read(0..LARGE).to_vec();
     assert!(std::fs::read(path).unwrap() == expected, "byte-identical");
-    assert_eq!(transfer["sha256"], library.latest().content.sha256_hex());
+    assert_eq!(
+        transfer["content_hash"],
+        library.latest().content.content_hash()
+    );
 
     let after = state.stats.get(Kind::IndexHealth, "/s3").bytes_sent - before;
     let fetched_again = (before + after).saturating_sub(LARGE);

@@ -2,6 +2,7 @@
 //! rules. Nothing here knows about Tauri, the CLI or any one vendor.
 
 pub mod content_disposition;
+pub mod content_hash;
 pub mod entry;
 pub mod error;
 pub mod filename;

@@ -8,8 +8,8 @@ use std::pin::Pin;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
+use docket_core::content_hash::ContentHasher;
 use futures_util::Stream;
-use sha2::{Digest, Sha256};
 
 /// A body stream of one byte range, in chunks of at most [`STREAM_CHUNK`] bytes.
 pub type ContentStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send>>;
@@ -20,7 +20,7 @@ pub const STREAM_CHUNK: usize = 64 * 1024;
 /// The digests are computed on first use and kept: hashing the large file takes seconds in a debug build.
 pub struct Content {
     source: Source,
-    sha256: OnceLock<[u8; 32]>,
+    content_hash: OnceLock<String>,
     crc32: OnceLock<u32>,
 }
 
@@ -43,7 +43,7 @@ impl Content {
     fn new(source: Source) -> Content {
         Content {
             source,
-            sha256: OnceLock::new(),
+            content_hash: OnceLock::new(),
             crc32: OnceLock::new(),
         }
     }
@@ -88,17 +88,15 @@ impl Content {
         self.source.read(range.start.min(end)..end)
     }
 
-    pub fn sha256(&self) -> [u8; 32] {
-        *self.sha256.get_or_init(|| {
-            let mut hasher = Sha256::new();
-            self.for_each_block(|block| hasher.update(block));
-            hasher.finalize().into()
-        })
-    }
-
-    /// Lowercase hex of [`Content::sha256`].
-    pub fn sha256_hex(&self) -> String {
-        self.sha256().iter().map(|b| format!("{b:02x}")).collect()
+    /// The content hash Docket records for these bytes (`blake3:<hex>`, [`docket_core::content_hash`]).
+    pub fn content_hash(&self) -> String {
+        self.content_hash
+            .get_or_init(|| {
+                let mut hasher = ContentHasher::default();
+                self.for_each_block(|block| hasher.update(block));
+                hasher.finish()
+            })
+            .clone()
     }
 
     pub fn crc32(&self) -> u32 {
@@ -226,15 +224,9 @@ mod tests {
         let content = Content::generated(3 * 1024 * 1024 + 5, 9);
         let bytes = content.read(0..content.len());
         assert_eq!(content.crc32(), crc32fast::hash(&bytes));
-        assert_eq!(content.sha256(), <[u8; 32]>::from(Sha256::digest(&bytes)));
-    }
-
-    #[test]
-    fn sha256_hex_is_the_known_digest_of_abc() {
-        let content = Content::stored(&b"abc"[..]);
         assert_eq!(
-            content.sha256_hex(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            content.content_hash(),
+            docket_core::content_hash::content_hash(&bytes)
         );
     }
 }

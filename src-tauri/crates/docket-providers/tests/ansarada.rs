@@ -404,7 +404,7 @@ async fn an_expired_presigned_url_is_link_expired_and_preparing_again_downloads(
     let saved = fetch(provider.as_ref(), &doc, dir.path()).await.unwrap();
     let state = server.state();
     let catalog = state.library.document_by_path(sample::CATALOG_XML).unwrap();
-    assert_eq!(saved.sha256, catalog.latest().content.sha256_hex());
+    assert_eq!(saved.content_hash, catalog.latest().content.content_hash());
 }
 
 #[tokio::test]

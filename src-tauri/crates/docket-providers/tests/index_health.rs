@@ -341,7 +341,7 @@ async fn a_presigned_url_past_its_hour_is_a_link_expiry_and_preparing_again_give
     let dir = tempfile::tempdir().unwrap();
     let saved = fetch(provider.as_ref(), &id, dir.path()).await.unwrap();
     let document = state.library.document_by_path(sample::REPORT_PDF).unwrap();
-    assert_eq!(saved.sha256, document.latest().content.sha256_hex());
+    assert_eq!(saved.content_hash, document.latest().content.content_hash());
     assert_eq!(requests(&server, "/generate-client-auth-token"), 2);
 }
 
@@ -484,7 +484,7 @@ async fn when_the_server_cannot_presign_the_direct_download_delivers_the_file() 
     let dir = tempfile::tempdir().unwrap();
     let saved = fetch(provider.as_ref(), &id, dir.path()).await.unwrap();
     let document = state.library.document_by_path(sample::NOTES_TXT).unwrap();
-    assert_eq!(saved.sha256, document.latest().content.sha256_hex());
+    assert_eq!(saved.content_hash, document.latest().content.content_hash());
     assert_eq!(
         saved.path.file_name().unwrap().to_str(),
         Some("Notizen von Zoë.txt")

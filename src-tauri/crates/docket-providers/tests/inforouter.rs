@@ -50,7 +50,7 @@ fn requests(server: &DemoServer, method: &str) -> u64 {
         .requests
 }
 
-fn sha256_of_library(server: &DemoServer, path: &str) -> String {
+fn content_hash_in_library(server: &DemoServer, path: &str) -> String {
     let state = server.state();
     state
         .library
@@ -58,7 +58,7 @@ fn sha256_of_library(server: &DemoServer, path: &str) -> String {
         .unwrap()
         .latest()
         .content
-        .sha256_hex()
+        .content_hash()
 }
 
 /// Answers the next `count` calls of `method` with this XML instead of the demo's own.
@@ -275,12 +275,12 @@ async fn short_ids_with_and_without_extension_download_the_same_bytes() {
         .document_by_path(sample::REPORT_PDF)
         .unwrap()
         .id;
-    let expected = sha256_of_library(&server, sample::REPORT_PDF);
+    let expected = content_hash_in_library(&server, sample::REPORT_PDF);
     for short in [format!("~D{id}"), format!("~D{id}.pdf"), id.to_string()] {
         let saved = fetch_version(provider.as_ref(), &short, None, dir.path())
             .await
             .unwrap();
-        assert_eq!(saved.sha256, expected, "{short}");
+        assert_eq!(saved.content_hash, expected, "{short}");
     }
 }
 
@@ -329,8 +329,8 @@ async fn versions_come_newest_first_and_each_downloads_its_own_bytes() {
             .await
             .unwrap();
         assert_eq!(
-            saved.sha256,
-            expected.content.sha256_hex(),
+            saved.content_hash,
+            expected.content.content_hash(),
             "version {number}"
         );
     }
@@ -338,8 +338,8 @@ async fn versions_come_newest_first_and_each_downloads_its_own_bytes() {
         .await
         .unwrap();
     assert_eq!(
-        short_form.sha256,
-        stored.version(1).unwrap().content.sha256_hex()
+        short_form.content_hash,
+        stored.version(1).unwrap().content.content_hash()
     );
     assert_eq!(open_handlers(&server), 0);
 }
@@ -560,8 +560,8 @@ async fn a_handler_that_expired_is_link_expired_and_preparing_again_works() {
         .await
         .unwrap();
     assert_eq!(
-        saved.sha256,
-        sha256_of_library(&server, sample::CATALOG_XML)
+        saved.content_hash,
+        content_hash_in_library(&server, sample::CATALOG_XML)
     );
 }
 

@@ -347,11 +347,11 @@ async fn an_expired_link_is_link_expired_and_preparing_again_gives_a_working_lin
     let dir = tempfile::tempdir().unwrap();
     let saved = fetch(provider.as_ref(), &id, dir.path()).await.unwrap();
     assert_eq!(
-        saved.sha256,
+        saved.content_hash,
         document(&server.state(), sample::REPORT_PDF)
             .latest()
             .content
-            .sha256_hex()
+            .content_hash()
     );
 }
 
@@ -576,8 +576,11 @@ async fn the_contract_downloads_as_its_latest_version() {
     let saved = fetch(provider.as_ref(), &catalog::file_id(contract), dir.path())
         .await
         .unwrap();
-    assert_eq!(saved.sha256, contract.latest().content.sha256_hex());
-    assert_ne!(saved.sha256, contract.versions[0].content.sha256_hex());
+    assert_eq!(saved.content_hash, contract.latest().content.content_hash());
+    assert_ne!(
+        saved.content_hash,
+        contract.versions[0].content.content_hash()
+    );
 }
 
 #[tokio::test]
@@ -657,5 +660,5 @@ async fn a_url_ending_in_graphql_and_locations_with_stray_slashes_work_as_well()
     let saved = fetch(provider.as_ref(), &catalog::file_id(report), dir.path())
         .await
         .unwrap();
-    assert_eq!(saved.sha256, report.latest().content.sha256_hex());
+    assert_eq!(saved.content_hash, report.latest().content.content_hash());
 }

@@ -15,8 +15,8 @@ use docket_demo::study_creator::{self as demo, document_ref};
 use docket_demo::{DemoServer, Timestamp};
 use docket_providers::study_creator::StudyCreator;
 use support::{
-    assert_same_bytes, connect_remote, demo, download, http, prepared_url, provider_error,
-    sha256_hex, LARGE_FILE_SIZE,
+    assert_same_bytes, connect_remote, content_hash, demo, download, http, prepared_url,
+    provider_error, LARGE_FILE_SIZE,
 };
 
 fn base(server: &DemoServer) -> String {
@@ -280,14 +280,14 @@ async fn the_large_file_arrives_whole_through_a_signed_url() {
     let state = server.state();
     assert_eq!(saved.bytes, LARGE_FILE_SIZE);
     assert_eq!(
-        sha256_hex(&std::fs::read(&saved.path).unwrap()),
+        content_hash(&std::fs::read(&saved.path).unwrap()),
         state
             .library
             .document_by_path(sample::LARGE_FILE)
             .unwrap()
             .latest()
             .content
-            .sha256_hex()
+            .content_hash()
     );
 }
 
@@ -316,7 +316,10 @@ async fn older_versions_download_by_id_under_the_servers_versioned_name() {
         )
         .await
         .unwrap();
-        assert_eq!(saved.sha256, document.versions[1].content.sha256_hex());
+        assert_eq!(
+            saved.content_hash,
+            document.versions[1].content.content_hash()
+        );
         let name = saved
             .path
             .file_name()
@@ -517,14 +520,14 @@ async fn after_the_demo_expires_its_tokens_a_fresh_prepare_downloads_again() {
         .unwrap();
     let state = server.state();
     assert_eq!(
-        saved.sha256,
+        saved.content_hash,
         state
             .library
             .document_by_path(sample::README_TXT)
             .unwrap()
             .latest()
             .content
-            .sha256_hex()
+            .content_hash()
     );
 }
 
@@ -974,13 +977,13 @@ async fn a_bare_file_id_finds_its_study_through_graphql() {
     .unwrap();
     let state = server.state();
     assert_eq!(
-        saved.sha256,
+        saved.content_hash,
         state
             .library
             .document_by_path(sample::README_TXT)
             .unwrap()
             .latest()
             .content
-            .sha256_hex()
+            .content_hash()
     );
 }

@@ -4,12 +4,11 @@
 //! and created again.
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use docket_core::content_hash;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
-use sha2::{Digest, Sha256};
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -213,30 +212,12 @@ async fn check_file(download: RecordedDownload) -> (LocalState, Option<i64>) {
     }
     // Same size, touched since: only the bytes can tell.
     let path = download.copy.path.clone();
-    let hashed = tokio::task::spawn_blocking(move || sha256_of(&path)).await;
+    let recorded = download.copy.content_hash.clone();
+    let hashed =
+        tokio::task::spawn_blocking(move || content_hash::file_matches(&path, &recorded)).await;
     match hashed {
-        Ok(Ok(sha256)) if sha256.eq_ignore_ascii_case(&download.copy.sha256) => {
-            (LocalState::Present, mtime)
-        }
-        Ok(Ok(_)) => (LocalState::Changed, None),
+        Ok(Ok(true)) => (LocalState::Present, mtime),
+        Ok(Ok(false)) => (LocalState::Changed, None),
         _ => (LocalState::Missing, None),
     }
-}
-
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 256 * 1024];
-    loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }

@@ -118,6 +118,50 @@ async fn a_database_from_every_earlier_version_opens_keeps_its_data_and_passes_t
     }
 }
 
+#[tokio::test]
+async fn downloads_hashed_with_sha256_before_blake3_keep_a_hash_that_still_checks_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docket.db");
+    let saved = dir.path().join("a.txt");
+    std::fs::write(&saved, b"abc").unwrap();
+    let sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    let before_blake3 = migration_files()
+        .iter()
+        .position(|file| file.to_string_lossy().contains("content_hash"))
+        .unwrap();
+    let old = database_at(&path, before_blake3).await;
+    for statement in [
+        "INSERT INTO remotes (name, kind, url, added_at) VALUES ('r', 'inforouter', 'http://x', 1)",
+        "INSERT INTO transfers (remote, document, dest_dir, state, priority, position, created_at, updated_at, \
+         sha256) VALUES ('r', 'd', '/tmp', 'completed', 0, 1, 1, 1, ?1)",
+        "INSERT INTO downloads (remote, doc_id, path, sha256, bytes, completed_at, checked_at) \
+         VALUES ('r', 'd', ?2, ?1, 3, 1, 1)",
+    ] {
+        sqlx::query(statement)
+            .bind(sha256)
+            .bind(saved.to_string_lossy())
+            .execute(&old)
+            .await
+            .unwrap();
+    }
+    old.close().await;
+
+    let pool = open_file(&path).await.unwrap();
+    let transfer = docket_store::QueueStore::new(pool.clone())
+        .list()
+        .await
+        .unwrap()
+        .remove(0);
+    let expected = format!("sha256:{sha256}");
+    assert_eq!(transfer.content_hash.as_deref(), Some(expected.as_str()));
+    let recorded: String = sqlx::query_scalar("SELECT content_hash FROM downloads")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(recorded, expected);
+    assert!(docket_core::content_hash::file_matches(&saved, &recorded).unwrap());
+}
+
 const CRASH_DIR: &str = "DOCKET_TEST_CRASH_DIR";
 const LISTING_SIZE: usize = 2_000;
 

@@ -7,16 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::catalog_with_remote;
+use docket_core::content_hash::content_hash;
 use docket_store::{Catalog, CatalogEvent, DownloadWatch, LocalState};
-use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 async fn downloaded(catalog: &Catalog, folder: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::create_dir_all(folder).unwrap();
@@ -28,7 +21,7 @@ async fn downloaded(catalog: &Catalog, folder: &Path, name: &str, bytes: &[u8]) 
             name,
             Some("1"),
             &path,
-            &sha256_hex(bytes),
+            &content_hash(bytes),
             bytes.len() as u64,
         )
         .await

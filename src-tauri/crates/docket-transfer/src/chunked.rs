@@ -146,6 +146,7 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
         size: Some(staged.size),
         crc32: staged.crc32,
         prefix: None,
+        whole: None,
     })
 }
 

@@ -132,4 +132,10 @@ impl Engine {
         let controls = self.controls.lock().unwrap_or_else(|e| e.into_inner());
         controls.contains_key(&id)
     }
+
+    /// The transfers this engine is running.
+    pub fn active_ids(&self) -> Vec<i64> {
+        let controls = self.controls.lock().unwrap_or_else(|e| e.into_inner());
+        controls.keys().copied().collect()
+    }
 }

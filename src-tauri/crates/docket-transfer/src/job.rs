@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::engine::{Control, Engine};
 use crate::error::TransferError;
-use crate::partial::PartialFile;
+use crate::partial::{Digests, PartialFile};
 use crate::prefix_digest::PrefixDigest;
 use crate::progress::ProgressMeter;
 use crate::retry::Decision;
@@ -29,6 +29,8 @@ pub(crate) struct Fetched {
     pub crc32: Option<u32>,
     /// The digest of the file's first bytes, read back while it downloaded; verification reads the rest.
     pub prefix: Option<PrefixDigest>,
+    /// The digests of a small file written and synced in one step, from the very bytes written.
+    pub whole: Option<Digests>,
 }
 
 /// Everything the streams of one transfer share.
@@ -198,7 +200,10 @@ pub(crate) async fn run(
     release_left_staged(&job).await;
     let outcome = attempt(&job).await;
     let end = settle(&job, outcome).await;
-    let _ = engine.store.unclaim(job.id(), &engine.owner).await;
+    // Completing gave the claim up already.
+    if end != JobEnd::Completed {
+        let _ = engine.store.unclaim(job.id(), &engine.owner).await;
+    }
     meter.finish().await;
     end
 }
@@ -234,10 +239,15 @@ async fn attempt(job: &Job) -> Result<std::path::PathBuf, TransferError> {
     let mut start_overs = 0;
     let mut failures = 0;
     let mut refreshes = 0;
+    // The claim that started this run recorded it as preparing already, and read the row: until a start-over
+    // changes it, the fetch can work from that reading.
+    let mut preparing = job.record.state == TransferState::Preparing;
+    let mut claimed = Some(&job.record);
     loop {
-        if !store
-            .advance(job.id(), owner, TransferState::Preparing)
-            .await?
+        if !std::mem::replace(&mut preparing, false)
+            && !store
+                .advance(job.id(), owner, TransferState::Preparing)
+                .await?
         {
             return Err(TransferError::Stopped);
         }
@@ -264,7 +274,7 @@ async fn attempt(job: &Job) -> Result<std::path::PathBuf, TransferError> {
         }
         job.meter.state(TransferState::Downloading, None);
         let fetched = match source {
-            TransferSource::Url(url) => ranged::fetch(job, url).await,
+            TransferSource::Url(url) => ranged::fetch(job, url, claimed.take()).await,
             TransferSource::Chunked(staged) => chunked::fetch(job, staged).await,
         };
         let fetched = match fetched {
@@ -293,20 +303,27 @@ async fn attempt(job: &Job) -> Result<std::path::PathBuf, TransferError> {
     }
 }
 
-/// Size and CRC32 read back from disk against what the server announced; SHA-256 recorded; renamed into place.
+/// Size and CRC32 read back from disk against what the server announced; the content hash recorded; renamed into
+/// place.
 async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, TransferError> {
     let store = &job.engine.store;
-    if !store
-        .advance(job.id(), &job.engine.owner, TransferState::Verifying)
-        .await?
-    {
-        return Err(TransferError::Stopped);
-    }
-    job.meter.state(TransferState::Verifying, None);
-    let digests = fetched
-        .partial
-        .digests_from(fetched.prefix.unwrap_or_default())
-        .await?;
+    let digests = match fetched.whole {
+        // Digested as it was written: nothing to read back, no time spent verifying to show.
+        Some(digests) => digests,
+        None => {
+            if !store
+                .advance(job.id(), &job.engine.owner, TransferState::Verifying)
+                .await?
+            {
+                return Err(TransferError::Stopped);
+            }
+            job.meter.state(TransferState::Verifying, None);
+            fetched
+                .partial
+                .digests_from(fetched.prefix.unwrap_or_default())
+                .await?
+        }
+    };
     let mismatch = match (fetched.size, fetched.crc32) {
         (Some(size), _) if size != digests.size => Some(format!(
             "the file on disk has {} bytes, the server announced {size}",
@@ -324,9 +341,9 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
     }
     let path = fetched.partial.promote().await?;
     store
-        .complete(job.id(), &path, digests.size, &digests.sha256)
+        .complete(job.id(), &path, digests.size, &digests.content_hash)
         .await?;
-    record_in_catalog(job, &path, digests.size, &digests.sha256).await;
+    record_in_catalog(job, &path, digests.size, &digests.content_hash).await;
     job.meter.set_done(digests.size, Some(digests.size));
     job.meter.state(TransferState::Completed, None);
     tracing::info!(id = job.id(), path = %path.display(), "completed");
@@ -339,7 +356,8 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
 /// beside it as `name (1)`.
 async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
     let store = &job.engine.store;
-    let record = store.get(job.id()).await.ok()?;
+    // Read in the statement that claimed the transfer: no other runner has touched it since.
+    let record = &job.record;
     let name = record.file_name.as_deref()?;
     let total = record.bytes_total?;
     if record.bytes_done != total || PartialFile::existing(&record.dest_dir, name).is_some() {
@@ -363,10 +381,10 @@ async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
         return None;
     }
     store
-        .complete(job.id(), &path, digests.size, &digests.sha256)
+        .complete(job.id(), &path, digests.size, &digests.content_hash)
         .await
         .ok()?;
-    record_in_catalog(job, &path, digests.size, &digests.sha256).await;
+    record_in_catalog(job, &path, digests.size, &digests.content_hash).await;
     job.meter.set_done(digests.size, Some(digests.size));
     job.meter.state(TransferState::Completed, None);
     tracing::info!(
@@ -379,7 +397,7 @@ async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
 
 /// Links the completed file to its catalog entry, so browsing shows it downloaded (and the watcher guards it).
 /// The file is complete either way: a catalog that cannot record it only costs the mark.
-async fn record_in_catalog(job: &Job, path: &std::path::Path, bytes: u64, sha256: &str) {
+async fn record_in_catalog(job: &Job, path: &std::path::Path, bytes: u64, content_hash: &str) {
     let Some(catalog) = job.engine.catalog() else {
         return;
     };
@@ -390,7 +408,7 @@ async fn record_in_catalog(job: &Job, path: &std::path::Path, bytes: u64, sha256
             &record.document,
             record.version.as_deref(),
             path,
-            sha256,
+            content_hash,
             bytes,
         )
         .await

@@ -24,6 +24,7 @@ pub mod progress;
 pub mod queue;
 mod ranged;
 pub mod retry;
+mod small;
 pub mod splitter;
 pub mod straight;
 pub mod written;

@@ -21,7 +21,8 @@ pub struct PartialFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Digests {
     pub size: u64,
-    pub sha256: String,
+    /// `blake3:<hex>` ([`docket_core::content_hash`]).
+    pub content_hash: String,
     pub crc32: u32,
 }
 
@@ -35,17 +36,22 @@ impl PartialFile {
 
     /// Claims a name that is free (no file, no partial) for `name`, `name (1)`, … and creates its empty partial.
     pub async fn claim(dir: &Path, name: &str) -> Result<PartialFile, TransferError> {
-        tokio::fs::create_dir_all(dir)
+        let (dir, name) = (dir.to_owned(), name.to_owned());
+        tokio::task::spawn_blocking(move || PartialFile::claim_now(&dir, &name))
             .await
-            .map_err(TransferError::io(dir))?;
+            .map_err(|err| TransferError::io(Path::new(""))(io::Error::other(err)))?
+    }
+
+    /// [`PartialFile::claim`], on the calling (blocking) thread.
+    fn claim_now(dir: &Path, name: &str) -> Result<PartialFile, TransferError> {
+        std::fs::create_dir_all(dir).map_err(TransferError::io(dir))?;
         loop {
             let final_path = free_path(dir, name);
             let path = partial_path(&final_path);
-            match tokio::fs::OpenOptions::new()
+            match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(&path)
-                .await
             {
                 Ok(_) => return Ok(PartialFile { final_path, path }),
                 // Another transfer took the name between the check and the create: take the next one.
@@ -53,6 +59,32 @@ impl PartialFile {
                 Err(err) => return Err(TransferError::io(&path)(err)),
             }
         }
+    }
+
+    /// A whole small file in one blocking step: its partial (the one an earlier run left, emptied, or a newly
+    /// claimed one) written, synced to disk, and digested from the bytes that were written.
+    pub fn write_whole(
+        dir: &Path,
+        left: Option<&str>,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(PartialFile, Digests), TransferError> {
+        let partial = match left.and_then(|left| PartialFile::existing(dir, left)) {
+            Some(partial) => partial,
+            None => PartialFile::claim_now(dir, name)?,
+        };
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&partial.path)
+            .and_then(|file| {
+                write_all_at(&file, bytes, 0)?;
+                file.sync_data()
+            });
+        written.map_err(TransferError::io(&partial.path))?;
+        let mut digest = PrefixDigest::default();
+        digest.update(bytes);
+        Ok((partial, digest.into_digests()))
     }
 
     /// The final name (with any ` (1)` suffix).
@@ -122,7 +154,7 @@ impl PartialFile {
         }
     }
 
-    /// Reads the whole partial back: its size, SHA-256 and CRC32, as they are on disk.
+    /// Reads the whole partial back: its size, content hash and CRC32, as they are on disk.
     pub async fn digests(&self) -> Result<Digests, TransferError> {
         self.digests_from(PrefixDigest::default()).await
     }
@@ -135,12 +167,7 @@ impl PartialFile {
             let file = std::fs::File::open(&path)?;
             let mut digest = prefix;
             digest.advance(&file, None)?;
-            let (size, sha256, crc32) = digest.finish();
-            Ok(Digests {
-                size,
-                sha256,
-                crc32,
-            })
+            Ok(digest.into_digests())
         })
         .await
         .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;

@@ -1,4 +1,4 @@
-//! SHA-256 and CRC32 of a partial file computed while it downloads: a cursor reads back, from the OS (the page
+//! The content hash and CRC32 of a partial file computed while it downloads: a cursor reads back, from the OS (the page
 //! cache, not the streams' buffers), the bytes written from offset 0 without a gap, so that verification only
 //! reads what is left after the last byte arrives.
 
@@ -8,15 +8,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
+use docket_core::content_hash::ContentHasher;
 use tokio::sync::watch;
 
+use crate::partial::Digests;
 use crate::written::WrittenRanges;
 
 /// The digests of a file's first `hashed` bytes, as read from disk.
 #[derive(Clone, Default)]
 pub struct PrefixDigest {
-    sha: Sha256,
+    content: ContentHasher,
     crc: crc32fast::Hasher,
     hashed: u64,
 }
@@ -49,17 +50,24 @@ impl PrefixDigest {
                     None => Ok(()),
                 };
             }
-            self.sha.update(&buffer[..n]);
-            self.crc.update(&buffer[..n]);
-            self.hashed += n as u64;
+            self.update(&buffer[..n]);
         }
     }
 
-    /// `(size, sha256 hex, crc32)` of everything digested.
-    pub fn finish(self) -> (u64, String, u32) {
-        let sha = self.sha.finalize();
-        let hex = sha.iter().map(|b| format!("{b:02x}")).collect();
-        (self.hashed, hex, self.crc.finalize())
+    /// Digests the next bytes of the file.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.content.update(bytes);
+        self.crc.update(bytes);
+        self.hashed += bytes.len() as u64;
+    }
+
+    /// Size, content hash and CRC32 of everything digested.
+    pub fn into_digests(self) -> Digests {
+        Digests {
+            size: self.hashed,
+            content_hash: self.content.finish(),
+            crc32: self.crc.finalize(),
+        }
     }
 }
 
@@ -152,13 +160,7 @@ pub(crate) fn write_all_at(file: &File, mut buffer: &[u8], mut offset: u64) -> i
 mod tests {
     use super::*;
     use crate::partial::PartialFile;
-
-    fn hex(bytes: &[u8]) -> String {
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
+    use docket_core::content_hash::content_hash;
 
     fn sample(len: u32) -> Vec<u8> {
         (0..len).map(|i| (i.wrapping_mul(7) % 251) as u8).collect()
@@ -187,7 +189,7 @@ mod tests {
         assert_eq!(prefix.hashed(), 3_000_000, "it followed the whole prefix");
         let digests = partial.digests_from(prefix).await.unwrap();
         assert_eq!(digests.size, 3_000_000);
-        assert_eq!(digests.sha256, hex(&data));
+        assert_eq!(digests.content_hash, content_hash(&data));
         assert_eq!(digests.crc32, crc32fast::hash(&data));
     }
 
@@ -205,7 +207,7 @@ mod tests {
         data[70_000..].fill(0);
         std::fs::write(&partial.path, &data).unwrap();
         let digests = partial.digests_from(prefix).await.unwrap();
-        assert_eq!(digests.sha256, hex(&data));
+        assert_eq!(digests.content_hash, content_hash(&data));
         assert_eq!(digests.crc32, crc32fast::hash(&data));
     }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use docket_store::queue::{NewTransfer, Placement, QueueAction, TransferRecord, TransferState};
 use docket_store::{Catalog, CatalogEvent, QueueError, QueueStore};
@@ -225,9 +225,14 @@ impl TransferQueue {
         let mut running: JoinSet<(i64, JobEnd)> = JoinSet::new();
         let mut summary = RunSummary::default();
         let mut catalog_events = engine.catalog().map(Catalog::subscribe);
+        let mut offline: Vec<String> = Vec::new();
+        let mut offline_read: Option<Instant> = None;
         let outcome = async {
             loop {
-                let offline: Vec<String> = engine.offline_remotes().await.into_keys().collect();
+                if offline_read.is_none_or(|at| at.elapsed() >= OFFLINE_REREAD) {
+                    offline = engine.offline_remotes().await.into_keys().collect();
+                    offline_read = Some(Instant::now());
+                }
                 self.start_more(&scope, &mut running, &offline).await?;
                 let parked = self.parked_remotes(&scope, &offline).await?;
                 for remote in &parked {
@@ -244,12 +249,14 @@ impl TransferQueue {
                         if let Ok((id, end)) = joined {
                             engine.controls.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
                             // Waiting for a server is no end: the run starts it again when the server is back.
-                            if !matches!(end, JobEnd::WaitingForRemote(_)) {
+                            if matches!(end, JobEnd::WaitingForRemote(_)) {
+                                offline_read = None;
+                            } else {
                                 summary.ended.push((id, end));
                             }
                         }
                     }
-                    _ = remote_online(&mut catalog_events) => {}
+                    _ = remote_online(&mut catalog_events) => offline_read = None,
                     // A running transfer found to be small may leave its place to another one.
                     _ = engine.hub.size_learned() => {}
                     _ = tokio::time::sleep(Duration::from_millis(250)) => {}
@@ -269,21 +276,20 @@ impl TransferQueue {
     ) -> Result<(), QueueError> {
         let engine = &self.engine;
         let lease = engine.config.lease.as_millis() as i64;
+        let only = match scope {
+            RunScope::All => None,
+            RunScope::Only(ids) => Some(ids.as_slice()),
+        };
         while has_room(engine, running.len()) {
-            let candidates = engine.store.claimable_except(64, offline).await?;
-            let next = candidates.into_iter().find(|record| {
-                !engine.is_active(record.id)
-                    && match scope {
-                        RunScope::All => true,
-                        RunScope::Only(ids) => ids.contains(&record.id),
-                    }
-            });
-            let Some(record) = next else {
+            // One statement picks and claims the next transfer: the queue may hold thousands.
+            let active = engine.active_ids();
+            let Some(record) = engine
+                .store
+                .claim_next(&engine.owner, lease, offline, &active, only)
+                .await?
+            else {
                 return Ok(());
             };
-            if !engine.store.claim(record.id, &engine.owner, lease).await? {
-                continue;
-            }
             let (sender, receiver) = watch::channel(Control::Run);
             engine
                 .controls
@@ -338,6 +344,10 @@ impl TransferQueue {
         }
     }
 }
+
+/// How long the run trusts its reading of the offline remotes: it reads them again at once when one of its own
+/// transfers finds a remote unreachable or one comes back; other processes' findings wait at most this long.
+const OFFLINE_REREAD: Duration = Duration::from_secs(1);
 
 /// Whether another transfer may start: `max_transfers` counts the running transfers not known to be small (at
 /// most one checkpoint); small ones, which spend their time on bookkeeping rather than bytes, may run beside them

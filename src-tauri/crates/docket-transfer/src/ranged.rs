@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use docket_core::content_disposition;
 use docket_core::http;
 use docket_core::{sanitize_file_name, ProviderError, RangeSupport, RemoteUrl};
+use docket_store::queue::TransferRecord;
 use futures_util::future::try_join_all;
 use reqwest::header::{
     HeaderMap, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
@@ -26,6 +27,7 @@ use crate::limits::ConnectionPermit;
 use crate::link::LinkRefresher;
 use crate::partial::{PartialFile, RangeWriter};
 use crate::prefix_digest::follow;
+use crate::small;
 use crate::splitter::{missing, SegmentBoard};
 use crate::written::WrittenRanges;
 
@@ -36,13 +38,28 @@ struct Opened {
     response: reqwest::Response,
 }
 
-pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, TransferError> {
+/// Downloads the file behind `first`; `claimed` is the transfer's row as its claim read it, when nothing has
+/// changed it since (else it is read again).
+pub(crate) async fn fetch(
+    job: &Job,
+    first: RemoteUrl,
+    claimed: Option<&TransferRecord>,
+) -> Result<Fetched, TransferError> {
     let store = &job.engine.store;
     let links = LinkRefresher::new(first);
-    let mut committed = store
-        .resumable(job.id(), job.engine.config.boot_id.as_deref())
-        .await?;
-    let record = store.get(job.id()).await?;
+    let record = match claimed {
+        Some(record) => record.clone(),
+        None => store.get(job.id()).await?,
+    };
+    // A transfer that never named its partial file has no bytes anywhere to resume.
+    let mut committed = match record.file_name {
+        Some(_) => {
+            store
+                .resumable(job.id(), job.engine.config.boot_id.as_deref())
+                .await?
+        }
+        None => Vec::new(),
+    };
     let planned = record.bytes_total.map(|total| {
         SegmentBoard::planned(
             &missing(&committed, total),
@@ -62,32 +79,57 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
         None => (0, first_window),
     };
     let probe_asked = probe_end.min(probe_start + first_window);
-    let (opened, url, asked) = probe(
-        job,
-        &links,
-        probe_start..probe_asked,
-        record.validator.as_deref(),
-    )
-    .await?;
-    let headers = opened.response.headers().clone();
-    let partial_content =
-        asked.is_some() && opened.response.status() == StatusCode::PARTIAL_CONTENT;
-    let total = if partial_content {
-        let (start, total) = content_range(&headers).ok_or_else(|| {
-            ProviderError::protocol("a 206 answer without a readable Content-Range")
-        })?;
-        if start != probe_start {
-            return Err(ProviderError::protocol(format!(
-                "asked for bytes from {probe_start}, the server sent them from {start}"
-            ))
-            .into());
+    let mut failures = 0;
+    let mut refreshes = 0;
+    let (opened, url, answer) = loop {
+        let (opened, url, asked) = probe(
+            job,
+            &links,
+            probe_start..probe_asked,
+            record.validator.as_deref(),
+        )
+        .await?;
+        let answer = FirstAnswer::read(job, &opened, &url, asked, probe_start)?;
+        // A small file that came whole in this answer is kept in memory and written in one step.
+        let whole = match answer.total {
+            Some(total)
+                if committed.is_empty() && total <= job.engine.config.small_transfer_bytes =>
+            {
+                let whole_file =
+                    !answer.partial_content || (probe_start == 0 && total <= probe_asked);
+                whole_file.then_some(total)
+            }
+            _ => None,
+        };
+        let Some(total) = whole else {
+            break (opened, url, answer);
+        };
+        let Opened {
+            permit,
+            generation,
+            response,
+        } = opened;
+        let gathered = small::gather(job, response, total).await;
+        drop(permit);
+        match gathered {
+            Ok(body) => {
+                return small::store(job, &record, answer.name, body, &answer.validator).await
+            }
+            Err(TransferError::Provider(err)) => {
+                if job.recover(err, &mut failures, &mut refreshes).await? {
+                    links.expire(generation).await;
+                }
+            }
+            Err(err) => return Err(err),
         }
-        total
-    } else {
-        // The size the API announced outranks the header of one response, which may lie or be cut short.
-        url.size.or(opened.response.content_length())
     };
-    let validator = validator(total, &headers);
+    let FirstAnswer {
+        partial_content,
+        total,
+        validator,
+        name,
+        headers,
+    } = answer;
     if !committed.is_empty() {
         if !partial_content {
             tracing::info!(
@@ -102,13 +144,6 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
             ));
         }
     }
-    let suggested = url.file_name.clone().or_else(|| {
-        headers
-            .get(CONTENT_DISPOSITION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(content_disposition::file_name)
-    });
-    let name = sanitize_file_name(suggested.as_deref().unwrap_or(job.doc.id()));
     let partial = open_partial(job, &record, &name, &mut committed).await?;
     store
         .set_target(job.id(), &partial.name(), total, Some(&validator))
@@ -195,7 +230,61 @@ pub(crate) async fn fetch(job: &Job, first: RemoteUrl) -> Result<Fetched, Transf
         size,
         crc32: None,
         prefix,
+        whole: None,
     })
+}
+
+/// What the first answer tells about the file.
+struct FirstAnswer {
+    /// A 206 for the range asked: the server honours `Range`.
+    partial_content: bool,
+    total: Option<u64>,
+    validator: String,
+    /// The file name to save under, sanitized.
+    name: String,
+    headers: HeaderMap,
+}
+
+impl FirstAnswer {
+    fn read(
+        job: &Job,
+        opened: &Opened,
+        url: &RemoteUrl,
+        asked: Option<u64>,
+        probe_start: u64,
+    ) -> Result<FirstAnswer, TransferError> {
+        let headers = opened.response.headers().clone();
+        let partial_content =
+            asked.is_some() && opened.response.status() == StatusCode::PARTIAL_CONTENT;
+        let total = if partial_content {
+            let (start, total) = content_range(&headers).ok_or_else(|| {
+                ProviderError::protocol("a 206 answer without a readable Content-Range")
+            })?;
+            if start != probe_start {
+                return Err(ProviderError::protocol(format!(
+                    "asked for bytes from {probe_start}, the server sent them from {start}"
+                ))
+                .into());
+            }
+            total
+        } else {
+            // The size the API announced outranks the header of one response, which may lie or be cut short.
+            url.size.or(opened.response.content_length())
+        };
+        let suggested = url.file_name.clone().or_else(|| {
+            headers
+                .get(CONTENT_DISPOSITION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(content_disposition::file_name)
+        });
+        Ok(FirstAnswer {
+            partial_content,
+            total,
+            validator: validator(total, &headers),
+            name: sanitize_file_name(suggested.as_deref().unwrap_or(job.doc.id())),
+            headers,
+        })
+    }
 }
 
 /// The first request: from `start` with `Range` unless the link says the server has none.
@@ -246,7 +335,7 @@ async fn probe(
 /// The stored partial when it is still there; else a newly claimed one (and any committed ranges forgotten).
 async fn open_partial(
     job: &Job,
-    record: &docket_store::queue::TransferRecord,
+    record: &TransferRecord,
     name: &str,
     committed: &mut Vec<Range<u64>>,
 ) -> Result<PartialFile, TransferError> {

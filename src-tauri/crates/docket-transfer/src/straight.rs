@@ -5,12 +5,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use docket_core::content_disposition;
+use docket_core::content_hash::ContentHasher;
 use docket_core::http;
 use docket_core::{
     sanitize_file_name, ChunkSource, DocRef, PrepareObserver, Provider, ProviderError, RemoteUrl,
     TransferSource,
 };
-use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::destination::{free_path, partial_path};
@@ -42,7 +42,8 @@ impl ByteProgress for NoProgress {
 pub struct SavedFile {
     pub path: PathBuf,
     pub bytes: u64,
-    pub sha256: String,
+    /// `blake3:<hex>` ([`docket_core::content_hash`]).
+    pub content_hash: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -217,7 +218,7 @@ struct PartialFile {
     final_path: PathBuf,
     partial: PathBuf,
     file: tokio::fs::File,
-    hash: Sha256,
+    hash: ContentHasher,
     written: u64,
 }
 
@@ -232,7 +233,7 @@ impl PartialFile {
             final_path,
             partial,
             file,
-            hash: Sha256::new(),
+            hash: ContentHasher::default(),
             written: 0,
         })
     }
@@ -285,11 +286,7 @@ impl PartialFile {
         Ok(SavedFile {
             path: target,
             bytes: self.written,
-            sha256: hex(&self.hash.finalize()),
+            content_hash: self.hash.finish(),
         })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

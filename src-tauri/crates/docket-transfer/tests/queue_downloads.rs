@@ -19,6 +19,7 @@ const LARGE_NAME: &str = "telemetry-archive.bin";
 async fn every_kind_downloads_the_large_file_through_the_queue_byte_identical() {
     let bench = bench(quick_config()).await;
     let expected = bench.library_bytes(sample::LARGE_FILE);
+    let hash = docket_core::content_hash::content_hash(&expected);
     let mut ids = Vec::new();
     for kind in Kind::ALL {
         let document = bench.document_id(kind, LARGE_NAME).await;
@@ -33,7 +34,11 @@ async fn every_kind_downloads_the_large_file_through_the_queue_byte_identical() 
         let path = saved_path(&record);
         assert_eq!(read(&path), expected, "{kind}: bytes of {}", path.display());
         assert_eq!(record.bytes_done, LARGE, "{kind}");
-        assert_eq!(record.sha256.as_deref().map(str::len), Some(64), "{kind}");
+        assert_eq!(
+            record.content_hash.as_deref(),
+            Some(hash.as_str()),
+            "{kind}"
+        );
         names.push(path.file_name().unwrap().to_string_lossy().into_owned());
     }
     names.sort();

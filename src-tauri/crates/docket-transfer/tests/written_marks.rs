@@ -16,7 +16,6 @@ use docket_demo::library::sample;
 use docket_store::queue::TransferState;
 use docket_store::QueueStore;
 use docket_transfer::{EngineConfig, RunScope, TransferQueue};
-use sha2::{Digest, Sha256};
 
 const SIZE: u64 = 24 * 1024 * 1024;
 const NEVER: Duration = Duration::from_secs(3600);
@@ -196,7 +195,6 @@ async fn after_another_boot_only_durable_ranges_are_trusted_and_garbage_in_the_r
         SIZE - covered(&durable),
         "everything not fsynced is fetched again, nothing fsynced is"
     );
-    let sha = Sha256::digest(&expected);
-    let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(record.sha256.as_deref(), Some(hex.as_str()));
+    let hash = docket_core::content_hash::content_hash(&expected);
+    assert_eq!(record.content_hash.as_deref(), Some(hash.as_str()));
 }

@@ -90,9 +90,9 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
             (
                 format!(
                     "Docket took {:.2} s against curl's {:.2} s. Nothing on Docket's streams waits for the disk \
-                     any more (progress is recorded as written marks, fsyncs run in the background), but Docket \
-                     still does work curl does not: it reads every byte back from the page cache for SHA-256 (for \
-                     the catalog; about a second of CPU per 2 GiB) and, before it calls the file complete, has it \
+                     (progress is recorded as written marks, fsyncs run in the background), but Docket still does \
+                     work curl does not: it reads every byte back from the page cache for its content hash \
+                     (BLAKE3, for the catalog and the watcher) and, before it calls the file complete, has it \
                      fsynced to disk, where curl leaves it dirty in the page cache. On 2 cores shared by the demo \
                      server, the client and the disk flushes, that CPU and the disk (dd with fdatasync: {}) bound \
                      it.",
@@ -100,9 +100,11 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
                     c.mean,
                     rate(size, w.mean)
                 ),
-                "a faster hash where the catalog allows it (BLAKE3 is several times faster than SHA-256 per \
-                 core), or a machine with cores to spare; giving up the final fsync would give up the promise \
-                 that a completed file survives a power loss"
+                "hashing the segments from the buffers they arrive in (BLAKE3 is a tree hash: each segment's \
+                 subtrees can be hashed where they land and merged) instead of reading the file back, and \
+                 handing the kernel the received buffers as they are (pwritev) instead of gathering them; \
+                 giving up the final fsync would give up the promise that a completed file survives a power \
+                 loss"
                     .into(),
             )
         },

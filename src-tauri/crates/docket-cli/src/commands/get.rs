@@ -20,7 +20,8 @@ struct SavedJson {
     id: i64,
     path: PathBuf,
     bytes: u64,
-    sha256: String,
+    /// `blake3:<hex>`.
+    content_hash: String,
 }
 
 pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
@@ -85,19 +86,19 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
     }
     bar.finish();
     let record = queue.store().get(id).await?;
-    match (record.state, record.saved_path, record.sha256) {
-        (TransferState::Completed, Some(path), Some(sha256)) => {
+    match (record.state, record.saved_path, record.content_hash) {
+        (TransferState::Completed, Some(path), Some(content_hash)) => {
             let bytes = record.bytes_done;
             if args.json {
                 print_json(&SavedJson {
                     id,
                     path,
                     bytes,
-                    sha256,
+                    content_hash,
                 });
             } else {
                 println!(
-                    "saved {} ({}, sha256 {sha256})",
+                    "saved {} ({}, {content_hash})",
                     path.display(),
                     human_size(bytes)
                 );

@@ -1,5 +1,6 @@
 //! `docket queue`: list the transfer queue, act on one transfer, or work the queue headless until it is empty.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -189,8 +190,18 @@ async fn work(queue: &TransferQueue) -> Result<(), CliError> {
         () = waits_said => return Err(CliError::Io("the progress channel closed".into())),
     };
     let mut failed = 0;
+    // One read for the report, however many transfers ran.
+    let records: HashMap<i64, TransferRecord> = queue
+        .store()
+        .list()
+        .await?
+        .into_iter()
+        .map(|record| (record.id, record))
+        .collect();
     for (id, end) in &summary.ended {
-        let record = queue.store().get(*id).await?;
+        let Some(record) = records.get(id) else {
+            continue;
+        };
         match end {
             JobEnd::Completed => {
                 if let Some(path) = &record.saved_path {

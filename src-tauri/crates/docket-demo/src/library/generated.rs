@@ -80,7 +80,7 @@ mod tests {
         assert!(documents.iter().all(|d| d.size() == 10 * 1024));
         let mut digests: Vec<String> = documents
             .iter()
-            .map(|d| d.latest().content.sha256_hex())
+            .map(|d| d.latest().content.content_hash())
             .collect();
         digests.dedup();
         assert_eq!(digests.len(), 3, "each document has bytes of its own");

@@ -229,7 +229,10 @@ mod tests {
         let (a, b) = (library(), library());
         for (x, y) in a.documents().iter().zip(b.documents()) {
             assert_eq!((x.id, x.path()), (y.id, y.path()));
-            assert_eq!(x.latest().content.sha256(), y.latest().content.sha256());
+            assert_eq!(
+                x.latest().content.content_hash(),
+                y.latest().content.content_hash()
+            );
         }
     }
 
@@ -264,7 +267,10 @@ mod tests {
         assert_eq!(versions.len(), 3);
         for pair in versions.windows(2) {
             assert!(pair[0].modified < pair[1].modified);
-            assert_ne!(pair[0].content.sha256(), pair[1].content.sha256());
+            assert_ne!(
+                pair[0].content.content_hash(),
+                pair[1].content.content_hash()
+            );
             assert_eq!(pair[0].number + 1, pair[1].number);
         }
     }

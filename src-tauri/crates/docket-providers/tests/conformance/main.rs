@@ -10,7 +10,7 @@ use docket_core::{
 };
 use docket_demo::DemoServer;
 use docket_transfer::DownloadError;
-use support::{connect_remote, demo_with_large_file, download, sha256_hex};
+use support::{connect_remote, content_hash, demo_with_large_file, download};
 
 /// What the suite needs to know about one kind's demo remote.
 pub struct Fixture {
@@ -19,7 +19,7 @@ pub struct Fixture {
     /// A location below the root that holds `document`.
     pub folder: Location,
     pub document: DocRef,
-    pub document_bytes_sha256: String,
+    pub document_content_hash: String,
     /// An id of the right shape that does not exist.
     pub missing_document: DocRef,
 }
@@ -53,7 +53,7 @@ async fn fetch(provider: &dyn Provider, doc: &DocRef) -> Result<(Vec<u8>, String
         leftovers.is_empty(),
         "only the finished file remains: {leftovers:?}"
     );
-    Ok((bytes, saved.sha256))
+    Ok((bytes, saved.content_hash))
 }
 
 #[tokio::test]
@@ -122,17 +122,17 @@ async fn every_kind_downloads_the_fixture_document_byte_for_byte() {
         let fixture = fixture_for(kind, &server);
         let (config, credentials) = fixture.remote;
         let provider = connect_remote(config, credentials);
-        let (bytes, sha256) = fetch(provider.as_ref(), &fixture.document)
+        let (bytes, hash) = fetch(provider.as_ref(), &fixture.document)
             .await
             .unwrap_or_else(|err| panic!("{kind}: download failed: {err}"));
         assert_eq!(
-            sha256_hex(&bytes),
-            fixture.document_bytes_sha256,
+            content_hash(&bytes),
+            fixture.document_content_hash,
             "{kind}: bytes match the source"
         );
         assert_eq!(
-            sha256, fixture.document_bytes_sha256,
-            "{kind}: the reported sha256 is right"
+            hash, fixture.document_content_hash,
+            "{kind}: the reported content hash is right"
         );
     }
 }
@@ -243,7 +243,7 @@ async fn every_kind_lists_and_serves_the_documents_the_demo_server_was_asked_to_
         for index in [0, generated.count - 1] {
             let name = generated.name(index);
             let entry = found.iter().find(|e| e.name == name).unwrap();
-            let (bytes, sha256) = fetch(provider.as_ref(), &DocRef::new(entry.id.clone()))
+            let (bytes, hash) = fetch(provider.as_ref(), &DocRef::new(entry.id.clone()))
                 .await
                 .unwrap_or_else(|err| panic!("{kind}: {name} did not download: {err}"));
             let document = state
@@ -252,8 +252,8 @@ async fn every_kind_lists_and_serves_the_documents_the_demo_server_was_asked_to_
                 .unwrap();
             assert_eq!(bytes.len() as u64, generated.size, "{kind}: {name}");
             assert_eq!(
-                sha256,
-                document.latest().content.sha256_hex(),
+                hash,
+                document.latest().content.content_hash(),
                 "{kind}: {name} has its own bytes"
             );
         }

@@ -13,7 +13,6 @@ use docket_core::{
 };
 use docket_demo::{DemoConfig, DemoServer, Document};
 use docket_transfer::{DownloadError, DownloadRequest, NoProgress, SavedFile};
-use sha2::{Digest, Sha256};
 
 /// Big enough to take several chunks or ranges, small enough to keep the tests quick.
 pub const LARGE_FILE_SIZE: u64 = 24 * 1024 * 1024;
@@ -107,19 +106,16 @@ pub fn provider_error(err: DownloadError) -> ProviderError {
     }
 }
 
-/// Lower-case hex of the SHA-256 of `bytes`, as `SavedFile::sha256` spells it.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// The content hash of `bytes`, as `SavedFile::content_hash` spells it.
+pub fn content_hash(bytes: &[u8]) -> String {
+    docket_core::content_hash::content_hash(bytes)
 }
 
 /// The saved file holds exactly the latest bytes of `document` in the demo library.
 pub fn assert_same_bytes(saved: &SavedFile, document: &Document) {
     assert_eq!(
-        saved.sha256,
-        document.latest().content.sha256_hex(),
+        saved.content_hash,
+        document.latest().content.content_hash(),
         "{}",
         document.path()
     );

@@ -47,7 +47,8 @@ pub struct LocalCopy {
     pub path: PathBuf,
     pub state: LocalState,
     pub version: Option<String>,
-    pub sha256: String,
+    /// `blake3:<hex>`, or `sha256:<hex>` for a download recorded before BLAKE3.
+    pub content_hash: String,
     pub bytes: u64,
     /// Unix ms.
     pub completed_at: i64,
@@ -64,7 +65,7 @@ pub struct RecordedDownload {
 }
 
 const COLUMNS: &str =
-    "remote, doc_id, version, path, sha256, bytes, file_mtime_ns, completed_at, state";
+    "remote, doc_id, version, path, content_hash, bytes, file_mtime_ns, completed_at, state";
 
 impl Catalog {
     /// Records a completed download of `doc_id` saved at `path` (the queue calls this on completion). A
@@ -75,7 +76,7 @@ impl Catalog {
         doc_id: &str,
         version: Option<&str>,
         path: &Path,
-        sha256: &str,
+        content_hash: &str,
         bytes: u64,
     ) -> Result<(), CatalogError> {
         // Absolute, so that the watcher's event paths compare equal to it.
@@ -83,17 +84,17 @@ impl Catalog {
         let mtime = std::fs::metadata(path).ok().and_then(|m| mtime_ns(&m));
         let now = unix_ms();
         let done = sqlx::query(
-            "INSERT INTO downloads (remote, doc_id, version, path, sha256, bytes, file_mtime_ns, completed_at, \
+            "INSERT INTO downloads (remote, doc_id, version, path, content_hash, bytes, file_mtime_ns, completed_at, \
              state, checked_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'present', ?8 \
              WHERE EXISTS (SELECT 1 FROM remotes WHERE name = ?1) \
-             ON CONFLICT (path) DO UPDATE SET remote = ?1, doc_id = ?2, version = ?3, sha256 = ?5, bytes = ?6, \
+             ON CONFLICT (path) DO UPDATE SET remote = ?1, doc_id = ?2, version = ?3, content_hash = ?5, bytes = ?6, \
              file_mtime_ns = ?7, completed_at = ?8, state = 'present', checked_at = ?8",
         )
         .bind(remote)
         .bind(doc_id)
         .bind(version)
         .bind(path_text(path))
-        .bind(sha256)
+        .bind(content_hash)
         .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
         .bind(mtime)
         .bind(now)
@@ -220,7 +221,7 @@ fn download_from_row(row: &SqliteRow) -> Result<RecordedDownload, CatalogError> 
             path: PathBuf::from(path),
             state,
             version: row.try_get("version")?,
-            sha256: row.try_get("sha256")?,
+            content_hash: row.try_get("content_hash")?,
             bytes: u64::try_from(bytes).unwrap_or(0),
             completed_at: row.try_get("completed_at")?,
         },

@@ -117,7 +117,7 @@ pub struct QueueStore {
 }
 
 const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, state, priority, position, \
-    bytes_total, bytes_done, attempts, refreshes, last_error, validator, staged_handle, sha256, saved_path, \
+    bytes_total, bytes_done, attempts, refreshes, last_error, validator, staged_handle, content_hash, saved_path, \
     created_at, updated_at, finished_at";
 
 impl QueueStore {
@@ -193,33 +193,41 @@ impl QueueStore {
         rows.iter().map(record).collect()
     }
 
-    /// Like [`QueueStore::claimable`], leaving out transfers of `skip` (remotes that cannot be reached now), so
-    /// that a long wait for one server never hides work for the others.
-    pub async fn claimable_except(
+    /// Claims for `owner` the first pending transfer nobody holds a live claim on (highest priority, then queue
+    /// position) in one statement, and answers it, now preparing. Transfers of the `skip` remotes (unreachable
+    /// ones) and the `running` ids are left out; `only`, when given, limits the choice to those ids.
+    pub async fn claim_next(
         &self,
-        limit: i64,
+        owner: &str,
+        lease_ms: i64,
         skip: &[String],
-    ) -> Result<Vec<TransferRecord>, QueueError> {
-        let skip = serde_json::to_string(skip)
-            .map_err(|err| QueueError::Database(sqlx::Error::Encode(Box::new(err))))?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
-             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?) AND remote NOT IN (SELECT value \
-             FROM json_each(?)) ORDER BY priority DESC, position LIMIT ?"
+        running: &[i64],
+        only: Option<&[i64]>,
+    ) -> Result<Option<TransferRecord>, QueueError> {
+        let now = now_ms();
+        let row = sqlx::query(&format!(
+            "UPDATE transfers SET owner = ?1, lease_until = ?2, updated_at = ?3, state = 'preparing' WHERE id = \
+             (SELECT id FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
+             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?3) AND remote NOT IN (SELECT value \
+             FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?5)) AND (?6 IS NULL OR id IN (SELECT \
+             value FROM json_each(?6))) ORDER BY priority DESC, position LIMIT 1) RETURNING {COLUMNS}"
         ))
-        .bind(now_ms())
-        .bind(skip)
-        .bind(limit)
-        .fetch_all(&self.pool)
+        .bind(owner)
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(as_json(skip)?)
+        .bind(as_json(running)?)
+        .bind(only.map(as_json).transpose()?)
+        .fetch_optional(&self.pool)
         .await?;
-        rows.iter().map(record).collect()
+        row.as_ref().map(record).transpose()
     }
 
     /// `(id, remote)` of every pending transfer nobody holds a live claim on.
     pub async fn unclaimed_remotes(&self) -> Result<Vec<(i64, String)>, QueueError> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT id, remote FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
-             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?)",
+             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?) ORDER BY id",
         )
         .bind(now_ms())
         .fetch_all(&self.pool)
@@ -483,6 +491,30 @@ impl QueueStore {
         Ok(())
     }
 
+    /// Like [`QueueStore::set_target`] for a file whose every byte is already on disk and synced (a small one
+    /// written in one step): `bytes_done` becomes its size in the same statement, so a run stopped after the
+    /// file is renamed into place adopts it instead of fetching it again.
+    pub async fn set_target_written(
+        &self,
+        id: i64,
+        file_name: &str,
+        bytes: u64,
+        validator: &str,
+    ) -> Result<(), QueueError> {
+        sqlx::query(
+            "UPDATE transfers SET file_name = ?1, bytes_total = ?2, bytes_done = ?2, validator = ?3, \
+             updated_at = ?4 WHERE id = ?5",
+        )
+        .bind(file_name)
+        .bind(bytes as i64)
+        .bind(validator)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The byte ranges of the partial file known to be on disk, in order.
     pub async fn committed(&self, id: i64) -> Result<Vec<Range<u64>>, QueueError> {
         let rows = sqlx::query(
@@ -712,27 +744,19 @@ impl QueueStore {
         Ok(())
     }
 
-    /// The transfer is done and verified: where it is and its SHA-256. Its ranges are no longer needed.
+    /// The transfer is done and verified: where it is and its content hash. Its ranges are no longer needed.
     pub async fn complete(
         &self,
         id: i64,
         saved_path: &Path,
         bytes: u64,
-        sha256: &str,
+        content_hash: &str,
     ) -> Result<(), QueueError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM transfer_written WHERE transfer_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        // The ranges and written marks go with it (trigger `transfers_completed_forget_progress`).
         sqlx::query(
             "UPDATE transfers SET state = 'completed', saved_path = ?, file_name = ?, bytes_total = ?, \
-             bytes_done = ?, sha256 = ?, last_error = NULL, owner = NULL, lease_until = NULL, updated_at = ?, \
+             bytes_done = ?, content_hash = ?, last_error = NULL, owner = NULL, lease_until = NULL, updated_at = ?, \
              finished_at = ? WHERE id = ?",
         )
         .bind(path_text(saved_path))
@@ -743,13 +767,12 @@ impl QueueStore {
         )
         .bind(bytes as i64)
         .bind(bytes as i64)
-        .bind(sha256)
+        .bind(content_hash)
         .bind(now)
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -873,7 +896,7 @@ fn record(row: &SqliteRow) -> Result<TransferRecord, QueueError> {
         last_error: row.try_get("last_error")?,
         validator: row.try_get("validator")?,
         staged_handle: row.try_get("staged_handle")?,
-        sha256: row.try_get("sha256")?,
+        content_hash: row.try_get("content_hash")?,
         saved_path: saved_path.map(PathBuf::from),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -883,3 +906,9 @@ fn record(row: &SqliteRow) -> Result<TransferRecord, QueueError> {
 
 #[cfg(test)]
 mod tests;
+
+/// A list as the JSON array `json_each` reads.
+fn as_json<T: serde::Serialize>(values: &[T]) -> Result<String, QueueError> {
+    serde_json::to_string(values)
+        .map_err(|err| QueueError::Database(sqlx::Error::Encode(Box::new(err))))
+}

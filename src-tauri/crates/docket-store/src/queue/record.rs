@@ -132,7 +132,8 @@ pub struct TransferRecord {
     pub validator: Option<String>,
     #[serde(skip)]
     pub staged_handle: Option<String>,
-    pub sha256: Option<String>,
+    /// `blake3:<hex>` once completed ([`docket_core::content_hash`]).
+    pub content_hash: Option<String>,
     pub saved_path: Option<PathBuf>,
     /// Unix milliseconds.
     pub created_at: i64,

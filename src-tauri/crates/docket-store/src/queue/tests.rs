@@ -43,6 +43,43 @@ async fn transfers_run_by_priority_then_in_the_order_they_were_added() {
 }
 
 #[tokio::test]
+async fn the_next_transfer_is_claimed_in_run_order_leaving_out_running_held_and_unchosen_ones() {
+    let (_dir, queue) = store().await;
+    let a = queue.enqueue(&new("a", 0)).await.unwrap();
+    let b = queue.enqueue(&new("b", 0)).await.unwrap();
+    let urgent = queue.enqueue(&new("c", 5)).await.unwrap();
+    let d = queue.enqueue(&new("d", 0)).await.unwrap();
+    let next = |running: Vec<i64>, only: Option<Vec<i64>>| {
+        let queue = &queue;
+        async move {
+            queue
+                .claim_next("r", 60_000, &[], &running, only.as_deref())
+                .await
+                .unwrap()
+                .map(|t| t.id)
+        }
+    };
+
+    assert_eq!(next(vec![], None).await, Some(urgent));
+    assert_eq!(
+        queue.get(urgent).await.unwrap().state,
+        TransferState::Preparing
+    );
+    assert!(
+        !queue.claim(urgent, "elsewhere", 60_000).await.unwrap(),
+        "claimed by r"
+    );
+    // `urgent` is held by a live claim now; `a` is running here (its claim lapsed but the runner knows it).
+    queue.unclaim(urgent, "r").await.unwrap();
+    assert!(queue.claim(urgent, "elsewhere", 60_000).await.unwrap());
+    assert_eq!(next(vec![a], None).await, Some(b));
+    assert_eq!(next(vec![], Some(vec![d])).await, Some(d));
+    assert_eq!(next(vec![], Some(vec![urgent, b, d])).await, None);
+    assert_eq!(next(vec![], None).await, Some(a));
+    assert_eq!(next(vec![], None).await, None);
+}
+
+#[tokio::test]
 async fn committed_ranges_extend_and_the_total_follows_in_the_same_transaction() {
     let (_dir, queue) = store().await;
     let id = queue.enqueue(&new("a", 0)).await.unwrap();
@@ -121,7 +158,7 @@ async fn completing_records_path_and_hash_and_drops_the_ranges() {
     let done = queue.get(id).await.unwrap();
     assert_eq!(done.state, TransferState::Completed);
     assert_eq!(done.file_name.as_deref(), Some("a (1).pdf"));
-    assert_eq!(done.sha256.as_deref(), Some("abc"));
+    assert_eq!(done.content_hash.as_deref(), Some("abc"));
     assert!(done.finished_at.is_some());
     assert!(queue.committed(id).await.unwrap().is_empty());
 }
@@ -179,11 +216,12 @@ async fn transfers_of_an_unreachable_remote_are_left_out_and_one_put_back_keeps_
     elsewhere.remote = "other".into();
     let a = queue.enqueue(&new("a", 0)).await.unwrap();
     let b = queue.enqueue(&elsewhere).await.unwrap();
-    let skipped = queue
-        .claimable_except(10, &["demo".to_owned()])
+    let claimed = queue
+        .claim_next("r", 60_000, &["demo".to_owned()], &[], None)
         .await
         .unwrap();
-    assert_eq!(order(&skipped), [b]);
+    assert_eq!(claimed.map(|t| t.id), Some(b));
+    queue.unclaim(b, "r").await.unwrap();
     assert_eq!(
         queue.unclaimed_remotes().await.unwrap(),
         [(a, "demo".to_owned()), (b, "other".to_owned())]
