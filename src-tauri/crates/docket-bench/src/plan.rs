@@ -35,7 +35,7 @@ impl Plan {
         Plan {
             smoke: false,
             straight: 2 * GIB,
-            straight_runs: 3,
+            straight_runs: 5,
             throttled: GIB,
             // "20 MB/s" as the issue writes it: decimal megabytes.
             throttle_bytes_per_sec: 20_000_000,

@@ -1,6 +1,7 @@
 //! Docket's engine core: server kinds, the provider seam, transfer shapes, errors, secrets and the file-name
 //! rules. Nothing here knows about Tauri, the CLI or any one vendor.
 
+pub mod block_hash;
 pub mod content_disposition;
 pub mod content_hash;
 pub mod entry;

@@ -145,7 +145,7 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
         partial,
         size: Some(staged.size),
         crc32: staged.crc32,
-        prefix: None,
+        blocks: None,
         whole: None,
     })
 }

@@ -14,10 +14,10 @@ use tokio::sync::watch;
 use crate::engine::{Control, Engine};
 use crate::error::TransferError;
 use crate::partial::{Digests, PartialFile};
-use crate::prefix_digest::PrefixDigest;
 use crate::progress::ProgressMeter;
 use crate::retry::Decision;
 use crate::{chunked, ranged};
+use docket_core::block_hash::BlockHashes;
 
 /// How often the document may change under a transfer before it gives up.
 const MAX_START_OVERS: u32 = 3;
@@ -27,8 +27,8 @@ pub(crate) struct Fetched {
     pub partial: PartialFile,
     pub size: Option<u64>,
     pub crc32: Option<u32>,
-    /// The digest of the file's first bytes, read back while it downloaded; verification reads the rest.
-    pub prefix: Option<PrefixDigest>,
+    /// The blocks hashed (read back) while it downloaded; verification reads the rest.
+    pub blocks: Option<BlockHashes>,
     /// The digests of a small file written and synced in one step, from the very bytes written.
     pub whole: Option<Digests>,
 }
@@ -318,12 +318,10 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
                 return Err(TransferError::Stopped);
             }
             job.meter.state(TransferState::Verifying, None);
-            fetched
-                .partial
-                .digests_from(fetched.prefix.unwrap_or_default())
-                .await?
+            fetched.partial.digests_with(fetched.blocks).await?
         }
     };
+    tracing::debug!(id = job.id(), bytes = digests.size, "read back and hashed");
     let mismatch = match (fetched.size, fetched.crc32) {
         (Some(size), _) if size != digests.size => Some(format!(
             "the file on disk has {} bytes, the server announced {size}",

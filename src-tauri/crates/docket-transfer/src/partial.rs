@@ -7,9 +7,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use bytes::Bytes;
+use docket_core::block_hash::BlockHashes;
+
+use crate::block_follower;
 use crate::destination::{free_path, partial_path};
 use crate::error::TransferError;
-use crate::prefix_digest::{write_all_at, PrefixDigest};
+use crate::file_digest::{write_all_at, write_all_vectored_at, FileDigest};
 use crate::written::WrittenRanges;
 
 pub struct PartialFile {
@@ -82,7 +86,7 @@ impl PartialFile {
                 file.sync_data()
             });
         written.map_err(TransferError::io(&partial.path))?;
-        let mut digest = PrefixDigest::default();
+        let mut digest = FileDigest::default();
         digest.update(bytes);
         Ok((partial, digest.into_digests()))
     }
@@ -96,7 +100,7 @@ impl PartialFile {
     }
 
     /// A writer from `offset`, on its own handle. With `written`, every range it hands to the OS is told there
-    /// (for the checkpoints and the prefix digest).
+    /// (for the checkpoints and the block follower).
     pub async fn writer(
         &self,
         offset: u64,
@@ -115,7 +119,8 @@ impl PartialFile {
             start: offset,
             position: offset,
             written: offset,
-            buffer: Vec::new(),
+            pending: Vec::new(),
+            pending_len: 0,
             failed: false,
             marks: written,
         })
@@ -156,16 +161,27 @@ impl PartialFile {
 
     /// Reads the whole partial back: its size, content hash and CRC32, as they are on disk.
     pub async fn digests(&self) -> Result<Digests, TransferError> {
-        self.digests_from(PrefixDigest::default()).await
+        self.digests_with(None).await
     }
 
-    /// Like [`PartialFile::digests`], continuing `prefix` (the digest of the file's first bytes, read back from
-    /// disk as they were written) with the rest of the file.
-    pub async fn digests_from(&self, prefix: PrefixDigest) -> Result<Digests, TransferError> {
+    /// Like [`PartialFile::digests`], reading only the blocks `blocks` has not hashed yet (those it has were read
+    /// back from disk as they were written).
+    pub async fn digests_with(
+        &self,
+        blocks: Option<BlockHashes>,
+    ) -> Result<Digests, TransferError> {
         let path = self.path.clone();
         let read = tokio::task::spawn_blocking(move || -> io::Result<Digests> {
+            if let Some(blocks) = blocks {
+                let (size, content_hash, crc32) = block_follower::finish_from_disk(&path, blocks)?;
+                return Ok(Digests {
+                    size,
+                    content_hash,
+                    crc32,
+                });
+            }
             let file = std::fs::File::open(&path)?;
-            let mut digest = prefix;
+            let mut digest = FileDigest::default();
             digest.advance(&file, None)?;
             Ok(digest.into_digests())
         })
@@ -190,7 +206,7 @@ impl PartialFile {
     }
 }
 
-/// Bytes a writer gathers before it hands them to the OS in one write.
+/// Bytes a writer gathers (as the buffers they arrived in) before it hands them to the OS in one write.
 const WRITE_BUFFER: usize = 256 * 1024;
 
 /// Writes one stream's bytes from a starting offset, gathering them into writes of [`WRITE_BUFFER`] bytes.
@@ -203,7 +219,9 @@ pub struct RangeWriter {
     position: u64,
     /// The end of the bytes handed to the OS.
     written: u64,
-    buffer: Vec<u8>,
+    /// Received buffers not yet handed to the OS, kept as they arrived (no copy).
+    pending: Vec<Bytes>,
+    pending_len: usize,
     /// A write failed: nothing more is written or reported as written.
     failed: bool,
     marks: Option<Arc<WrittenRanges>>,
@@ -220,18 +238,16 @@ impl RangeWriter {
         self.written
     }
 
-    pub async fn write(&mut self, bytes: &[u8]) -> Result<(), TransferError> {
+    pub async fn write(&mut self, bytes: Bytes) -> Result<(), TransferError> {
         if self.failed {
             return Err(TransferError::io(&self.path)(io::Error::other(
                 "an earlier write to this file failed",
             )));
         }
-        if self.buffer.capacity() == 0 {
-            self.buffer.reserve_exact(WRITE_BUFFER);
-        }
-        self.buffer.extend_from_slice(bytes);
         self.position += bytes.len() as u64;
-        if self.buffer.len() >= WRITE_BUFFER {
+        self.pending_len += bytes.len();
+        self.pending.push(bytes);
+        if self.pending_len >= WRITE_BUFFER {
             self.flush().await?;
         }
         Ok(())
@@ -239,28 +255,25 @@ impl RangeWriter {
 
     /// Hands the gathered bytes to the OS (a positioned write, off the async threads) and reports them written.
     pub async fn flush(&mut self) -> Result<(), TransferError> {
-        if self.buffer.is_empty() || self.failed {
+        if self.pending.is_empty() || self.failed {
             return Ok(());
         }
-        let buffer = std::mem::take(&mut self.buffer);
+        let pieces = std::mem::take(&mut self.pending);
+        let len = std::mem::take(&mut self.pending_len) as u64;
         let file = Arc::clone(&self.file);
         let at = self.written;
-        let (buffer, outcome) = tokio::task::spawn_blocking(move || {
-            let outcome = write_all_at(&file, &buffer, at);
-            (buffer, outcome)
-        })
-        .await
-        .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
+        let outcome =
+            tokio::task::spawn_blocking(move || write_all_vectored_at(&file, &pieces, at))
+                .await
+                .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
         if let Err(err) = outcome {
             self.failed = true;
             return Err(TransferError::io(&self.path)(err));
         }
-        self.written = at + buffer.len() as u64;
+        self.written = at + len;
         if let Some(marks) = &self.marks {
             marks.add(at..self.written);
         }
-        self.buffer = buffer;
-        self.buffer.clear();
         Ok(())
     }
 
@@ -293,10 +306,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
         let mut tail = partial.writer(5, None).await.unwrap();
-        tail.write(b"world").await.unwrap();
+        tail.write(Bytes::from_static(b"world")).await.unwrap();
         assert_eq!(tail.checkpoint().await.unwrap(), 5..10);
         let mut head = partial.writer(0, None).await.unwrap();
-        head.write(b"hello").await.unwrap();
+        head.write(Bytes::from_static(b"hello")).await.unwrap();
         assert_eq!(head.checkpoint().await.unwrap(), 0..5);
         let digests = partial.digests().await.unwrap();
         assert_eq!(digests.size, 10);

@@ -18,6 +18,7 @@ use reqwest::header::{
 use reqwest::StatusCode;
 use tokio::sync::watch;
 
+use crate::block_follower;
 use crate::checkpoint::Checkpoints;
 use crate::config::EngineConfig;
 use crate::engine::Control;
@@ -26,7 +27,6 @@ use crate::job::{Fetched, Job};
 use crate::limits::ConnectionPermit;
 use crate::link::LinkRefresher;
 use crate::partial::{PartialFile, RangeWriter};
-use crate::prefix_digest::follow;
 use crate::small;
 use crate::splitter::{missing, SegmentBoard};
 use crate::written::WrittenRanges;
@@ -205,31 +205,38 @@ pub(crate) async fn fetch(
         done.send_replace(true);
         size
     };
-    // The digest follows the written prefix only where bytes are never written twice (segments).
-    let prefix = async {
-        if segmented {
-            follow(
-                partial.path.clone(),
-                Arc::clone(&checkpoints.written),
-                finished.clone(),
-            )
-            .await
-        } else {
-            None
+    // Blocks are hashed as they are written only where bytes are never written twice (segments).
+    let blocks = async {
+        match total {
+            Some(total) if segmented => {
+                block_follower::follow(
+                    partial.path.clone(),
+                    Arc::clone(&checkpoints.written),
+                    total,
+                    finished.clone(),
+                )
+                .await
+            }
+            _ => None,
         }
     };
-    let (size, checkpointed, prefix) = tokio::join!(
+    let (size, checkpointed, blocks) = tokio::join!(
         download,
         checkpoints.run(job, &partial, finished.clone()),
-        prefix
+        blocks
     );
     let size = size?;
     checkpointed?;
+    tracing::debug!(
+        id = job.id(),
+        blocks_left = blocks.as_ref().map(|b| b.missing().count()),
+        "every byte is on disk"
+    );
     Ok(Fetched {
         partial,
         size,
         crc32: None,
-        prefix,
+        blocks,
         whole: None,
     })
 }
@@ -613,7 +620,7 @@ async fn stream(
             Some((board, index)) => board.reserve(index, bytes.len() as u64) as usize,
             None => bytes.len(),
         };
-        if let Err(err) = writer.write(&bytes[..allowed]).await {
+        if let Err(err) = writer.write(bytes.slice(..allowed)).await {
             break Err(err);
         }
         job.meter.add(allowed as u64);

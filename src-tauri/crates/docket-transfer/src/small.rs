@@ -87,7 +87,7 @@ pub(crate) async fn store(
         partial,
         size: Some(digests.size),
         crc32: None,
-        prefix: None,
+        blocks: None,
         whole: Some(digests),
     })
 }

@@ -1,5 +1,5 @@
 //! The ranges of a partial file its streams have handed to the OS so far, shared with the checkpoints (which
-//! record them) and the prefix digest (which follows them).
+//! record them) and the block follower (which hashes the blocks written whole).
 
 use std::ops::Range;
 use std::sync::Mutex;
@@ -64,15 +64,6 @@ impl WrittenRanges {
         self.lock().ranges.iter().map(|r| r.end - r.start).sum()
     }
 
-    /// Where the written bytes from offset 0 stop.
-    pub fn prefix_end(&self) -> u64 {
-        self.lock()
-            .ranges
-            .first()
-            .filter(|r| r.start == 0)
-            .map_or(0, |r| r.end)
-    }
-
     /// The file is started over: nothing of it counts any more.
     pub fn clear(&self) {
         let mut inner = self.lock();
@@ -88,14 +79,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn written_ranges_join_and_the_prefix_ends_at_the_first_gap() {
+    fn written_ranges_join_where_they_touch() {
         let written = WrittenRanges::new(&[10..20]);
-        assert_eq!(written.prefix_end(), 0);
         written.add(0..5);
         written.add(30..40);
-        assert_eq!(written.prefix_end(), 5);
+        assert_eq!(written.snapshot().0, [0..5, 10..20, 30..40]);
         written.add(5..10);
-        assert_eq!(written.prefix_end(), 20);
         assert_eq!(written.snapshot().0, [0..20, 30..40]);
         assert_eq!(written.total(), 30);
         written.clear();

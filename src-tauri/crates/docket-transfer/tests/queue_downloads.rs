@@ -314,3 +314,43 @@ async fn a_file_renamed_into_place_before_a_crash_is_adopted_not_downloaded_agai
         .requests;
     assert_eq!(reads, 0, "nothing was downloaded again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_small_document_cut_off_mid_body_is_fetched_again_and_saved_whole_with_its_hash() {
+    let bench = bench(quick_config()).await;
+    let state = bench.server.state();
+    let expected = bench.library_bytes(sample::REPORT_PDF);
+    assert!(expected.len() > 300, "the sample is bigger than the cut");
+    let mut ids = Vec::new();
+    for kind in [Kind::IndexHealth, Kind::SageActive, Kind::StudyCreator] {
+        let document = bench.document_id(kind, "Q1-Report.pdf").await;
+        let target = Target::new(kind, Bench::download_prefix(kind));
+        state.faults.drop_next(target, 1, 300);
+        ids.push((kind, bench.enqueue(kind, &document).await));
+    }
+    bench.queue.run(RunScope::All).await.unwrap();
+    assert!(state.faults.rules().is_empty(), "every cut happened");
+    for (kind, id) in ids {
+        let record = bench.record(id).await;
+        assert_eq!(record.state, TransferState::Completed, "{kind}: {record:?}");
+        assert!(record.attempts >= 1, "{kind} retried: {record:?}");
+        let path = saved_path(&record);
+        assert_eq!(read(&path), expected, "{kind}");
+        assert_eq!(record.bytes_done, expected.len() as u64, "{kind}");
+        assert_eq!(
+            record.content_hash.as_deref(),
+            Some(docket_core::content_hash::content_hash(&expected).as_str()),
+            "{kind}"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(bench.dest.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(docket_transfer::destination::PARTIAL_SUFFIX))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no partial file is left: {leftovers:?}"
+    );
+}
