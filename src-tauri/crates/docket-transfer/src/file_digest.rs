@@ -191,8 +191,6 @@ pub(crate) fn write_all_at(file: &File, mut buffer: &[u8], mut offset: u64) -> i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::partial::PartialFile;
-    use docket_core::content_hash::content_hash;
 
     fn sample(len: u32) -> Vec<u8> {
         (0..len).map(|i| (i.wrapping_mul(7) % 251) as u8).collect()
