@@ -15,7 +15,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use crate::chunk_file::ChunkFile;
 use crate::error::TransferError;
-use crate::job::{Fetched, Job};
+use crate::job::{wait_for_slot, Fetched, Job};
 use crate::partial::PartialFile;
 use crate::splitter::missing;
 
@@ -77,6 +77,15 @@ fn validator(staged: &StagedFile) -> String {
 }
 
 async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError> {
+    // Its size is known from staging: a large one waits for its slot before reading.
+    let _slot = if staging.original.size > job.engine.config.small_transfer_bytes {
+        match job.engine.large.try_take() {
+            Some(slot) => Some(slot),
+            None => Some(wait_for_slot(job).await?),
+        }
+    } else {
+        None
+    };
     let store = &job.engine.store;
     let staged = &staging.original;
     let record = store.get(job.id()).await?;

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::availability::Availability;
 use crate::bandwidth::BandwidthLimit;
 use crate::config::EngineConfig;
+use crate::large_slots::LargeSlots;
 use crate::limits::{ConnectionLimits, QueueLimits};
 use crate::progress::ProgressHub;
 
@@ -37,6 +38,8 @@ pub(crate) struct Engine {
     pub bandwidth: Option<BandwidthLimit>,
     /// Transfers worked on at once; starts from `config.max_transfers` and follows [`Engine::set_limits`].
     transfers_at_once: AtomicUsize,
+    /// The slots of transfers found not to be small (as many as `transfers_at_once`).
+    pub large: LargeSlots,
     pub hub: ProgressHub,
     /// This runner's name in the queue's claims.
     pub owner: String,
@@ -64,6 +67,7 @@ impl Engine {
             ),
             bandwidth: Some(BandwidthLimit::adjustable(config.bandwidth_limit)),
             transfers_at_once: AtomicUsize::new(config.max_transfers.max(1)),
+            large: LargeSlots::new(config.max_transfers),
             hub: ProgressHub::default(),
             owner: format!(
                 "{}-{}-{:08x}",
@@ -88,6 +92,7 @@ impl Engine {
     pub fn set_limits(&self, limits: QueueLimits) {
         self.transfers_at_once
             .store(limits.max_transfers.max(1), Ordering::Relaxed);
+        self.large.resize(limits.max_transfers);
         self.limits
             .resize(limits.max_connections, limits.max_connections_per_remote);
         if let Some(bandwidth) = &self.bandwidth {

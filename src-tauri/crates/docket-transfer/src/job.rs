@@ -13,6 +13,7 @@ use tokio::sync::watch;
 
 use crate::engine::{Control, Engine};
 use crate::error::TransferError;
+use crate::large_slots::LargeSlot;
 use crate::partial::{Digests, PartialFile};
 use crate::progress::ProgressMeter;
 use crate::retry::Decision;
@@ -132,6 +133,24 @@ impl Job {
             Decision::Fail => Err(error.into()),
         }
     }
+}
+
+/// Waits for one of the slots of large transfers, shown as queued with why, unless paused or cancelled first.
+pub(crate) async fn wait_for_slot(job: &Job) -> Result<LargeSlot, TransferError> {
+    let at_once = job.engine.transfers_at_once();
+    job.meter.state(
+        TransferState::Queued,
+        Some(format!(
+            "waiting for one of the {at_once} large transfers at once to finish"
+        )),
+    );
+    let mut stop = job.stop.clone();
+    let slot = tokio::select! {
+        slot = job.engine.large.take() => slot,
+        _ = stop.wait_for(|c| *c != Control::Run) => return Err(TransferError::Stopped),
+    };
+    job.meter.state(TransferState::Downloading, None);
+    Ok(slot)
 }
 
 /// Records "waiting for server" while a provider polls a job.

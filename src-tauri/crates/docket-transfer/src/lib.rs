@@ -18,6 +18,7 @@ mod engine;
 pub mod error;
 pub mod file_digest;
 mod job;
+mod large_slots;
 pub mod limits;
 mod link;
 pub mod partial;

@@ -87,7 +87,7 @@ impl ConnectionLimits {
 
 /// A semaphore whose size can change while permits are out: growing adds permits, shrinking forgets free ones
 /// and owes the rest, paid by forgetting permits as their holders return them.
-struct Slots {
+pub(crate) struct Slots {
     semaphore: Arc<Semaphore>,
     size: Mutex<Size>,
 }
@@ -98,13 +98,13 @@ struct Size {
     owed: usize,
 }
 
-struct SlotPermit {
+pub(crate) struct SlotPermit {
     permit: Option<OwnedSemaphorePermit>,
     slots: Arc<Slots>,
 }
 
 impl Slots {
-    fn new(limit: usize) -> Arc<Self> {
+    pub(crate) fn new(limit: usize) -> Arc<Self> {
         let limit = limit.max(1);
         Arc::new(Slots {
             semaphore: Arc::new(Semaphore::new(limit)),
@@ -112,7 +112,7 @@ impl Slots {
         })
     }
 
-    async fn acquire(self: &Arc<Self>) -> SlotPermit {
+    pub(crate) async fn acquire(self: &Arc<Self>) -> SlotPermit {
         // The semaphore is never closed, so acquiring cannot fail.
         let permit = loop {
             if let Ok(permit) = Arc::clone(&self.semaphore).acquire_owned().await {
@@ -125,7 +125,16 @@ impl Slots {
         }
     }
 
-    fn resize(&self, limit: usize) {
+    /// A free permit, if there is one now.
+    pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<SlotPermit> {
+        let permit = Arc::clone(&self.semaphore).try_acquire_owned().ok()?;
+        Some(SlotPermit {
+            permit: Some(permit),
+            slots: Arc::clone(self),
+        })
+    }
+
+    pub(crate) fn resize(&self, limit: usize) {
         let limit = limit.max(1);
         let mut size = self.size.lock().unwrap_or_else(|e| e.into_inner());
         if limit > size.limit {

@@ -1,13 +1,12 @@
 //! Progress on a broadcast channel the CLI and the desktop shell subscribe to: per transfer, a running byte total,
 //! speed and ETA, published at most every 100 ms (a ticker sends the latest snapshot when something changed).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use docket_store::queue::TransferState;
 use serde::Serialize;
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 /// The shortest gap between two events of one transfer.
@@ -30,22 +29,12 @@ pub struct TransferEvent {
 #[derive(Clone)]
 pub struct ProgressHub {
     sender: broadcast::Sender<TransferEvent>,
-    sizes: Arc<Sizes>,
-}
-
-/// The sizes of the transfers being metered, as soon as each is known (the scheduler reads them at once, without
-/// waiting for the next published event).
-#[derive(Default)]
-struct Sizes {
-    known: Mutex<HashMap<i64, u64>>,
-    learned: Notify,
 }
 
 impl Default for ProgressHub {
     fn default() -> Self {
         ProgressHub {
             sender: broadcast::channel(1024).0,
-            sizes: Arc::default(),
         }
     }
 }
@@ -53,17 +42,6 @@ impl Default for ProgressHub {
 impl ProgressHub {
     pub fn subscribe(&self) -> broadcast::Receiver<TransferEvent> {
         self.sender.subscribe()
-    }
-
-    /// The size of transfer `id`, once a meter of it knows it (until the meter finishes).
-    pub fn size(&self, id: i64) -> Option<u64> {
-        let known = self.sizes.known.lock().unwrap_or_else(|e| e.into_inner());
-        known.get(&id).copied()
-    }
-
-    /// Resolves when a meter next learns its transfer's size.
-    pub async fn size_learned(&self) {
-        self.sizes.learned.notified().await;
     }
 
     /// Starts publishing for one transfer until the returned meter is finished.
@@ -89,17 +67,11 @@ impl ProgressHub {
             speed: Speed::new(done),
         }));
         let ticker = tokio::spawn(publish(Arc::clone(&shared), self.sender.clone()));
-        let meter = ProgressMeter {
-            id,
+        ProgressMeter {
             shared,
             ticker: Mutex::new(Some(ticker)),
             sender: self.sender.clone(),
-            sizes: Arc::clone(&self.sizes),
-        };
-        if let Some(total) = total {
-            meter.learn(total);
         }
-        meter
     }
 }
 
@@ -186,11 +158,9 @@ fn next_event(snapshot: &mut Snapshot) -> Option<TransferEvent> {
 
 /// One transfer's progress; cheap to update from every stream.
 pub struct ProgressMeter {
-    id: i64,
     shared: Arc<Mutex<Snapshot>>,
     ticker: Mutex<Option<tokio::task::JoinHandle<()>>>,
     sender: broadcast::Sender<TransferEvent>,
-    sizes: Arc<Sizes>,
 }
 
 impl ProgressMeter {
@@ -218,16 +188,6 @@ impl ProgressMeter {
                 e.bytes_total = total;
             }
         });
-        if let Some(total) = total {
-            self.learn(total);
-        }
-    }
-
-    fn learn(&self, total: u64) {
-        let mut known = self.sizes.known.lock().unwrap_or_else(|e| e.into_inner());
-        if known.insert(self.id, total) != Some(total) {
-            self.sizes.learned.notify_one();
-        }
     }
 
     pub fn state(&self, state: TransferState, message: Option<String>) {
@@ -260,11 +220,6 @@ impl ProgressMeter {
         if let Some(event) = event {
             let _ = self.sender.send(event);
         }
-        self.sizes
-            .known
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&self.id);
     }
 }
 

@@ -257,8 +257,8 @@ impl TransferQueue {
                         }
                     }
                     _ = remote_online(&mut catalog_events) => offline_read = None,
-                    // A running transfer found to be small may leave its place to another one.
-                    _ = engine.hub.size_learned() => {}
+                    // A transfer waiting for a large slot got it: another one may start.
+                    _ = engine.large.moved() => {}
                     _ = tokio::time::sleep(Duration::from_millis(250)) => {}
                 }
             }
@@ -349,41 +349,30 @@ impl TransferQueue {
 /// transfers finds a remote unreachable or one comes back; other processes' findings wait at most this long.
 const OFFLINE_REREAD: Duration = Duration::from_secs(1);
 
-/// Whether another transfer may start: `max_transfers` counts the running transfers not known to be small (at
-/// most one checkpoint); small ones, which spend their time on bookkeeping rather than bytes, may run beside them
-/// up to the requests one remote may have in flight.
+/// Whether another transfer may start: the transfers working (not waiting for a slot of large transfers, see
+/// [`crate::large_slots`]) stay within the requests one remote may have in flight, or `transfers_at_once` if that
+/// is more, and so do the ones waiting. Large transfers beyond `transfers_at_once` wait for a slot; small ones
+/// pass beside them.
 fn has_room(engine: &Engine, running: usize) -> bool {
-    let config = &engine.config;
-    let active: Vec<i64> = engine
-        .controls
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .keys()
-        .copied()
-        .collect();
-    let small = active
-        .iter()
-        .filter(|&&id| {
-            engine
-                .hub
-                .size(id)
-                .is_some_and(|size| size <= config.small_transfer_bytes)
-        })
-        .count();
     // `transfers_at_once` is the live value: Settings may change it while the queue runs.
     room_for_another(
         engine.transfers_at_once(),
-        config.max_connections_per_remote,
+        engine.config.max_connections_per_remote,
         running,
-        small,
+        engine.large.waiting(),
     )
 }
 
 /// The rule of [`has_room`], given the transfers allowed at once, the requests one remote may have in flight, how
-/// many transfers run and how many of them are known to be small.
-fn room_for_another(max_transfers: usize, per_remote: usize, running: usize, small: usize) -> bool {
+/// many transfers run and how many of them wait for a large slot.
+fn room_for_another(
+    max_transfers: usize,
+    per_remote: usize,
+    running: usize,
+    waiting: usize,
+) -> bool {
     let most = max_transfers.max(per_remote).max(1);
-    running < most && running.saturating_sub(small) < max_transfers.max(1)
+    running.saturating_sub(waiting) < most && waiting < most
 }
 
 /// Resolves when the catalog says a remote answers again (never without a catalog).
@@ -448,12 +437,18 @@ mod tests {
     #[test]
     fn small_transfers_run_beside_the_large_ones_up_to_the_per_remote_limit() {
         // Three transfers at once, eight requests per remote.
-        let room = |running, small| room_for_another(3, 8, running, small);
-        assert!(room(2, 0));
-        assert!(!room(3, 0), "three large ones fill it");
-        assert!(room(3, 1), "a small one leaves its place");
-        assert!(room(7, 7));
-        assert!(!room(8, 8), "never more than the per-remote limit");
-        assert!(!room(5, 2), "still three not known to be small");
+        let room = |running, waiting| room_for_another(3, 8, running, waiting);
+        assert!(room(7, 0));
+        assert!(!room(8, 0), "never more working than the per-remote limit");
+        assert!(
+            room(8, 2),
+            "two of them wait for a large slot: two more may work"
+        );
+        assert!(!room(10, 2));
+        assert!(!room(16, 8), "no more than that waiting either");
+        assert!(
+            room_for_another(10, 2, 9, 0),
+            "more at once than per remote: the former counts"
+        );
     }
 }

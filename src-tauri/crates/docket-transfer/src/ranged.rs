@@ -23,7 +23,8 @@ use crate::checkpoint::Checkpoints;
 use crate::config::EngineConfig;
 use crate::engine::Control;
 use crate::error::TransferError;
-use crate::job::{Fetched, Job};
+use crate::job::{wait_for_slot, Fetched, Job};
+use crate::large_slots::LargeSlot;
 use crate::limits::ConnectionPermit;
 use crate::link::LinkRefresher;
 use crate::partial::{PartialFile, RangeWriter};
@@ -81,6 +82,8 @@ pub(crate) async fn fetch(
     let probe_asked = probe_end.min(probe_start + first_window);
     let mut failures = 0;
     let mut refreshes = 0;
+    // Held from here to the end of the fetch by a transfer that is not small (or of unknown size).
+    let mut slot: Option<LargeSlot> = None;
     let (opened, url, answer) = loop {
         let (opened, url, asked) = probe(
             job,
@@ -102,6 +105,18 @@ pub(crate) async fn fetch(
             _ => None,
         };
         let Some(total) = whole else {
+            let small = answer
+                .total
+                .is_some_and(|total| total <= job.engine.config.small_transfer_bytes);
+            if slot.is_none() && !small {
+                slot = job.engine.large.try_take();
+                if slot.is_none() {
+                    // Every slot is taken: the connection goes back while this transfer waits its turn.
+                    drop(opened);
+                    slot = Some(wait_for_slot(job).await?);
+                    continue;
+                }
+            }
             break (opened, url, answer);
         };
         let Opened {

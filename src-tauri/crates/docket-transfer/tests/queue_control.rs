@@ -248,3 +248,76 @@ async fn removing_a_paused_transfer_deletes_it_and_its_partial_file_and_clearing
         "clearing the list never deletes a downloaded file"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_more_large_files_than_transfers_at_once_download_together_while_small_ones_pass_beside_them(
+) {
+    let config = EngineConfig {
+        max_transfers: 2,
+        max_connections_per_remote: 8,
+        segments_per_transfer: 1,
+        ..quick_config()
+    };
+    let bench = bench(config).await;
+    // Large copies that take a while (at 4 MiB/s each), small documents queued after them.
+    bench
+        .server
+        .state()
+        .faults
+        .set_throttle(Kind::IndexHealth, Some(4 * 1024 * 1024));
+    let large = bench
+        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .await;
+    let mut large_ids = Vec::new();
+    for _ in 0..4 {
+        large_ids.push(bench.enqueue(Kind::IndexHealth, &large).await);
+    }
+    let mut small_ids = Vec::new();
+    for document in small_documents(&bench).await.iter().take(4) {
+        small_ids.push(bench.enqueue(Kind::IndexHealth, document).await);
+    }
+    let mut events = bench.queue.subscribe();
+    let watcher = tokio::spawn(async move {
+        let mut downloading = std::collections::HashSet::new();
+        let mut most = 0;
+        let mut told_to_wait = false;
+        while let Ok(event) = events.recv().await {
+            let is_large = event.bytes_total.is_some_and(|total| total == LARGE);
+            if is_large && event.state == TransferState::Downloading && event.bytes_done > 0 {
+                downloading.insert(event.id);
+            } else {
+                downloading.remove(&event.id);
+            }
+            most = most.max(downloading.len());
+            told_to_wait |= event.state == TransferState::Queued
+                && event
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("large transfers at once"));
+        }
+        (most, told_to_wait)
+    });
+    let summary = bench.queue.run(RunScope::All).await.unwrap();
+    assert_eq!(summary.ended.len(), 8, "{summary:?}");
+    let ended: Vec<i64> = summary.ended.iter().map(|(id, _)| *id).collect();
+    let first_large_done = large_ids
+        .iter()
+        .map(|id| ended.iter().position(|e| e == id).unwrap())
+        .min()
+        .unwrap();
+    for id in &small_ids {
+        let place = ended.iter().position(|e| e == id).unwrap();
+        assert!(
+            place < first_large_done,
+            "the small transfer {id} did not wait for the large ones: {ended:?} {:?}",
+            bench.record(*id).await
+        );
+    }
+    for id in large_ids.iter().chain(&small_ids) {
+        assert_eq!(bench.record(*id).await.state, TransferState::Completed);
+    }
+    drop(bench);
+    let (most, told_to_wait) = watcher.await.unwrap();
+    assert_eq!(most, 2, "two large files at a time");
+    assert!(told_to_wait, "a large file waiting for its turn says why");
+}
