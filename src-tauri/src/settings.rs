@@ -62,7 +62,7 @@ impl Settings {
     pub fn validate(&self) -> Result<(), IpcError> {
         if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {
             return Err(IpcError::invalid(format!(
-                "Transfers at once must be between 1 and {MAX_CONCURRENCY}, not {}.",
+                "Large downloads at once must be between 1 and {MAX_CONCURRENCY}, not {}.",
                 self.concurrency
             )));
         }
