@@ -478,17 +478,8 @@ impl QueueStore {
         bytes_total: Option<u64>,
         validator: Option<&str>,
     ) -> Result<(), QueueError> {
-        sqlx::query(
-            "UPDATE transfers SET file_name = ?, bytes_total = ?, validator = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(file_name)
-        .bind(bytes_total.map(|n| n as i64))
-        .bind(validator)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.name_target(id, file_name, bytes_total, validator, None)
+            .await
     }
 
     /// Like [`QueueStore::set_target`] for a file whose every byte is already on disk and synced (a small one
@@ -501,13 +492,26 @@ impl QueueStore {
         bytes: u64,
         validator: &str,
     ) -> Result<(), QueueError> {
+        self.name_target(id, file_name, Some(bytes), Some(validator), Some(bytes))
+            .await
+    }
+
+    async fn name_target(
+        &self,
+        id: i64,
+        file_name: &str,
+        bytes_total: Option<u64>,
+        validator: Option<&str>,
+        bytes_done: Option<u64>,
+    ) -> Result<(), QueueError> {
         sqlx::query(
-            "UPDATE transfers SET file_name = ?1, bytes_total = ?2, bytes_done = ?2, validator = ?3, \
-             updated_at = ?4 WHERE id = ?5",
+            "UPDATE transfers SET file_name = ?, bytes_total = ?, validator = ?, \
+             bytes_done = coalesce(?, bytes_done), updated_at = ? WHERE id = ?",
         )
         .bind(file_name)
-        .bind(bytes as i64)
+        .bind(bytes_total.map(|n| n as i64))
         .bind(validator)
+        .bind(bytes_done.map(|n| n as i64))
         .bind(now_ms())
         .bind(id)
         .execute(&self.pool)
