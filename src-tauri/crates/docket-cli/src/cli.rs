@@ -139,6 +139,9 @@ pub struct GetArgs {
 /// How hard a run may push the servers and the line.
 #[derive(Debug, Args, Default)]
 pub struct LimitArgs {
+    /// Large downloads at once (default 3); files up to 1 MiB download beside them.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub at_once: Option<u16>,
     /// Requests in flight across every remote (default 16).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub max_connections: Option<u16>,

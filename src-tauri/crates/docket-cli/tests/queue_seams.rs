@@ -414,3 +414,44 @@ async fn a_rate_limited_get_is_no_faster_than_the_limit_allows() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("e.g. 500K or 20M"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_large_download_at_once_still_gets_every_file_and_zero_at_once_is_refused() {
+    let server = demo_on(0, 3 * 1024 * 1024).await;
+    let data = tempfile::tempdir().unwrap();
+    add_inforouter(&server, data.path());
+    let dest = tempfile::tempdir().unwrap();
+    for document in [
+        sample::LARGE_FILE,
+        sample::LARGE_FILE,
+        sample::REPORT_PDF,
+        sample::NOTES_TXT,
+    ] {
+        ok(
+            docket(data.path())
+                .args(["get", REMOTE, document, "--no-wait", "--to"])
+                .arg(dest.path())
+                .output()
+                .unwrap(),
+            "get --no-wait",
+        );
+    }
+    let refused = docket(data.path())
+        .args(["queue", "run", "--at-once", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--at-once"),
+        "the message names the flag"
+    );
+    run(data.path(), &["queue", "run", "--at-once", "1"]);
+    let mut saved: Vec<u64> = std::fs::read_dir(dest.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .collect();
+    saved.sort();
+    let large = 3 * 1024 * 1024;
+    assert_eq!(saved.len(), 4, "{saved:?}");
+    assert_eq!(&saved[2..], [large, large], "both large copies whole");
+}

@@ -45,6 +45,7 @@ pub async fn open(context: &Context, limits: &LimitArgs) -> Result<TransferQueue
 fn engine_config(limits: &LimitArgs) -> EngineConfig {
     let defaults = EngineConfig::default();
     EngineConfig {
+        max_transfers: limits.at_once.map_or(defaults.max_transfers, usize::from),
         max_connections: limits
             .max_connections
             .map_or(defaults.max_connections, usize::from),
