@@ -162,9 +162,11 @@ async fn three_documents_download_at_once_and_one_pauses_resumes_and_cancels() {
     );
     println!("e2e: cancelled {large}");
 
-    // Queued again and paused, it keeps a partial file; Delete takes it out of the queue with that file.
+    // Queued again and paused once bytes arrived, it keeps a partial file; Delete takes it out of the queue with
+    // that file.
     click_transfer_button(session, large, "transfer-retry").await;
     wait_for_transfer_state(session, large, "downloading", PATIENCE).await;
+    wait_for_bytes(session, large).await;
     click_transfer_button(session, large, "transfer-pause").await;
     wait_for_transfer_state(session, large, "paused", PATIENCE).await;
     assert_eq!(

@@ -173,6 +173,22 @@ pub async fn transfer_bytes(session: &Session, name: &str) -> String {
     }
 }
 
+/// Waits until a transfer shows bytes downloaded (a partial file holds them).
+pub async fn wait_for_bytes(session: &Session, name: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let bytes = transfer_bytes(session, name).await;
+        if !bytes.is_empty() && !bytes.starts_with("0 B") {
+            return bytes;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{name} showed no bytes within {PATIENCE:?}: `{bytes}`"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn click(session: &Session, css: &str) {
     let element = session.wait_for(css, PATIENCE).await.unwrap();
     session.click(&element).await.unwrap();
