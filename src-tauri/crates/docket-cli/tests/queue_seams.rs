@@ -42,6 +42,18 @@ fn run(data_dir: &Path, args: &[&str]) -> String {
     )
 }
 
+/// `docket get --no-wait`: `document` of the inforouter remote queued to be saved in `dest`.
+fn queue_without_waiting(data_dir: &Path, document: &str, dest: &Path) {
+    ok(
+        docket(data_dir)
+            .args(["get", REMOTE, document, "--no-wait", "--to"])
+            .arg(dest)
+            .output()
+            .unwrap(),
+        "get --no-wait",
+    );
+}
+
 fn json(text: &str) -> Vec<Value> {
     serde_json::from_str::<Value>(text)
         .expect("JSON on stdout")
@@ -274,14 +286,7 @@ async fn transfers_are_reordered_reprioritised_and_acted_on_all_at_once() {
     let data = tempfile::tempdir().unwrap();
     add_inforouter(&server, data.path());
     for document in [sample::REPORT_PDF, sample::LEDGER_CSV, sample::NOTES_TXT] {
-        ok(
-            docket(data.path())
-                .args(["get", REMOTE, document, "--no-wait", "--to"])
-                .arg(data.path())
-                .output()
-                .unwrap(),
-            "get --no-wait",
-        );
+        queue_without_waiting(data.path(), document, data.path());
     }
     let [a, b, c] = ids(data.path())[..] else {
         panic!("three queued")
@@ -342,14 +347,7 @@ async fn the_connection_flags_cap_what_the_server_sees_in_flight() {
     for (flag, limit) in [("--max-connections", 1), ("--per-remote", 1)] {
         let dest = tempfile::tempdir().unwrap();
         for document in documents {
-            ok(
-                docket(data.path())
-                    .args(["get", REMOTE, document, "--no-wait", "--to"])
-                    .arg(dest.path())
-                    .output()
-                    .unwrap(),
-                "get --no-wait",
-            );
+            queue_without_waiting(data.path(), document, dest.path());
         }
         server.state().stats.reset();
         run(data.path(), &["queue", "run", flag, &limit.to_string()]);
@@ -427,14 +425,7 @@ async fn one_large_download_at_once_still_gets_every_file_and_zero_at_once_is_re
         sample::REPORT_PDF,
         sample::NOTES_TXT,
     ] {
-        ok(
-            docket(data.path())
-                .args(["get", REMOTE, document, "--no-wait", "--to"])
-                .arg(dest.path())
-                .output()
-                .unwrap(),
-            "get --no-wait",
-        );
+        queue_without_waiting(data.path(), document, dest.path());
     }
     let refused = docket(data.path())
         .args(["queue", "run", "--at-once", "0"])
