@@ -220,9 +220,7 @@ async fn csv_and_xml_documents_preview_in_the_side_panel() {
     select_remote(session, "demo-inforouter").await;
     enter_path(session, &["Finance", "Reports", "2024"]).await;
 
-    let ledger = row(session, "ledger-2024.csv").await;
-    session.click(&ledger).await.unwrap();
-    click(session, "[data-testid=action-preview]").await;
+    preview(session, "ledger-2024.csv").await;
     session
         .wait_for_count("[data-testid=csv-row]", 10, SLOW)
         .await
@@ -309,9 +307,7 @@ async fn a_pdf_previews_through_pdfjs_with_its_pages_rendered_on_canvas() {
     enter_path(session, &["Finance", "Reports", "2024"]).await;
 
     // Not downloaded, and small: the whole file is fetched for pdf.js.
-    let report = row(session, "Q1-Report.pdf").await;
-    session.click(&report).await.unwrap();
-    click(session, "[data-testid=action-preview]").await;
+    preview(session, "Q1-Report.pdf").await;
     session
         .wait_for(
             "[data-testid=pdf-page-canvas][data-page=\"1\"][data-rendered=true]",
@@ -430,9 +426,7 @@ async fn a_damaged_or_encrypted_pdf_says_so_instead_of_showing_pages() {
         .unwrap();
     assert!(answer.status().is_success(), "{}", answer.status());
 
-    let report = row(session, "Q1-Report.pdf").await;
-    session.click(&report).await.unwrap();
-    click(session, "[data-testid=action-preview]").await;
+    preview(session, "Q1-Report.pdf").await;
     let problem = wait_for_text(session, "[data-testid=pdf-error]", "PDF").await;
     println!("e2e: a damaged PDF says: {problem}");
     assert!(problem.contains("not a readable PDF"), "{problem}");

@@ -53,6 +53,13 @@ pub async fn row(session: &Session, name: &str) -> Element {
     session.wait_for(&css, PATIENCE).await.unwrap()
 }
 
+/// Selects the row named `name` and previews it from the toolbar.
+pub async fn preview(session: &Session, name: &str) {
+    let entry = row(session, name).await;
+    session.click(&entry).await.unwrap();
+    click(session, "[data-testid=action-preview]").await;
+}
+
 /// Selects a folder and opens it with Enter, then waits for its breadcrumb.
 pub async fn enter_folder(session: &Session, name: &str) {
     let folder = row(session, name).await;
@@ -189,9 +196,20 @@ pub async fn wait_for_bytes(session: &Session, name: &str) -> String {
     }
 }
 
+/// Clicks the element `css` finds; one the page re-rendered between finding and clicking (a transfer row whose
+/// state just changed) is found again.
 pub async fn click(session: &Session, css: &str) {
-    let element = session.wait_for(css, PATIENCE).await.unwrap();
-    session.click(&element).await.unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let element = session.wait_for(css, PATIENCE).await.unwrap();
+        match session.click(&element).await {
+            Ok(()) => return,
+            Err(err) if err.contains("stale element reference") && started.elapsed() < PATIENCE => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("clicking `{css}`: {err}"),
+        }
+    }
 }
 
 /// Clicks the button `testid` inside the transfer row of `name`.

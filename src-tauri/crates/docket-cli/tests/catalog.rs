@@ -2,26 +2,19 @@
 //! from the cache, offline with the server stopped, downloaded entries marked, secrets kept out of the database
 //! and the logs. Needs the OS keyring: run through `cargo xtask test` or `/tmp/kr.sh`.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
 use docket_core::{Credentials, EntryKind, Location};
-use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
+
+use support::{demo_on, docket};
 
 const REMOTE: &str = "demo-inforouter";
 const FOLDER: &str = "/Finance/Reports/2024";
-
-fn docket(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
-    command
-        .env("DOCKET_DATA_DIR", data_dir)
-        .env_remove("DOCKET_LOG");
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
-        command.env_remove(key);
-    }
-    command
-}
 
 fn run(command: &mut Command) -> Output {
     command.output().expect("docket runs")
@@ -54,13 +47,7 @@ fn names(entries: &[Value]) -> Vec<String> {
 }
 
 async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: 1024 * 1024,
-        bulk_study_files: 0,
-    })
-    .await
-    .expect("demo server starts")
+    demo_on(0, 1024 * 1024).await
 }
 
 /// Adds the demo's infoRouter remote with its secrets from DOCKET_SECRET_* variables; returns the secrets.

@@ -1,26 +1,19 @@
 //! The `docket` binary as a user runs it, against an in-process demo server. Needs the OS keyring: run through
 //! `cargo xtask test` (it starts a private Secret Service).
 
+mod support;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use docket_core::Credentials;
 use docket_demo::library::sample;
-use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
 
-fn docket(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
-    command
-        .env("DOCKET_DATA_DIR", data_dir)
-        .env_remove("DOCKET_LOG");
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
-        command.env_remove(key);
-    }
-    command
-}
+use support::{demo_on, docket};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -31,13 +24,7 @@ fn stderr(output: &Output) -> String {
 }
 
 async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: 2 * 1024 * 1024,
-        bulk_study_files: 0,
-    })
-    .await
-    .expect("demo server starts")
+    demo_on(0, 2 * 1024 * 1024).await
 }
 
 /// Registers the five demo remotes with `docket remote add`, secrets passed as DOCKET_SECRET_* variables.

@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 
 use docket_core::{EntryKind, Kind, Location};
 use docket_demo::library::sample;
-use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
 
 mod support;
 
-use support::{add_remote, docket, succeeded};
+use support::{add_remote, demo_on, docket, succeeded};
 
 const LARGE: u64 = 6 * 1024 * 1024;
 /// What each kind downloads: the large file (ranged or chunked or single-use) and two small ones.
@@ -100,13 +100,7 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
     println!("crash loop: {runs} kills, seed {seed} (DOCKET_CRASH_SEED={seed} replays it)");
     let mut moments = Moments(seed);
 
-    let server = DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: LARGE,
-        bulk_study_files: 0,
-    })
-    .await
-    .unwrap();
+    let server = demo_on(0, LARGE).await;
     let state = server.state();
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();

@@ -3,22 +3,15 @@
 
 use docket_core::Kind;
 use docket_demo::library::sample;
-use docket_demo::{DemoConfig, DemoServer};
 use serde_json::Value;
 
 mod support;
 
-use support::{add_remote, docket, succeeded};
+use support::{add_remote, demo_on, docket, succeeded};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
-    let server = DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: 1024 * 1024,
-        bulk_study_files: 0,
-    })
-    .await
-    .unwrap();
+    let server = demo_on(0, 1024 * 1024).await;
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let remote = add_remote(&server, data.path(), Kind::Inforouter, &[]);
@@ -106,13 +99,7 @@ async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queue_clear_removes_finished_transfers_and_remove_takes_a_paused_one_out_leaving_downloads_on_disk(
 ) {
-    let server = DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: 1024 * 1024,
-        bulk_study_files: 0,
-    })
-    .await
-    .unwrap();
+    let server = demo_on(0, 1024 * 1024).await;
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let remote = add_remote(&server, data.path(), Kind::Inforouter, &[]);

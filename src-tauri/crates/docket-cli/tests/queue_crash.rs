@@ -2,27 +2,20 @@
 //! byte-identical and what is fetched again is at most one segment or chunk per connection (the demo server's
 //! counters prove it). Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
 
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use docket_core::Kind;
 use docket_demo::library::sample;
-use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
 
-const LARGE: u64 = 24 * 1024 * 1024;
+use support::{demo_on, docket};
 
-fn docket(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
-    command
-        .env("DOCKET_DATA_DIR", data_dir)
-        .env_remove("DOCKET_LOG");
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
-        command.env_remove(key);
-    }
-    command
-}
+const LARGE: u64 = 24 * 1024 * 1024;
 
 /// Registers the demo remote of `kind` (with extra settings) through `docket remote add`.
 fn add_remote(server: &DemoServer, data_dir: &Path, kind: Kind, extra: &[&str]) -> String {
@@ -120,13 +113,7 @@ fn run_queue(data_dir: &Path) -> Value {
 }
 
 async fn demo() -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base: 0,
-        large_file_size: LARGE,
-        bulk_study_files: 0,
-    })
-    .await
-    .unwrap()
+    demo_on(0, LARGE).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,28 +3,21 @@
 //! without spending retries, queue ordering and `--all` actions, connection limits and `--limit-rate`.
 //! Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use docket_core::Kind;
 use docket_demo::library::sample;
-use docket_demo::{demo_remotes, DemoConfig, DemoServer};
+use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
+
+use support::{demo_on, docket};
 
 const REMOTE: &str = "demo-inforouter";
 const FOLDER: &str = "/Finance/Reports/2024";
-
-fn docket(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docket"));
-    command
-        .env("DOCKET_DATA_DIR", data_dir)
-        .env_remove("DOCKET_LOG");
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_SECRET_")) {
-        command.env_remove(key);
-    }
-    command
-}
 
 fn ok(output: Output, what: &str) -> String {
     assert!(
@@ -60,16 +53,6 @@ fn json(text: &str) -> Vec<Value> {
         .as_array()
         .expect("an array")
         .clone()
-}
-
-async fn demo_on(port_base: u16, large_file_size: u64) -> DemoServer {
-    DemoServer::start(DemoConfig {
-        port_base,
-        large_file_size,
-        bulk_study_files: 0,
-    })
-    .await
-    .expect("demo server starts")
 }
 
 /// Registers the demo's infoRouter remote through `docket remote add`, its password from the environment.

@@ -21,6 +21,17 @@ pub fn docket(data_dir: &Path) -> Command {
     command
 }
 
+/// A demo server on `port_base` (0: any free ports) whose large sample file has `large_file_size` bytes.
+pub async fn demo_on(port_base: u16, large_file_size: u64) -> DemoServer {
+    DemoServer::start(docket_demo::DemoConfig {
+        port_base,
+        large_file_size,
+        bulk_study_files: 0,
+    })
+    .await
+    .expect("demo server starts")
+}
+
 /// The stdout of a command that finished successfully; fails the test with its stderr otherwise.
 pub fn succeeded(output: Output) -> String {
     assert!(
