@@ -162,11 +162,19 @@ async fn three_documents_download_at_once_and_one_pauses_resumes_and_cancels() {
     );
     println!("e2e: cancelled {large}");
 
-    // Queued again and paused once bytes arrived, it keeps a partial file; Delete takes it out of the queue with
-    // that file.
+    // Queued again and paused once its partial file holds bytes, it keeps that file; Delete takes it out of the
+    // queue with that file.
     click_transfer_button(session, large, "transfer-retry").await;
     wait_for_transfer_state(session, large, "downloading", PATIENCE).await;
     wait_for_bytes(session, large).await;
+    let started = std::time::Instant::now();
+    while partial_files(&app) == 0 {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the retried transfer wrote no partial file"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     click_transfer_button(session, large, "transfer-pause").await;
     wait_for_transfer_state(session, large, "paused", PATIENCE).await;
     assert_eq!(
