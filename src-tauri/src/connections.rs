@@ -28,10 +28,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Connections {
-    pub async fn open(book: RemoteBook, http: reqwest::Client) -> Result<Self, IpcError> {
+    pub async fn open(
+        book: RemoteBook,
+        secrets: SecretStore,
+        http: reqwest::Client,
+    ) -> Result<Self, IpcError> {
         let connections = Connections {
             book,
-            secrets: SecretStore::new(),
+            secrets,
             http,
             configs: Mutex::new(Vec::new()),
             providers: Mutex::new(HashMap::new()),
@@ -343,8 +347,9 @@ mod tests {
     async fn a_new_remote_without_its_required_secret_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let pool = docket_store::database::open(dir.path()).await.unwrap();
+        let secrets = SecretStore::of_database(&pool).await.unwrap();
         let book = RemoteBook::open(pool, dir.path()).await.unwrap();
-        let connections = Connections::open(book, reqwest::Client::new())
+        let connections = Connections::open(book, secrets, reqwest::Client::new())
             .await
             .unwrap();
         let mut no_secret = draft("inforouter", "http://127.0.0.1:9");

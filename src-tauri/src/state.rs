@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use docket_store::{Catalog, QueueStore, RemoteBook};
+use docket_store::{Catalog, QueueStore, RemoteBook, SecretStore};
 
 use crate::connections::Connections;
 use crate::demo_rooms::DemoRooms;
@@ -35,7 +35,10 @@ impl ShellState {
             .await
             .map_err(|err| IpcError::internal(err.to_string()))?;
         let book = RemoteBook::open(pool.clone(), &data_dir).await?;
-        let connections = Arc::new(Connections::open(book, http).await?);
+        let secrets = SecretStore::of_database(&pool)
+            .await
+            .map_err(|err| IpcError::internal(err.to_string()))?;
+        let connections = Arc::new(Connections::open(book, secrets, http).await?);
         let catalog = Catalog::new(pool.clone());
         let settings_file = SettingsFile::open(&data_dir);
         let settings = settings_file.load();

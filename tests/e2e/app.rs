@@ -84,14 +84,27 @@ impl RunningApp {
         panic!("a WebDriver session opens the Docket window: {last_problem}");
     }
 
-    /// Saves a PNG of the window under target/e2e/ for people to look at, and returns its path.
+    /// Saves a PNG of the window under target/e2e/ for people to look at, and returns its path. Taken once the
+    /// page has painted: right after a change it can still show the previous frame.
     pub async fn save_screenshot(&self, name: &str) -> PathBuf {
+        self.wait_until_painted().await;
         let png = self.session.screenshot().await.expect("screenshot");
         let dir = PathBuf::from(required_env("DOCKET_E2E_SCREENSHOTS"));
         std::fs::create_dir_all(&dir).expect("screenshot dir");
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, &png).expect("write screenshot");
         path
+    }
+
+    /// Waits for two animation frames: the first runs before the next paint, the second after it.
+    async fn wait_until_painted(&self) {
+        let limit = Duration::from_secs(10);
+        let script = "const painted = arguments[arguments.length - 1]; \
+                      requestAnimationFrame(() => requestAnimationFrame(() => painted(true)));";
+        tokio::time::timeout(limit, self.session.execute_async(script))
+            .await
+            .unwrap_or_else(|_| panic!("the window did not paint within {limit:?}"))
+            .unwrap_or_else(|err| panic!("waiting for the window to paint: {err}"));
     }
 
     pub async fn quit(mut self) {

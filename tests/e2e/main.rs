@@ -44,7 +44,6 @@ async fn first_run_offers_the_demo_and_a_folder_of_every_kind_opens() {
     select_remote(session, "demo-inforouter").await;
     enter_path(session, &["Finance", "Reports", "2024"]).await;
     row(session, "ledger-2024.csv").await;
-    settle().await;
     app.save_screenshot("browser").await;
     app.quit().await;
 }
@@ -66,7 +65,6 @@ async fn search_finds_documents_by_part_of_their_name() {
     session.send_keys(&filter, "ledger").await.unwrap();
     session.send_keys(&filter, ENTER).await.unwrap();
     wait_for_text(session, "[data-testid=search-title]", "ledger").await;
-    settle().await;
     app.save_screenshot("search").await;
     row(session, "ledger-2024.csv").await;
     let place = session
@@ -129,7 +127,6 @@ async fn three_documents_download_at_once_and_one_pauses_resumes_and_cancels() {
         .wait_for("[data-testid=transfer][data-state=downloading]", PATIENCE)
         .await
         .unwrap();
-    settle().await;
     app.save_screenshot("queue").await;
     for name in [
         "catalog.xml",
@@ -257,7 +254,6 @@ async fn csv_and_xml_documents_preview_in_the_side_panel() {
         dialect, "Comma-separated · UTF-8",
         "the header reports the dialect docket-preview detected (the ledger has no ragged rows)"
     );
-    settle().await;
     app.save_screenshot("csv-preview").await;
     println!(
         "e2e: the CSV preview shows a table with {} columns",
@@ -294,7 +290,6 @@ async fn csv_and_xml_documents_preview_in_the_side_panel() {
         kinds.contains("element") && kinds.contains("comment"),
         "the outline shows elements and comments: {kinds}"
     );
-    settle().await;
     app.save_screenshot("xml-preview").await;
     click(session, "[data-testid=xml-raw-mode]").await;
     let raw = session
@@ -361,7 +356,6 @@ async fn a_pdf_previews_through_pdfjs_with_its_pages_rendered_on_canvas() {
         serde_json::json!("EvalError"),
         "the window's CSP forbids eval"
     );
-    settle().await;
     app.save_screenshot("pdf-preview").await;
 
     click(session, "[data-testid=pdf-zoom-in]").await;
@@ -608,6 +602,46 @@ async fn a_downloaded_file_deleted_on_disk_shows_as_changed_and_downloads_again_
 }
 
 #[tokio::test]
+async fn a_partial_file_no_download_owns_is_listed_in_the_downloads_panel_and_deleted_on_request() {
+    let data_dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let downloads = data_dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    // What an older Docket killed between creating a partial and recording it left, hours ago.
+    let stale = downloads.join("Q1-Report.pdf.docket-part");
+    std::fs::write(&stale, b"half a report").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(7200))
+        .unwrap();
+    let app = RunningApp::launch_in(data_dir).await;
+    let session = &app.session;
+    click(session, "[data-testid=toggle-downloads]").await;
+    let notice = wait_for_text(
+        session,
+        "[data-testid=orphan-partials]",
+        "belongs to no download",
+    )
+    .await;
+    println!("e2e: the downloads panel says: {notice}");
+    app.save_screenshot("orphan-partials").await;
+    session
+        .wait_for(
+            "[data-testid=orphan-partial][data-name=\"Q1-Report.pdf.docket-part\"]",
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    println!("e2e: it names Q1-Report.pdf.docket-part");
+    click(session, "[data-testid=orphan-delete]").await;
+    wait_for_gone(session, "[data-testid=orphan-partial]").await;
+    assert!(!stale.exists(), "Delete removed the file");
+    println!("e2e: Delete removed the partial file no download owned");
+    app.quit().await;
+}
+
+#[tokio::test]
 async fn notifications_are_on_by_default_and_stay_off_once_turned_off_in_settings() {
     let app = RunningApp::launch().await;
     let session = &app.session;
@@ -622,7 +656,6 @@ async fn notifications_are_on_by_default_and_stay_off_once_turned_off_in_setting
         serde_json::json!(true),
         "a settings file without the setting notifies"
     );
-    settle().await;
     app.save_screenshot("settings").await;
     click(session, "[data-testid=setting-notify]").await;
     click(session, "[data-testid=save-settings]").await;
@@ -751,7 +784,6 @@ async fn a_folder_of_100000_files_opens_filters_and_scrolls_to_its_last_row() {
     .await;
     assert_eq!(row_count(session).await, 100, "scan-099900 to scan-099999");
     row(session, "scan-099900.txt").await;
-    settle().await;
     app.save_screenshot("large-folder-filtered").await;
 
     session
@@ -802,7 +834,6 @@ async fn a_folder_of_100000_files_opens_filters_and_scrolls_to_its_last_row() {
         Some((FILES + 1).to_string()),
         "the last row is the 100,000th"
     );
-    settle().await;
     app.save_screenshot("large-folder-end").await;
     println!(
         "e2e: 100,000-row folder: first rows painted {first_rows:.0} ms after opening it, {:.0} ms to filter \

@@ -221,11 +221,6 @@ pub async fn click_transfer_button(session: &Session, name: &str, testid: &str) 
     .await;
 }
 
-pub async fn settle() {
-    // A screenshot right after a change can show the previous frame.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-}
-
 /// A PDF encrypted with the standard security handler (RC4, revision 2) under the user password `secret`, so
 /// no reader opens it without asking. `/O` and `/U` were computed once as the PDF 1.4 spec's algorithms 3.3 and
 /// 3.4 say (owner password `owner`, `/P -44`, the `/ID` below); the pages are never reached.

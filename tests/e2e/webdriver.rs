@@ -104,6 +104,12 @@ impl Session {
         post(&self.http, &url, &json!({ "script": script, "args": [] })).await
     }
 
+    /// Runs a script that answers through its last argument, a callback, and returns what it was called with.
+    pub async fn execute_async(&self, script: &str) -> Result<Value, String> {
+        let url = format!("{}/execute/async", self.base);
+        post(&self.http, &url, &json!({ "script": script, "args": [] })).await
+    }
+
     /// Waits until `css` matches at least `count` elements, and returns them.
     pub async fn wait_for_count(
         &self,

@@ -6,7 +6,7 @@ use tauri::State;
 
 use crate::error::IpcError;
 use crate::state::ShellState;
-use crate::transfers::{TransferRequest, TransferView};
+use crate::transfers::{OrphanView, TransferRequest, TransferView};
 
 /// One document the window asks to download.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
@@ -115,4 +115,42 @@ pub async fn clear_finished_transfers(state: State<'_, ShellState>) -> Result<()
 #[specta::specta]
 pub async fn remove_transfer(state: State<'_, ShellState>, id: i64) -> Result<(), IpcError> {
     state.transfers.remove(id).await
+}
+
+/// The partial files in the download folders that no transfer owns (left by a crash of an older Docket, or by
+/// another data dir); Docket never reuses them.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_orphan_partials(
+    state: State<'_, ShellState>,
+) -> Result<Vec<OrphanView>, IpcError> {
+    state.transfers.orphan_partials(&state.download_dir()).await
+}
+
+/// Deletes one of the files `list_orphan_partials` reports (any other path is refused).
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_orphan_partial(
+    state: State<'_, ShellState>,
+    path: String,
+) -> Result<(), IpcError> {
+    state
+        .transfers
+        .remove_orphan_partial(std::path::Path::new(&path), &state.download_dir())
+        .await
+}
+
+/// Shows the folder of one of the files `list_orphan_partials` reports (any other path is refused).
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_orphan_partial(
+    state: State<'_, ShellState>,
+    path: String,
+) -> Result<(), IpcError> {
+    let folder = state
+        .transfers
+        .orphan_folder(std::path::Path::new(&path), &state.download_dir())
+        .await?;
+    open::that_detached(&folder)
+        .map_err(|err| IpcError::internal(format!("Could not show {}: {err}", folder.display())))
 }

@@ -5,18 +5,19 @@
 mod view;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use docket_store::queue::{NewTransfer, QueueAction, TransferState as QueueState};
 use docket_store::{Catalog, QueueError, QueueStore};
+use docket_transfer::orphans::{self, OrphanError};
 use docket_transfer::{EngineConfig, QueueLimits, RunScope, TransferQueue};
 use tokio::sync::{broadcast, Notify};
 
 use crate::connections::{Connections, QueueDirectory};
 use crate::error::{ErrorCode, IpcError};
-pub use view::{TransferState, TransferView};
+pub use view::{OrphanView, TransferState, TransferView};
 
 /// How often the window hears about progress at most.
 const EMIT_INTERVAL: Duration = Duration::from_millis(150);
@@ -146,7 +147,7 @@ impl Transfers {
 
     /// Reads the queue's rows again, keeping the live speed of transfers that are still moving.
     pub async fn refresh(&self) {
-        let records = match self.store.list().await {
+        let records = match self.queue.list().await {
             Ok(records) => records,
             Err(err) => {
                 tracing::warn!("could not read the transfer queue: {err}");
@@ -184,7 +185,8 @@ impl Transfers {
         lock(&self.views).iter().find(|v| v.id == id).cloned()
     }
 
-    /// Queues the documents in order, into `dest_dir`. Returns their ids.
+    /// Queues the documents in order, into `dest_dir`; a document already on its way to that folder continues
+    /// from where it is instead of downloading a copy beside it. Returns their ids.
     pub async fn enqueue(
         &self,
         requests: Vec<TransferRequest>,
@@ -194,7 +196,7 @@ impl Transfers {
         let mut ids = Vec::with_capacity(requests.len());
         for request in requests {
             let id = queue
-                .enqueue(&NewTransfer {
+                .enqueue_or_continue(&NewTransfer {
                     remote: request.remote,
                     document: request.doc_id,
                     version: request.version,
@@ -202,7 +204,8 @@ impl Transfers {
                     priority: 0,
                 })
                 .await
-                .map_err(queue_error)?;
+                .map_err(queue_error)?
+                .id();
             lock(&self.names).insert(id, request.name);
             ids.push(id);
         }
@@ -257,6 +260,54 @@ impl Transfers {
         self.queue().clear_finished().await.map_err(queue_error)?;
         self.refresh().await;
         Ok(())
+    }
+
+    /// The `.docket-part` files in the download folders (the queue's and `download_dir`) that no transfer owns.
+    pub async fn orphan_partials(&self, download_dir: &Path) -> Result<Vec<OrphanView>, IpcError> {
+        let found = self
+            .queue
+            .orphan_partials(&[download_dir.to_owned()])
+            .await
+            .map_err(queue_error)?;
+        Ok(found.into_iter().map(OrphanView::from).collect())
+    }
+
+    /// Removes one of the files [`Transfers::orphan_partials`] reports; any other path is refused.
+    pub async fn remove_orphan_partial(
+        &self,
+        path: &Path,
+        download_dir: &Path,
+    ) -> Result<(), IpcError> {
+        self.queue
+            .remove_orphan_partial(path, &[download_dir.to_owned()])
+            .await
+            .map_err(|err| match err {
+                OrphanError::Queue(err) => queue_error(err),
+                refused => IpcError::invalid(refused.to_string()),
+            })
+    }
+
+    /// The folder that holds one of the files [`Transfers::orphan_partials`] reports; any other path is refused.
+    pub async fn orphan_folder(
+        &self,
+        path: &Path,
+        download_dir: &Path,
+    ) -> Result<PathBuf, IpcError> {
+        let orphan = orphans::reported(self.store(), path, &[download_dir.to_owned()])
+            .await
+            .map_err(|err| match err {
+                OrphanError::Queue(err) => queue_error(err),
+                refused => IpcError::invalid(refused.to_string()),
+            })?;
+        Ok(orphan
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(orphan.path))
+    }
+
+    fn store(&self) -> &QueueStore {
+        &self.store
     }
 
     /// Takes one transfer out of the queue: cancelled first when unfinished (its partial file removed); a

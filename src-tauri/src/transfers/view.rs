@@ -17,6 +17,8 @@ pub enum TransferState {
     RefreshingLink,
     /// Checking the finished bytes against their checksum.
     Verifying,
+    /// Left mid-work by a Docket process that was killed or crashed; it resumes from its partial file.
+    Interrupted,
     Paused,
     Completed,
     Failed,
@@ -32,6 +34,7 @@ impl From<QueueState> for TransferState {
             QueueState::Downloading => TransferState::Downloading,
             QueueState::Refreshing => TransferState::RefreshingLink,
             QueueState::Verifying => TransferState::Verifying,
+            QueueState::Interrupted => TransferState::Interrupted,
             QueueState::Paused => TransferState::Paused,
             QueueState::Completed => TransferState::Completed,
             QueueState::Failed => TransferState::Failed,
@@ -108,6 +111,35 @@ impl TransferView {
         self.eta_seconds = event.eta_secs;
         if event.message.is_some() || self.state != TransferState::Failed {
             self.message = event.message.clone();
+        }
+    }
+}
+
+/// A `.docket-part` file in a download folder that no transfer owns, as the downloads panel lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OrphanView {
+    pub path: String,
+    pub name: String,
+    pub bytes: u64,
+    /// Unix ms of its last change.
+    pub modified_at: Option<i64>,
+    /// A symlink or anything else but a regular file: Docket never made it.
+    pub not_a_file: bool,
+}
+
+impl From<docket_transfer::orphans::OrphanPartial> for OrphanView {
+    fn from(orphan: docket_transfer::orphans::OrphanPartial) -> Self {
+        OrphanView {
+            name: orphan
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: orphan.path.display().to_string(),
+            bytes: orphan.bytes,
+            modified_at: orphan.modified_ms,
+            not_a_file: orphan.not_a_file,
         }
     }
 }

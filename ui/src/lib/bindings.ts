@@ -50,6 +50,15 @@ export const commands = {
 	 */
 	removeTransfer: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("remove_transfer", { id })),
 	/**
+	 *  The partial files in the download folders that no transfer owns (left by a crash of an older Docket, or by
+	 *  another data dir); Docket never reuses them.
+	 */
+	listOrphanPartials: () => typedError<OrphanView_Serialize[], IpcError>(__TAURI_INVOKE("list_orphan_partials")),
+	/**  Deletes one of the files `list_orphan_partials` reports (any other path is refused). */
+	removeOrphanPartial: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("remove_orphan_partial", { path })),
+	/**  Shows the folder of one of the files `list_orphan_partials` reports (any other path is refused). */
+	revealOrphanPartial: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("reveal_orphan_partial", { path })),
+	/**
 	 *  A document's preview: from its downloaded file, else from its first MiB. A CSV table stays open for
 	 *  `preview_rows` until `close_preview`.
 	 */
@@ -259,6 +268,31 @@ export type Listing_Serialize = {
 /**  A downloaded file was recorded, or changed on disk outside Docket: the browser's marks may be stale. */
 export type LocalCopiesChanged = {
 	remote: string,
+};
+
+/**  A `.docket-part` file in a download folder that no transfer owns, as the downloads panel lists it. */
+export type OrphanView = OrphanView_Serialize | OrphanView_Deserialize;
+
+/**  A `.docket-part` file in a download folder that no transfer owns, as the downloads panel lists it. */
+export type OrphanView_Deserialize = {
+	path: string,
+	name: string,
+	bytes: number,
+	/**  Unix ms of its last change. */
+	modifiedAt?: number | null,
+	/**  A symlink or anything else but a regular file: Docket never made it. */
+	notAFile: boolean,
+};
+
+/**  A `.docket-part` file in a download folder that no transfer owns, as the downloads panel lists it. */
+export type OrphanView_Serialize = {
+	path: string,
+	name: string,
+	bytes: number,
+	/**  Unix ms of its last change. */
+	modifiedAt: number | null,
+	/**  A symlink or anything else but a regular file: Docket never made it. */
+	notAFile: boolean,
 };
 
 export type PdfView = {
@@ -556,7 +590,9 @@ export type TransferState = "queued" |
 /**  A link, ticket or token expired mid-transfer; a fresh one is being fetched before bytes flow again. */
 "refreshing_link" | 
 /**  Checking the finished bytes against their checksum. */
-"verifying" | "paused" | "completed" | "failed" | "cancelled";
+"verifying" | 
+/**  Left mid-work by a Docket process that was killed or crashed; it resumes from its partial file. */
+"interrupted" | "paused" | "completed" | "failed" | "cancelled";
 
 export type TransferView = TransferView_Serialize | TransferView_Deserialize;
 

@@ -151,6 +151,10 @@ pub struct LimitArgs {
     /// Bytes per second across all downloads; K, M and G multiply by 1024 (`500K`, `20M`, `1.5M/s`).
     #[arg(long, value_name = "BYTES/s", value_parser = crate::rate::parse_rate)]
     pub limit_rate: Option<u64>,
+    /// How long to wait for a server that cannot be reached before giving up (the download stays queued):
+    /// `90s`, `5m`, `0`, `forever` (default 60s).
+    #[arg(long, value_name = "DURATION", value_parser = crate::patience::parse_offline_wait)]
+    pub offline_wait: Option<crate::patience::OfflineWait>,
 }
 
 #[derive(Debug, Args)]
@@ -191,6 +195,21 @@ pub enum QueueCommand {
     Clear,
     /// Work the queue until it is empty, resuming whatever an earlier run left unfinished.
     Run(RunArgs),
+    /// List the `.docket-part` files in the download folders that no transfer owns (left by a crash of an older
+    /// Docket, or by another data dir); Docket never reuses them.
+    Orphans(OrphansArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrphansArgs {
+    /// Delete them (a symlink is removed itself, never what it points to).
+    #[arg(long)]
+    pub remove: bool,
+    #[arg(long)]
+    pub json: bool,
+    /// Also look in this folder (repeatable); the folders of queued downloads are always looked in.
+    #[arg(long = "in", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
 }
 
 /// One transfer by id, or `--all`.

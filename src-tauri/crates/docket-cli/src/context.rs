@@ -24,9 +24,9 @@ impl Context {
         let pool = docket_store::database::open(&data_dir).await?;
         Ok(Context {
             book: RemoteBook::open(pool.clone(), &data_dir).await?,
+            secrets: SecretStore::of_database(&pool).await?,
             catalog: Catalog::new(pool),
             data_dir,
-            secrets: SecretStore::new(),
             http,
         })
     }

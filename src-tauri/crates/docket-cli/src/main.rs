@@ -5,6 +5,7 @@ mod commands;
 mod context;
 mod failure;
 mod output;
+mod patience;
 mod rate;
 
 use std::process::ExitCode;

@@ -4,19 +4,17 @@
 //! infoRouter handler is left open on the server. 20 kills by default; `DOCKET_CRASH_RUNS=200` for a nightly
 //! run, `DOCKET_CRASH_SEED` to replay one. Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
 
-use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use docket_core::{EntryKind, Kind, Location};
+use docket_core::Kind;
 use docket_demo::library::sample;
-use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
 
 mod support;
 
-use support::{add_remote, demo_on, docket, succeeded};
+use support::{add_remote, demo_on, docket, document_ids, succeeded};
 
 const LARGE: u64 = 6 * 1024 * 1024;
 /// What each kind downloads: the large file (ranged or chunked or single-use) and two small ones.
@@ -32,34 +30,6 @@ fn chunk_setting(kind: Kind) -> Vec<&'static str> {
 
 fn succeeded_command(command: &mut Command) -> String {
     succeeded(command.output().expect("docket runs"))
-}
-
-async fn document_ids(server: &DemoServer, kind: Kind) -> BTreeMap<String, String> {
-    let (config, credentials) = demo_remotes(server)
-        .into_iter()
-        .find(|(r, _)| r.kind == kind)
-        .unwrap();
-    let http = docket_core::http::client().unwrap();
-    let provider = docket_providers::connect(config, credentials, http).unwrap();
-    let wanted: Vec<&str> = DOCUMENTS
-        .iter()
-        .map(|path| path.rsplit('/').next().unwrap())
-        .collect();
-    let mut found = BTreeMap::new();
-    let mut pending = VecDeque::from([Location::root()]);
-    while let Some(location) = pending.pop_front() {
-        for entry in provider.list_all(&location).await.unwrap() {
-            match entry.kind {
-                EntryKind::Document if wanted.contains(&entry.name.as_str()) => {
-                    found.entry(entry.name).or_insert(entry.id);
-                }
-                EntryKind::Folder => pending.push_back(Location::at(entry.id)),
-                EntryKind::Document => {}
-            }
-        }
-    }
-    assert_eq!(found.len(), wanted.len(), "{kind}: {found:?}");
-    found
 }
 
 fn queue_json(data_dir: &Path) -> Vec<Value> {
@@ -107,7 +77,7 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
     let mut expected = Vec::new();
     for kind in Kind::ALL {
         let remote = add_remote(&server, data.path(), kind, &chunk_setting(kind));
-        let ids = document_ids(&server, kind).await;
+        let ids = document_ids(&server, kind, &DOCUMENTS).await;
         let folder = dest.path().join(kind.id());
         for path in DOCUMENTS {
             let name = path.rsplit('/').next().unwrap();

@@ -5,8 +5,10 @@
 
 mod support;
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::{Child, Output, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use docket_core::Kind;
@@ -14,7 +16,7 @@ use docket_demo::library::sample;
 use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
 
-use support::{demo_on, docket};
+use support::{demo_on, docket, library_bytes};
 
 const REMOTE: &str = "demo-inforouter";
 const FOLDER: &str = "/Finance/Reports/2024";
@@ -79,17 +81,6 @@ fn add_inforouter(server: &DemoServer, data_dir: &Path) {
         credentials.get("password").unwrap().expose(),
     );
     ok(command.output().unwrap(), "remote add");
-}
-
-fn library_bytes(server: &DemoServer, path: &str) -> Vec<u8> {
-    let state = server.state();
-    let content = &state
-        .library
-        .document_by_path(path)
-        .unwrap()
-        .latest()
-        .content;
-    content.read(0..content.len()).to_vec()
 }
 
 fn queue_json(data_dir: &Path) -> Vec<Value> {
@@ -187,12 +178,15 @@ async fn a_download_queued_while_the_server_is_down_starts_when_it_is_back_witho
             .unwrap(),
         "get --no-wait",
     );
-    let runner = docket(data.path())
+    let mut runner = docket(data.path())
         .args(["queue", "run"])
+        // Each failed probe of the server is logged at debug level: "still unreachable: <why>".
+        .env("DOCKET_LOG", "warn,docket_transfer::availability=debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut runner_said = StderrLines::of(&mut runner);
 
     let started = Instant::now();
     let waiting = loop {
@@ -211,7 +205,12 @@ async fn a_download_queued_while_the_server_is_down_starts_when_it_is_back_witho
     };
     assert_eq!(waiting["state"], "queued", "{waiting}");
     // Several probes fail meanwhile; none of them is a retry of the transfer.
-    std::thread::sleep(Duration::from_secs(4));
+    runner_said.wait_for(
+        "still unreachable: ",
+        2,
+        Duration::from_secs(30),
+        "two failed probes of the server",
+    );
     let still = queue_json(data.path())[0].clone();
     assert_eq!(still["state"], "queued", "{still}");
     assert_eq!(still["attempts"], 0, "{still}");
@@ -230,7 +229,7 @@ async fn a_download_queued_while_the_server_is_down_starts_when_it_is_back_witho
         .await
         .expect("queue run finishes once the server is back")
         .unwrap();
-    let said = String::from_utf8_lossy(&output.stderr);
+    let said = runner_said.all();
     assert!(output.status.success(), "{said}");
     assert!(
         said.contains("waiting for demo-inforouter to be reachable again"),
@@ -247,6 +246,56 @@ async fn a_download_queued_while_the_server_is_down_starts_when_it_is_back_witho
         server.state().gauges.get("inforouter.open_handlers").value,
         0
     );
+}
+
+/// What a child process writes on stderr, read line by line as it comes so a test can wait for a line.
+struct StderrLines {
+    arriving: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl StderrLines {
+    /// Takes over `child`'s piped stderr.
+    fn of(child: &mut Child) -> StderrLines {
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (sender, arriving) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        StderrLines {
+            arriving,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits until `count` lines containing `text` were written; fails naming `what` after `limit`.
+    fn wait_for(&mut self, text: &str, count: usize, limit: Duration, what: &str) {
+        let deadline = Instant::now() + limit;
+        while self.seen.iter().filter(|l| l.contains(text)).count() < count {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.arriving.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Timeout) => panic!(
+                    "waited {limit:?} for {what} (`{text}` {count} times on stderr); it said:\n{}",
+                    self.seen.join("\n")
+                ),
+                Err(RecvTimeoutError::Disconnected) => panic!(
+                    "the process ended before {what} (`{text}` {count} times on stderr); it said:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Everything written, once the child has exited (its stderr closed).
+    fn all(mut self) -> String {
+        self.seen.extend(self.arriving.iter());
+        self.seen.join("\n")
+    }
 }
 
 fn ids(data_dir: &Path) -> Vec<i64> {
@@ -402,13 +451,15 @@ async fn one_large_download_at_once_still_gets_every_file_and_zero_at_once_is_re
     let data = tempfile::tempdir().unwrap();
     add_inforouter(&server, data.path());
     let dest = tempfile::tempdir().unwrap();
-    for document in [
-        sample::LARGE_FILE,
-        sample::LARGE_FILE,
-        sample::REPORT_PDF,
-        sample::NOTES_TXT,
+    // The large file twice, into two folders (asked twice into one folder, it is one transfer).
+    let second = dest.path().join("second");
+    for (document, folder) in [
+        (sample::LARGE_FILE, dest.path()),
+        (sample::LARGE_FILE, second.as_path()),
+        (sample::REPORT_PDF, dest.path()),
+        (sample::NOTES_TXT, dest.path()),
     ] {
-        queue_without_waiting(data.path(), document, dest.path());
+        queue_without_waiting(data.path(), document, folder);
     }
     let refused = docket(data.path())
         .args(["queue", "run", "--at-once", "0"])
@@ -420,9 +471,12 @@ async fn one_large_download_at_once_still_gets_every_file_and_zero_at_once_is_re
         "the message names the flag"
     );
     run(data.path(), &["queue", "run", "--at-once", "1"]);
-    let mut saved: Vec<u64> = std::fs::read_dir(dest.path())
-        .unwrap()
-        .map(|entry| entry.unwrap().metadata().unwrap().len())
+    let mut saved: Vec<u64> = [dest.path(), second.as_path()]
+        .into_iter()
+        .flat_map(|folder| std::fs::read_dir(folder).unwrap())
+        .map(|entry| entry.unwrap().metadata().unwrap())
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len())
         .collect();
     saved.sort();
     let large = 3 * 1024 * 1024;

@@ -100,12 +100,14 @@ impl From<reqwest::Error> for ProviderError {
                 ),
             };
         }
-        let decode = err.is_decode() && caused_by_json(&err);
-        let text = err.without_url().to_string();
-        if decode {
-            ProviderError::Protocol { message: text }
+        if err.is_decode() && caused_by_json(&err) {
+            ProviderError::Protocol {
+                message: err.without_url().to_string(),
+            }
         } else {
-            ProviderError::Transient { message: text }
+            ProviderError::Transient {
+                message: crate::network_failure::describe(&err),
+            }
         }
     }
 }

@@ -10,13 +10,19 @@ use crate::error::ProviderError;
 /// API answers (JSON, XML) are read into memory up to this size; a larger one is refused, not buffered.
 pub const MAX_API_BODY: usize = 64 * 1024 * 1024;
 
+/// How long a connection may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a server may stay silent: waiting for an answer's headers, or between two reads of its body. A
+/// server that never answers fails after this (and one probe), not after every retry of it.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Builds the shared client. Redirects are followed a few times; reqwest drops `Authorization` when a redirect
 /// leaves the original host, so credentials never follow a redirect elsewhere.
 pub fn client() -> Result<reqwest::Client, ProviderError> {
     reqwest::Client::builder()
         .user_agent(concat!("Docket/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(15))
-        .read_timeout(Duration::from_secs(60))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
         .redirect(reqwest::redirect::Policy::limited(5))
         .build()
         .map_err(|err| ProviderError::transient(format!("could not set up HTTP: {err}")))

@@ -2,6 +2,7 @@
 //! rules. Nothing here knows about Tauri, the CLI or any one vendor.
 
 pub mod block_hash;
+pub mod boot;
 pub mod content_disposition;
 pub mod content_hash;
 pub mod entry;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod filename;
 pub mod http;
 pub mod kind;
+pub mod network_failure;
 pub mod paths;
 pub mod provider;
 pub mod remote;

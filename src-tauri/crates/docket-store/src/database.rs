@@ -27,6 +27,8 @@ pub enum DatabaseError {
         path: PathBuf,
         source: sqlx::migrate::MigrateError,
     },
+    #[error("could not read the data dir's id from its database: {0}")]
+    Id(sqlx::Error),
 }
 
 /// Opens (creating if needed) `docket.db` in `data_dir` and brings its schema up to date.
@@ -71,6 +73,15 @@ pub async fn open_file(path: &Path) -> Result<SqlitePool, DatabaseError> {
     Ok(pool)
 }
 
+/// This data dir's id, made once when its database was created (or updated to 0007): the OS keyring files the
+/// data dir's secrets under it.
+pub async fn data_dir_id(pool: &SqlitePool) -> Result<String, DatabaseError> {
+    sqlx::query_scalar("SELECT value FROM meta WHERE key = 'data_dir_id'")
+        .fetch_one(pool)
+        .await
+        .map_err(DatabaseError::Id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +105,17 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(applied as usize, MIGRATOR.iter().count());
+    }
+
+    #[tokio::test]
+    async fn every_data_dir_has_its_own_id_which_stays_the_same() {
+        let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let first = data_dir_id(&open(one.path()).await.unwrap()).await.unwrap();
+        let other = data_dir_id(&open(two.path()).await.unwrap()).await.unwrap();
+        assert_eq!(first.len(), 32, "{first}");
+        assert_ne!(first, other);
+        let again = data_dir_id(&open(one.path()).await.unwrap()).await.unwrap();
+        assert_eq!(first, again);
     }
 
     #[tokio::test]

@@ -43,12 +43,27 @@ pub fn env_var_for(key: &str) -> String {
     )
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct SecretStore;
+/// The secrets of one data dir. Entries are filed under the data dir's id ([`crate::database::data_dir_id`]) and
+/// the remote's name, so two data dirs with a remote of the same name never read, replace or delete each other's
+/// secrets.
+#[derive(Debug, Clone)]
+pub struct SecretStore {
+    data_dir_id: String,
+}
 
 impl SecretStore {
-    pub fn new() -> Self {
-        SecretStore
+    /// The secrets of the data dir whose database is `pool`.
+    pub async fn of_database(pool: &sqlx::SqlitePool) -> Result<Self, crate::DatabaseError> {
+        Ok(SecretStore::for_data_dir(
+            crate::database::data_dir_id(pool).await?,
+        ))
+    }
+
+    /// The secrets of the data dir whose id is `data_dir_id`.
+    pub fn for_data_dir(data_dir_id: impl Into<String>) -> Self {
+        SecretStore {
+            data_dir_id: data_dir_id.into(),
+        }
     }
 
     pub fn store(&self, remote: &str, key: &str, value: &Secret) -> Result<(), SecretStoreError> {
@@ -65,6 +80,10 @@ impl SecretStore {
                 .get_password()
                 .map_err(|err| classify(remote, key, err))
         });
+        let from_keyring = match from_keyring {
+            Err(SecretStoreError::Missing { .. }) => self.adopt_unscoped(remote, key),
+            other => other,
+        };
         match from_keyring {
             Ok(value) => Ok(Secret::new(value)),
             Err(problem) => match std::env::var(env_var_for(key)) {
@@ -74,7 +93,8 @@ impl SecretStore {
         }
     }
 
-    /// Removes a secret; one that is not there is not an error.
+    /// Removes this data dir's secret; one that is not there is not an error. An entry an older Docket filed
+    /// under the remote's name alone may belong to another data dir and is left alone.
     pub fn delete(&self, remote: &str, key: &str) -> Result<(), SecretStoreError> {
         let entry = self.entry(remote, key)?;
         match entry.delete_credential() {
@@ -97,9 +117,43 @@ impl SecretStore {
     }
 
     fn entry(&self, remote: &str, key: &str) -> Result<keyring::Entry, SecretStoreError> {
-        keyring::Entry::new(SERVICE, &format!("{remote}/{key}"))
+        keyring::Entry::new(SERVICE, &scoped_user(&self.data_dir_id, remote, key))
             .map_err(|err| classify(remote, key, err))
     }
+
+    /// Moves a secret an older Docket filed under the remote's name alone to this data dir's entry: the first
+    /// data dir that asks for it takes it over, so it is never shared again.
+    fn adopt_unscoped(&self, remote: &str, key: &str) -> Result<String, SecretStoreError> {
+        let unscoped = keyring::Entry::new(SERVICE, &unscoped_user(remote, key))
+            .map_err(|err| classify(remote, key, err))?;
+        let value = unscoped
+            .get_password()
+            .map_err(|err| classify(remote, key, err))?;
+        self.store(remote, key, &Secret::new(value.clone()))?;
+        if let Err(err) = unscoped.delete_credential() {
+            tracing::warn!(
+                remote,
+                key,
+                "moved a secret to this data dir but could not remove the old entry: {err}"
+            );
+        }
+        tracing::info!(
+            remote,
+            key,
+            "moved a secret filed by an older Docket to this data dir's keyring entry"
+        );
+        Ok(value)
+    }
+}
+
+/// The keyring user of a secret: `<data dir id>/<remote>/<key>`.
+fn scoped_user(data_dir_id: &str, remote: &str, key: &str) -> String {
+    format!("{data_dir_id}/{remote}/{key}")
+}
+
+/// How Docket 0.1 filed secrets, before data dirs had ids.
+fn unscoped_user(remote: &str, key: &str) -> String {
+    format!("{remote}/{key}")
 }
 
 fn classify(remote: &str, key: &str, err: keyring::Error) -> SecretStoreError {
@@ -138,7 +192,7 @@ mod tests {
     /// Runs against the real Secret Service that `cargo xtask test` starts (gnome-keyring in a D-Bus session).
     #[test]
     fn a_stored_secret_comes_back_from_the_os_keyring_and_is_gone_after_delete() {
-        let store = SecretStore::new();
+        let store = SecretStore::for_data_dir("test-data-dir");
         let remote = format!("keyring-test-{}", std::process::id());
         store
             .store(&remote, "token", &Secret::new("s3cr3t-value"))

@@ -12,7 +12,7 @@ fn no_reachable_keyring_is_explained_with_the_fix_and_the_environment_alternativ
         "unix:path=/nonexistent/docket-test-no-bus",
     );
     std::env::remove_var("DOCKET_SECRET_API_KEY");
-    let store = SecretStore::new();
+    let store = SecretStore::for_data_dir("no-keyring-test");
 
     let err = store
         .store("headless", "api_key", &Secret::new("never-written"))

@@ -48,6 +48,55 @@ async fn database_at(path: &Path, count: usize) -> SqlitePool {
     pool
 }
 
+#[tokio::test]
+async fn an_unfinished_transfer_from_before_owned_partials_keeps_owning_the_partial_it_wrote_then()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docket.db");
+    let before = migration_files()
+        .iter()
+        .position(|file| file.to_string_lossy().contains("0007_owned_partials"))
+        .expect("the migration that records partial names");
+    let old = database_at(&path, before).await;
+    for (id, state, file_name) in [
+        (1, "downloading", Some("a.pdf")),
+        (2, "completed", Some("b.pdf")),
+        (3, "queued", None),
+    ] {
+        sqlx::query(
+            "INSERT INTO transfers (id, remote, document, dest_dir, file_name, state, position, created_at, \
+             updated_at) VALUES (?, 'r', 'd', '/tmp/x', ?, ?, ?, 1, 1)",
+        )
+        .bind(id)
+        .bind(file_name)
+        .bind(state)
+        .bind(id)
+        .execute(&old)
+        .await
+        .unwrap();
+    }
+    old.close().await;
+    let pool = open_file(&path).await.unwrap();
+    let owned: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT id, partial_name FROM transfers ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        owned,
+        [
+            (1, Some("a.pdf.docket-part".to_owned())),
+            (2, None),
+            (3, None)
+        ]
+    );
+    let id: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'data_dir_id'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(id.len(), 32, "the data dir got its id: {id}");
+}
+
 async fn table_exists(pool: &SqlitePool, name: &str) -> bool {
     sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master WHERE name = ?")
         .bind(name)
@@ -173,7 +222,6 @@ async fn crash_child_writes_listings_until_killed() {
         return;
     };
     let catalog = common::catalog_with_remote(Path::new(&dir), "files").await;
-    std::fs::write(Path::new(&dir).join("started"), b"").unwrap();
     for round in 0.. {
         let entries = (0..LISTING_SIZE)
             .map(|i| {
@@ -188,6 +236,24 @@ async fn crash_child_writes_listings_until_killed() {
             .ingest("files", &Location::at(format!("/round-{round}")), entries)
             .await
             .unwrap();
+        std::fs::write(written_mark(Path::new(&dir), round), b"").unwrap();
+    }
+}
+
+/// The file the crash child creates once the listing of `round` is committed.
+fn written_mark(dir: &Path, round: usize) -> PathBuf {
+    dir.join(format!("listing-{round}-written"))
+}
+
+/// Waits until `condition` holds, checking every 10 ms; fails naming what it waited for after `limit`.
+async fn wait_until(limit: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited {limit:?} for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
@@ -205,17 +271,14 @@ async fn a_process_killed_while_writing_the_catalog_leaves_whole_listings_and_a_
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let started = dir.path().join("started");
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while !started.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the child never started"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // Long enough to be in the middle of some listing's transaction.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // Two listings are whole and the child has gone straight on to the next one: killed while it writes that.
+    let second = written_mark(dir.path(), 1);
+    wait_until(
+        Duration::from_secs(60),
+        "the child to write two listings",
+        || second.exists(),
+    )
+    .await;
     child.kill().unwrap();
     child.wait().unwrap();
 

@@ -10,6 +10,7 @@ use common::catalog_with_remote;
 use docket_core::content_hash::content_hash;
 use docket_store::{Catalog, CatalogEvent, DownloadWatch, LocalState};
 use tokio::sync::broadcast;
+use tokio::time::Instant;
 
 async fn downloaded(catalog: &Catalog, folder: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::create_dir_all(folder).unwrap();
@@ -35,11 +36,21 @@ async fn told(
     path: &Path,
     limit: Duration,
 ) -> LocalState {
-    let deadline = tokio::time::Instant::now() + limit;
+    next_state(events, path, Instant::now() + limit)
+        .await
+        .unwrap_or_else(|| panic!("no state change of {} within {limit:?}", path.display()))
+}
+
+/// The next state change of `path`, or `None` once `deadline` passed without one.
+async fn next_state(
+    events: &mut broadcast::Receiver<CatalogEvent>,
+    path: &Path,
+    deadline: Instant,
+) -> Option<LocalState> {
     loop {
         let event = tokio::time::timeout_at(deadline, events.recv())
             .await
-            .unwrap_or_else(|_| panic!("no state change of {} within {limit:?}", path.display()))
+            .ok()?
             .unwrap();
         if let CatalogEvent::LocalCopyChanged {
             path: changed,
@@ -48,9 +59,37 @@ async fn told(
         } = event
         {
             if changed == path {
-                return state;
+                return Some(state);
             }
         }
+    }
+}
+
+/// Waits until the watch covers `folder`. Adding a folder (a new download's, or one created again) happens
+/// inside the watch with nothing to observe but its reaction to a change: so a probe download recorded there
+/// is rewritten until the watch reports it changed. A rewrite made before the folder was watched goes
+/// unseen, hence the retries.
+async fn until_watched(
+    catalog: &Catalog,
+    events: &mut broadcast::Receiver<CatalogEvent>,
+    folder: &Path,
+    limit: Duration,
+) {
+    let probe = downloaded(catalog, folder, "watch-probe.txt", b"probe").await;
+    let deadline = Instant::now() + limit;
+    for attempt in 1.. {
+        // Another size: marked changed without hashing.
+        std::fs::write(&probe, format!("probe rewritten {attempt}")).unwrap();
+        // Longer than the watch's debounce, so a seen rewrite is reported before the next one.
+        let retry = (Instant::now() + Duration::from_millis(500)).min(deadline);
+        if next_state(events, &probe, retry).await == Some(LocalState::Changed) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} was not watched within {limit:?}: rewriting a file there was never reported",
+            folder.display()
+        );
     }
 }
 
@@ -134,7 +173,7 @@ async fn the_watch_survives_the_folder_being_removed_and_created_again() {
     );
 
     // And the re-created folder is watched itself: a later deletion is still seen.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    until_watched(&catalog, &mut events, &downloads, Duration::from_secs(2)).await;
     std::fs::remove_file(&path).unwrap();
     assert_eq!(
         told(&mut events, &path, Duration::from_secs(2)).await,
@@ -155,8 +194,9 @@ async fn files_deleted_while_docket_was_closed_are_found_at_start_and_new_folder
     );
 
     let mut events = catalog.subscribe();
-    let later = downloaded(&catalog, &dir.path().join("New"), "later.pdf", b"later").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let new_folder = dir.path().join("New");
+    let later = downloaded(&catalog, &new_folder, "later.pdf", b"later").await;
+    until_watched(&catalog, &mut events, &new_folder, Duration::from_secs(2)).await;
     std::fs::remove_file(&later).unwrap();
     assert_eq!(
         told(&mut events, &later, Duration::from_secs(2)).await,

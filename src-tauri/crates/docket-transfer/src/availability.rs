@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use crate::engine::Engine;
 
 /// A probe that has not answered by then counts as no answer.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
+const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long one probe's verdict stands for the other streams that fail at the same moment.
 const VERDICT_FRESH: Duration = Duration::from_secs(2);
 
@@ -95,6 +95,16 @@ impl Engine {
             unreachable: unreachable.clone(),
         });
         unreachable
+    }
+
+    /// When a parked remote is tried next; `None` while a try runs (or none is scheduled).
+    pub(crate) fn next_probe(&self, remote: &str) -> Option<Instant> {
+        if lock(&self.availability.probing).contains(remote) {
+            return None;
+        }
+        lock(&self.availability.schedule)
+            .get(remote)
+            .map(|&(due, _)| due)
     }
 
     /// Probes a parked remote in the background when its pause is over; when it answers, the catalog marks it

@@ -148,7 +148,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn blocks_hashed_while_streams_write_out_of_order_give_the_hash_of_the_file_on_disk() {
         let dir = tempfile::tempdir().unwrap();
-        let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
+        let partial = PartialFile::scratch(dir.path(), "a.bin");
         let data = sample(5 * 1024 * 1024 + 3);
         let written = Arc::new(WrittenRanges::default());
         let (done, finished) = watch::channel(false);
@@ -184,7 +184,7 @@ mod tests {
     #[tokio::test]
     async fn verification_reads_the_blocks_not_hashed_yet_from_disk() {
         let dir = tempfile::tempdir().unwrap();
-        let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
+        let partial = PartialFile::scratch(dir.path(), "a.bin");
         let mut data = sample(3 * 1024 * 1024);
         std::fs::write(&partial.path, &data).unwrap();
         let mut blocks = BlockHashes::new(data.len() as u64).unwrap();
@@ -200,7 +200,7 @@ mod tests {
     #[tokio::test]
     async fn a_file_of_another_size_than_its_blocks_reports_its_own_size() {
         let dir = tempfile::tempdir().unwrap();
-        let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
+        let partial = PartialFile::scratch(dir.path(), "a.bin");
         let data = sample(2 * 1024 * 1024 + 1);
         std::fs::write(&partial.path, &data).unwrap();
         let blocks = BlockHashes::new(3 * 1024 * 1024).unwrap();

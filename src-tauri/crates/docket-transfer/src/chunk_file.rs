@@ -6,7 +6,7 @@
 
 use std::io;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -14,7 +14,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use crate::error::TransferError;
 use crate::job::Job;
-use crate::partial::PartialFile;
+use crate::partial::{blocking, PartialFile};
 
 pub(crate) struct ChunkFile {
     file: Arc<std::fs::File>,
@@ -84,17 +84,6 @@ impl ChunkFile {
         }
         Ok(())
     }
-}
-
-async fn blocking<T: Send + 'static>(
-    path: &Path,
-    work: impl FnOnce() -> io::Result<T> + Send + 'static,
-) -> Result<T, TransferError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(io::Error::other)
-        .and_then(|done| done)
-        .map_err(TransferError::io(path))
 }
 
 #[cfg(unix)]

@@ -96,21 +96,12 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
             "its size, CRC32 or modification date differ from the partial download's".into(),
         ));
     }
-    let partial = match record
-        .file_name
-        .as_deref()
-        .and_then(|name| PartialFile::existing(&record.dest_dir, name))
-    {
-        Some(existing) => existing,
-        None => {
-            if !committed.is_empty() {
-                store.reset_progress(job.id()).await?;
-                committed.clear();
-            }
-            let name = sanitize_file_name(staged.file_name.as_deref().unwrap_or(job.doc.id()));
-            PartialFile::claim(&record.dest_dir, &name).await?
-        }
-    };
+    let name = sanitize_file_name(staged.file_name.as_deref().unwrap_or(job.doc.id()));
+    let (partial, kept) = PartialFile::recorded_or_reserved(store, &record, &name).await?;
+    if !kept {
+        // A new partial: reserving it forgot what was recorded of the one that is gone.
+        committed.clear();
+    }
     if committed.is_empty() {
         partial.truncate().await?;
     }

@@ -69,12 +69,7 @@ impl Engine {
             transfers_at_once: AtomicUsize::new(config.max_transfers.max(1)),
             large: LargeSlots::new(config.max_transfers),
             hub: ProgressHub::default(),
-            owner: format!(
-                "{}-{}-{:08x}",
-                std::process::id(),
-                docket_store::queue::now_ms(),
-                fastrand::u32(..)
-            ),
+            owner: docket_store::queue::RunnerId::for_this_process().to_string(),
             directory,
             providers: tokio::sync::Mutex::new(HashMap::new()),
             controls: Mutex::new(HashMap::new()),

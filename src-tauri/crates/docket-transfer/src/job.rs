@@ -9,12 +9,14 @@ use docket_core::{
     DocRef, PrepareObserver, PrepareStatus, Provider, ProviderError, TransferSource,
 };
 use docket_store::queue::{TransferRecord, TransferState};
+use docket_store::{QueueError, QueueStore};
 use tokio::sync::watch;
 
 use crate::engine::{Control, Engine};
 use crate::error::TransferError;
 use crate::large_slots::LargeSlot;
-use crate::partial::{Digests, PartialFile};
+use crate::partial::{remove_partial, Digests, PartialFile};
+use crate::pause_point;
 use crate::progress::ProgressMeter;
 use crate::retry::Decision;
 use crate::{chunked, ranged};
@@ -216,6 +218,7 @@ pub(crate) async fn run(
         stop,
         reauthenticated: AtomicBool::new(false),
     };
+    pause_point::reached("claimed").await;
     release_left_staged(&job).await;
     let outcome = attempt(&job).await;
     let end = settle(&job, outcome).await;
@@ -356,7 +359,8 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
         fetched.partial.remove().await;
         return Err(ProviderError::Integrity { message }.into());
     }
-    let path = fetched.partial.promote().await?;
+    pause_point::reached("verified").await;
+    let path = fetched.partial.promote(store, job.id()).await?;
     store
         .complete(job.id(), &path, digests.size, &digests.content_hash)
         .await?;
@@ -377,7 +381,7 @@ async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
     let record = &job.record;
     let name = record.file_name.as_deref()?;
     let total = record.bytes_total?;
-    if record.bytes_done != total || PartialFile::existing(&record.dest_dir, name).is_some() {
+    if record.bytes_done != total || PartialFile::recorded(record).is_some() {
         return None;
     }
     let path = record.dest_dir.join(name);
@@ -448,8 +452,12 @@ async fn settle(job: &Job, outcome: Result<std::path::PathBuf, TransferError>) -
             let state = store.get(job.id()).await.map(|r| r.state).ok();
             if control == Control::Cancel || state == Some(TransferState::Cancelled) {
                 let record = store.get(job.id()).await.unwrap_or(job.record.clone());
-                discard_partial(&record).await;
-                let _ = store.reset_progress(job.id()).await;
+                if let Err(err) = discard_partial(store, &record).await {
+                    tracing::warn!(
+                        id = job.id(),
+                        "could not forget the cancelled partial: {err}"
+                    );
+                }
                 job.meter.state(TransferState::Cancelled, None);
                 JobEnd::Cancelled
             } else {
@@ -472,10 +480,13 @@ async fn settle(job: &Job, outcome: Result<std::path::PathBuf, TransferError>) -
             let resumable = matches!(&err, TransferError::Provider(e) if e.is_retryable())
                 || err.is_disk_full();
             if !resumable {
-                if let Ok(record) = store.get(job.id()).await {
-                    discard_partial(&record).await;
+                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
+                if let Err(err) = discard_partial(store, &record).await {
+                    tracing::warn!(
+                        id = job.id(),
+                        "could not forget the discarded partial: {err}"
+                    );
                 }
-                let _ = store.reset_progress(job.id()).await;
             }
             let _ = store.fail(job.id(), &message).await;
             job.meter
@@ -486,11 +497,14 @@ async fn settle(job: &Job, outcome: Result<std::path::PathBuf, TransferError>) -
     }
 }
 
-/// Removes a transfer's partial file, if it has one.
-pub(crate) async fn discard_partial(record: &TransferRecord) {
-    if let Some(name) = &record.file_name {
-        if let Some(partial) = PartialFile::existing(&record.dest_dir, name) {
-            partial.remove().await;
-        }
+/// Removes a transfer's partial file, if it has one (a symlink in its place is removed, never followed), and
+/// forgets it with every byte recorded of it.
+pub(crate) async fn discard_partial(
+    store: &QueueStore,
+    record: &TransferRecord,
+) -> Result<(), QueueError> {
+    if let Some(path) = record.partial_path() {
+        remove_partial(&path).await;
     }
+    store.forget_partial(record.id).await
 }

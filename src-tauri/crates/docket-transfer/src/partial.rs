@@ -1,6 +1,7 @@
-//! The partial file beside the destination (`name.docket-part`): claimed under a free name, written at offsets
-//! by several streams, fsynced before its ranges are recorded as durable, verified from disk, then renamed into
-//! place.
+//! The partial file beside the destination: its name recorded in the queue before it is created (so a kill at any
+//! instant leaves no file its transfer does not know), written at offsets by several streams, fsynced before its
+//! ranges are recorded as durable, verified from disk, then renamed into a free name. It is opened only as the
+//! regular file Docket created, never through a symlink.
 
 use std::io;
 use std::ops::Range;
@@ -9,12 +10,20 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use docket_core::block_hash::BlockHashes;
+use docket_store::queue::TransferRecord;
+use docket_store::QueueStore;
 
 use crate::block_follower;
-use crate::destination::{free_path, partial_path};
+use crate::destination::{
+    exists_here, free_path, partial_name_for, rename_without_replacing, unnumbered,
+};
 use crate::error::TransferError;
 use crate::file_digest::{write_all_at, write_all_vectored_at, FileDigest};
+use crate::pause_point;
 use crate::written::WrittenRanges;
+
+/// How many times a fresh partial name is drawn when the drawn one exists already (someone made that file).
+const RESERVE_ATTEMPTS: u32 = 8;
 
 pub struct PartialFile {
     pub final_path: PathBuf,
@@ -30,73 +39,110 @@ pub struct Digests {
     pub crc32: u32,
 }
 
+/// Opens an existing partial for writing: a symlink put in its place is refused, not followed.
+fn open_for_writing(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
 impl PartialFile {
-    /// The partial of `dir/name` when it exists (a transfer resuming); `None` when it is gone.
-    pub fn existing(dir: &Path, name: &str) -> Option<PartialFile> {
-        let final_path = dir.join(name);
-        let path = partial_path(&final_path);
-        path.is_file().then_some(PartialFile { final_path, path })
+    /// The partial file `record` owns, when it is there as a regular file (a symlink or anything else put in its
+    /// place is not Docket's and is left alone).
+    pub fn recorded(record: &TransferRecord) -> Option<PartialFile> {
+        let path = record.partial_path()?;
+        let final_path = record.dest_dir.join(record.file_name.as_deref()?);
+        let metadata = std::fs::symlink_metadata(&path).ok()?;
+        metadata
+            .file_type()
+            .is_file()
+            .then_some(PartialFile { final_path, path })
     }
 
-    /// Claims a name that is free (no file, no partial) for `name`, `name (1)`, … and creates its empty partial.
-    pub async fn claim(dir: &Path, name: &str) -> Result<PartialFile, TransferError> {
-        let (dir, name) = (dir.to_owned(), name.to_owned());
-        tokio::task::spawn_blocking(move || PartialFile::claim_now(&dir, &name))
-            .await
-            .map_err(|err| TransferError::io(Path::new(""))(io::Error::other(err)))?
-    }
-
-    /// [`PartialFile::claim`], on the calling (blocking) thread.
-    fn claim_now(dir: &Path, name: &str) -> Result<PartialFile, TransferError> {
-        std::fs::create_dir_all(dir).map_err(TransferError::io(dir))?;
-        loop {
+    /// Reserves a new partial for `name` in `dir`: picks a free final name (`name`, `name (1)`, …) and a partial
+    /// name no file has, records both for transfer `id` (forgetting any earlier partial's progress), and only
+    /// then creates the empty file.
+    pub async fn reserve(
+        store: &QueueStore,
+        id: i64,
+        dir: &Path,
+        name: &str,
+    ) -> Result<PartialFile, TransferError> {
+        let owned_dir = dir.to_owned();
+        blocking(dir, move || std::fs::create_dir_all(&owned_dir)).await?;
+        for _ in 0..RESERVE_ATTEMPTS {
             let final_path = free_path(dir, name);
-            let path = partial_path(&final_path);
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(_) => return Ok(PartialFile { final_path, path }),
-                // Another transfer took the name between the check and the create: take the next one.
+            let final_name = file_name_of(&final_path);
+            let partial_name = partial_name_for(&final_name, fastrand::u32(..));
+            store
+                .reserve_partial(id, &final_name, &partial_name)
+                .await?;
+            pause_point::reached("partial-reserved").await;
+            let path = dir.join(&partial_name);
+            let create = path.clone();
+            let created = tokio::task::spawn_blocking(move || {
+                // `create_new` also refuses a symlink of that name, dangling or not.
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(create)
+            })
+            .await
+            .map_err(|err| TransferError::io(&path)(io::Error::other(err)))?;
+            match created {
+                Ok(_) => {
+                    pause_point::reached("partial-created").await;
+                    return Ok(PartialFile { final_path, path });
+                }
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(err) => return Err(TransferError::io(&path)(err)),
             }
         }
+        Err(TransferError::io(dir)(io::Error::other(format!(
+            "every partial file name drawn for {name} exists already; remove the `.docket-part` files there \
+             that no transfer owns (see `docket queue orphans`)"
+        ))))
     }
 
-    /// A whole small file in one blocking step: its partial (the one an earlier run left, emptied, or a newly
-    /// claimed one) written, synced to disk, and digested from the bytes that were written.
-    pub fn write_whole(
-        dir: &Path,
-        left: Option<&str>,
+    /// The partial `record` owns when it is still there; else a new one reserved for `name`. Answers whether the
+    /// recorded one was kept (its recorded progress still counts); a new one starts with no progress.
+    pub async fn recorded_or_reserved(
+        store: &QueueStore,
+        record: &TransferRecord,
         name: &str,
-        bytes: &[u8],
-    ) -> Result<(PartialFile, Digests), TransferError> {
-        let partial = match left.and_then(|left| PartialFile::existing(dir, left)) {
-            Some(partial) => partial,
-            None => PartialFile::claim_now(dir, name)?,
-        };
-        let written = std::fs::OpenOptions::new()
-            .write(true)
-            .truncate(true)
-            .open(&partial.path)
-            .and_then(|file| {
-                write_all_at(&file, bytes, 0)?;
-                file.sync_data()
-            });
-        written.map_err(TransferError::io(&partial.path))?;
-        let mut digest = FileDigest::default();
-        digest.update(bytes);
-        Ok((partial, digest.into_digests()))
+    ) -> Result<(PartialFile, bool), TransferError> {
+        if let Some(kept) = PartialFile::recorded(record) {
+            return Ok((kept, true));
+        }
+        let reserved = PartialFile::reserve(store, record.id, &record.dest_dir, name).await?;
+        Ok((reserved, false))
+    }
+
+    /// Writes a whole small file into this partial (emptied first), synced to disk, and digests the bytes written.
+    pub async fn write_whole(&self, bytes: Vec<u8>) -> Result<Digests, TransferError> {
+        let path = self.path.clone();
+        let written = blocking(&self.path, move || {
+            let file = open_for_writing(&path)?;
+            file.set_len(0)?;
+            write_all_at(&file, &bytes, 0)?;
+            file.sync_data()?;
+            let mut digest = FileDigest::default();
+            digest.update(&bytes);
+            Ok(digest.into_digests())
+        })
+        .await?;
+        pause_point::reached("small-file-written").await;
+        Ok(written)
     }
 
     /// The final name (with any ` (1)` suffix).
     pub fn name(&self) -> String {
-        self.final_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        file_name_of(&self.final_path)
     }
 
     /// A writer from `offset`, on its own handle. With `written`, every range it hands to the OS is told there
@@ -106,13 +152,7 @@ impl PartialFile {
         offset: u64,
         written: Option<Arc<WrittenRanges>>,
     ) -> Result<RangeWriter, TransferError> {
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(&self.path)
-            .await
-            .map_err(TransferError::io(&self.path))?
-            .into_std()
-            .await;
+        let file = self.open().await?;
         Ok(RangeWriter {
             file: Arc::new(file),
             path: self.path.clone(),
@@ -126,37 +166,31 @@ impl PartialFile {
         })
     }
 
+    /// A handle to write with (never through a symlink).
+    pub async fn open(&self) -> Result<std::fs::File, TransferError> {
+        let path = self.path.clone();
+        blocking(&self.path, move || open_for_writing(&path)).await
+    }
+
     /// fsyncs the partial (every handle's bytes the OS has accepted).
     pub async fn sync(&self) -> Result<(), TransferError> {
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(&self.path)
-            .await
-            .map_err(TransferError::io(&self.path))?;
-        file.sync_data()
-            .await
-            .map_err(TransferError::io(&self.path))
+        let file = self.open().await?;
+        blocking(&self.path, move || file.sync_data()).await
     }
 
     /// Empties the partial (starting over).
     pub async fn truncate(&self) -> Result<(), TransferError> {
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(&self.path)
-            .await
-            .map_err(TransferError::io(&self.path))?;
-        file.set_len(0)
-            .await
-            .map_err(TransferError::io(&self.path))?;
-        file.sync_all().await.map_err(TransferError::io(&self.path))
+        let file = self.open().await?;
+        blocking(&self.path, move || {
+            file.set_len(0)?;
+            file.sync_all()
+        })
+        .await
     }
 
+    /// Removes the partial; a symlink in its place is removed itself, never what it points to.
     pub async fn remove(&self) {
-        if let Err(err) = tokio::fs::remove_file(&self.path).await {
-            if err.kind() != io::ErrorKind::NotFound {
-                tracing::warn!(path = %self.path.display(), "could not remove the partial file: {err}");
-            }
-        }
+        remove_partial(&self.path).await;
     }
 
     /// Reads the whole partial back: its size, content hash and CRC32, as they are on disk.
@@ -171,7 +205,7 @@ impl PartialFile {
         blocks: Option<BlockHashes>,
     ) -> Result<Digests, TransferError> {
         let path = self.path.clone();
-        let read = tokio::task::spawn_blocking(move || -> io::Result<Digests> {
+        blocking(&self.path, move || -> io::Result<Digests> {
             if let Some(blocks) = blocks {
                 let (size, content_hash, crc32) = block_follower::finish_from_disk(&path, blocks)?;
                 return Ok(Digests {
@@ -186,24 +220,64 @@ impl PartialFile {
             Ok(digest.into_digests())
         })
         .await
-        .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
-        read.map_err(TransferError::io(&self.path))
     }
 
-    /// Renames the verified partial into its name, or the next free one if a file appeared there meanwhile.
-    pub async fn promote(self) -> Result<PathBuf, TransferError> {
-        let target = if self.final_path.exists() {
-            let parent = self.final_path.parent().unwrap_or(Path::new("."));
-            let name = self.name();
-            free_path(parent, &name)
-        } else {
-            self.final_path.clone()
-        };
-        tokio::fs::rename(&self.path, &target)
-            .await
-            .map_err(TransferError::io(&target))?;
+    /// Renames the verified partial of transfer `id` into its name, or the next free one if a file appeared there
+    /// meanwhile; the name is recorded before the rename, and an existing file is never replaced.
+    pub async fn promote(self, store: &QueueStore, id: i64) -> Result<PathBuf, TransferError> {
+        let parent = self
+            .final_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_owned();
+        let name = unnumbered(&self.name());
+        let mut target = self.final_path.clone();
+        loop {
+            if exists_here(&target) {
+                target = free_path(&parent, &name);
+                store.name_file(id, &file_name_of(&target)).await?;
+            }
+            pause_point::reached("file-named").await;
+            let (from, to) = (self.path.clone(), target.clone());
+            let renamed = tokio::task::spawn_blocking(move || rename_without_replacing(&from, &to))
+                .await
+                .map_err(|err| TransferError::io(&target)(io::Error::other(err)))?;
+            match renamed {
+                Ok(()) => break,
+                // Taken between the look and the rename: the next free name.
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(err) => return Err(TransferError::io(&target)(err)),
+            }
+        }
+        pause_point::reached("renamed").await;
         Ok(target)
     }
+}
+
+/// Removes a partial file; a symlink in its place is removed itself, never what it points to.
+pub async fn remove_partial(path: &Path) {
+    if let Err(err) = tokio::fs::remove_file(path).await {
+        if err.kind() != io::ErrorKind::NotFound {
+            tracing::warn!(path = %path.display(), "could not remove the partial file: {err}");
+        }
+    }
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Runs file work off the async threads; its failure names `path`.
+pub(crate) async fn blocking<T: Send + 'static>(
+    path: &Path,
+    work: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> Result<T, TransferError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| TransferError::io(path)(io::Error::other(err)))?
+        .map_err(TransferError::io(path))
 }
 
 /// Bytes a writer gathers (as the buffers they arrived in) before it hands them to the OS in one write.
@@ -298,13 +372,44 @@ impl RangeWriter {
 }
 
 #[cfg(test)]
+impl PartialFile {
+    /// An empty partial in `dir` that no transfer owns, for tests of what is done with its bytes.
+    pub(crate) fn scratch(dir: &Path, name: &str) -> PartialFile {
+        let final_path = dir.join(name);
+        let path = dir.join(partial_name_for(name, 0));
+        std::fs::write(&path, b"").expect("a scratch partial in a test folder");
+        PartialFile { final_path, path }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use docket_store::queue::NewTransfer;
+
+    /// A queue in `data` with one transfer into `dest`.
+    async fn queue_with_transfer(data: &Path, dest: &Path) -> (QueueStore, i64) {
+        let store = QueueStore::new(docket_store::database::open(data).await.unwrap());
+        let id = store
+            .enqueue(&NewTransfer {
+                remote: "r".into(),
+                document: "d".into(),
+                version: None,
+                dest_dir: dest.to_owned(),
+                priority: 0,
+            })
+            .await
+            .unwrap();
+        (store, id)
+    }
 
     #[tokio::test]
     async fn streams_write_at_their_own_offsets_and_the_digests_read_the_disk() {
-        let dir = tempfile::tempdir().unwrap();
-        let partial = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
+        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
+        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
+            .await
+            .unwrap();
         let mut tail = partial.writer(5, None).await.unwrap();
         tail.write(Bytes::from_static(b"world")).await.unwrap();
         assert_eq!(tail.checkpoint().await.unwrap(), 5..10);
@@ -314,18 +419,74 @@ mod tests {
         let digests = partial.digests().await.unwrap();
         assert_eq!(digests.size, 10);
         assert_eq!(digests.crc32, crc32fast::hash(b"helloworld"));
-        let path = partial.promote().await.unwrap();
+        let path = partial.promote(&store, id).await.unwrap();
+        assert_eq!(path, dest.path().join("a.bin"));
         assert_eq!(std::fs::read(path).unwrap(), b"helloworld");
     }
 
     #[tokio::test]
-    async fn a_taken_name_gets_a_numbered_partial_and_the_original_is_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.bin"), b"mine").unwrap();
-        let first = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
-        let second = PartialFile::claim(dir.path(), "a.bin").await.unwrap();
+    async fn the_partial_is_recorded_before_it_exists_and_found_again_from_the_record() {
+        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
+        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
+            .await
+            .unwrap();
+        let record = store.get(id).await.unwrap();
+        assert_eq!(record.file_name.as_deref(), Some("a.bin"));
+        assert_eq!(
+            record.partial_path().as_deref(),
+            Some(partial.path.as_path())
+        );
+        let found = PartialFile::recorded(&record).expect("the recorded partial is there");
+        assert_eq!(found.path, partial.path);
+        assert!(found.path.to_string_lossy().ends_with(".docket-part"));
+    }
+
+    #[tokio::test]
+    async fn two_downloads_of_one_name_never_share_a_partial_and_a_users_file_is_never_replaced() {
+        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (store, first_id) = queue_with_transfer(data.path(), dest.path()).await;
+        let (_, second_id) = queue_with_transfer(data.path(), dest.path()).await;
+        std::fs::write(dest.path().join("a.bin"), b"mine").unwrap();
+        let first = PartialFile::reserve(&store, first_id, dest.path(), "a.bin")
+            .await
+            .unwrap();
+        let second = PartialFile::reserve(&store, second_id, dest.path(), "a.bin")
+            .await
+            .unwrap();
+        assert_ne!(first.path, second.path);
         assert_eq!(first.name(), "a (1).bin");
-        assert_eq!(second.name(), "a (2).bin");
-        assert_eq!(std::fs::read(dir.path().join("a.bin")).unwrap(), b"mine");
+        let first_saved = first.promote(&store, first_id).await.unwrap();
+        let second_saved = second.promote(&store, second_id).await.unwrap();
+        assert_eq!(first_saved, dest.path().join("a (1).bin"));
+        assert_eq!(second_saved, dest.path().join("a (2).bin"));
+        assert_eq!(
+            store.get(second_id).await.unwrap().file_name.as_deref(),
+            Some("a (2).bin"),
+            "the name it moved to was recorded"
+        );
+        assert_eq!(std::fs::read(dest.path().join("a.bin")).unwrap(), b"mine");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_symlink_put_in_place_of_the_partial_is_never_written_through() {
+        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
+        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
+            .await
+            .unwrap();
+        let victim = dest.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        std::fs::remove_file(&partial.path).unwrap();
+        std::os::unix::fs::symlink(&victim, &partial.path).unwrap();
+        assert!(
+            PartialFile::recorded(&store.get(id).await.unwrap()).is_none(),
+            "a symlink is not the transfer's partial"
+        );
+        assert!(partial.writer(0, None).await.is_err());
+        assert!(partial.truncate().await.is_err());
+        partial.remove().await;
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
     }
 }

@@ -44,6 +44,12 @@ impl ProgressHub {
         self.sender.subscribe()
     }
 
+    /// Publishes one event for a transfer that is not running (one waiting for its server).
+    pub fn announce(&self, event: TransferEvent) {
+        // No subscriber is not an error: nobody is watching.
+        let _ = self.sender.send(event);
+    }
+
     /// Starts publishing for one transfer until the returned meter is finished.
     pub fn meter(
         &self,

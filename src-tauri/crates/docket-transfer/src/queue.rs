@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use docket_store::catalog::Offline;
 use docket_store::queue::{NewTransfer, Placement, QueueAction, TransferRecord, TransferState};
 use docket_store::{Catalog, CatalogEvent, QueueError, QueueStore};
 use tokio::sync::{broadcast, watch};
@@ -15,7 +16,27 @@ use crate::config::EngineConfig;
 use crate::engine::{Control, Engine, ProviderDirectory};
 use crate::job::{self, JobEnd};
 use crate::limits::QueueLimits;
+use crate::offline_wait::OfflineWaits;
+use crate::orphans::{self, OrphanError, OrphanPartial};
 use crate::progress::TransferEvent;
+
+/// What [`TransferQueue::enqueue_or_continue`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Enqueued {
+    /// A new transfer, with its id.
+    New(i64),
+    /// An earlier transfer of the same document into the same folder continues; as it was before.
+    Continued(Box<TransferRecord>),
+}
+
+impl Enqueued {
+    pub fn id(&self) -> i64 {
+        match self {
+            Enqueued::New(id) => *id,
+            Enqueued::Continued(earlier) => earlier.id,
+        }
+    }
+}
 
 /// Which transfers a run works on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,8 +91,47 @@ impl TransferQueue {
         self.engine.store.enqueue(transfer).await
     }
 
+    /// Queues `transfer`, unless the same document (and version) is already on its way to the same folder: then
+    /// that transfer continues from its partial file (resumed if paused, retried if it failed or was cancelled)
+    /// instead of a copy starting beside it.
+    pub async fn enqueue_or_continue(
+        &self,
+        transfer: &NewTransfer,
+    ) -> Result<Enqueued, QueueError> {
+        let store = &self.engine.store;
+        store.mark_interrupted().await?;
+        let Some(earlier) = store.find_unfinished(transfer).await? else {
+            return Ok(Enqueued::New(store.enqueue(transfer).await?));
+        };
+        match earlier.state {
+            TransferState::Paused => self.resume(earlier.id).await?,
+            TransferState::Failed | TransferState::Cancelled => self.retry(earlier.id).await?,
+            _ => {}
+        }
+        Ok(Enqueued::Continued(Box::new(earlier)))
+    }
+
+    /// Every transfer, in run order; transfers whose runner is gone show as interrupted.
     pub async fn list(&self) -> Result<Vec<TransferRecord>, QueueError> {
+        self.engine.store.mark_interrupted().await?;
         self.engine.store.list().await
+    }
+
+    /// The `.docket-part` files in the download folders (and in `more_dirs`) that no transfer owns.
+    pub async fn orphan_partials(
+        &self,
+        more_dirs: &[std::path::PathBuf],
+    ) -> Result<Vec<OrphanPartial>, QueueError> {
+        orphans::find(&self.engine.store, more_dirs).await
+    }
+
+    /// Removes one of the files [`TransferQueue::orphan_partials`] reports for `more_dirs`; refuses any other.
+    pub async fn remove_orphan_partial(
+        &self,
+        path: &std::path::Path,
+        more_dirs: &[std::path::PathBuf],
+    ) -> Result<(), OrphanError> {
+        orphans::remove(&self.engine.store, path, more_dirs).await
     }
 
     /// Pauses a transfer; a running one stops at once and keeps its partial file.
@@ -97,8 +157,7 @@ impl TransferQueue {
             && !self.engine.store.claim(id, &self.engine.owner, 0).await?
             && self.engine.store.get(id).await?.state != TransferState::Cancelled;
         if !held_elsewhere {
-            job::discard_partial(&before).await;
-            self.engine.store.reset_progress(id).await?;
+            job::discard_partial(&self.engine.store, &before).await?;
             self.release_leftovers().await?;
         }
         Ok(())
@@ -136,7 +195,7 @@ impl TransferQueue {
         let record = self.engine.store.get(id).await?;
         match record.state {
             TransferState::Completed | TransferState::Cancelled => {}
-            TransferState::Failed => job::discard_partial(&record).await,
+            TransferState::Failed => job::discard_partial(&self.engine.store, &record).await?,
             _ => {
                 self.cancel(id).await?;
                 // A running transfer removes its partial file itself as it stops.
@@ -156,7 +215,7 @@ impl TransferQueue {
     pub async fn clear_finished(&self) -> Result<u64, QueueError> {
         for record in self.list().await? {
             if record.state == TransferState::Failed {
-                job::discard_partial(&record).await;
+                job::discard_partial(&self.engine.store, &record).await?;
             }
         }
         self.engine.store.delete_finished().await
@@ -217,26 +276,50 @@ impl TransferQueue {
     }
 
     /// Works the queue until nothing in `scope` is left to do (transfers held by another live runner are waited
-    /// for), then answers how each transfer it ran ended.
+    /// for, and so are unreachable servers), then answers how each transfer it ran ended.
     pub async fn run(&self, scope: RunScope) -> Result<RunSummary, QueueError> {
+        self.run_with_patience(scope, None).await
+    }
+
+    /// Like [`TransferQueue::run`], but transfers that have waited `patience` for an unreachable server are given
+    /// up on once nothing else runs: they stay queued (a later run finishes them) and end this run as
+    /// [`JobEnd::WaitingForRemote`]. `None` waits as long as it takes.
+    pub async fn run_with_patience(
+        &self,
+        scope: RunScope,
+        patience: Option<Duration>,
+    ) -> Result<RunSummary, QueueError> {
         let engine = &self.engine;
+        engine.store.mark_interrupted().await?;
         self.release_leftovers().await?;
         let heartbeat = tokio::spawn(heartbeat(Arc::clone(engine)));
         let mut running: JoinSet<(i64, JobEnd)> = JoinSet::new();
         let mut summary = RunSummary::default();
         let mut catalog_events = engine.catalog().map(Catalog::subscribe);
-        let mut offline: Vec<String> = Vec::new();
+        let mut offline: HashMap<String, Offline> = HashMap::new();
         let mut offline_read: Option<Instant> = None;
+        let mut waits = OfflineWaits::default();
         let outcome = async {
             loop {
                 if offline_read.is_none_or(|at| at.elapsed() >= OFFLINE_REREAD) {
-                    offline = engine.offline_remotes().await.into_keys().collect();
+                    offline = engine.offline_remotes().await;
                     offline_read = Some(Instant::now());
                 }
-                self.start_more(&scope, &mut running, &offline).await?;
-                let parked = self.parked_remotes(&scope, &offline).await?;
-                for remote in &parked {
+                let skip: Vec<String> = offline.keys().cloned().collect();
+                self.start_more(&scope, &mut running, &skip).await?;
+                let parked = self.parked_transfers(&scope, &offline).await?;
+                for (_, remote) in &parked {
                     engine.revive(remote);
+                }
+                waits.tell(engine, &parked, &offline).await;
+                if running.is_empty() && !parked.is_empty() && waits.out_of_patience(patience) {
+                    for (id, remote) in &parked {
+                        summary.ended.push((
+                            *id,
+                            JobEnd::WaitingForRemote(waits.gave_up(remote, &offline)),
+                        ));
+                    }
+                    return Ok(());
                 }
                 if running.is_empty()
                     && parked.is_empty()
@@ -305,26 +388,25 @@ impl TransferQueue {
         Ok(())
     }
 
-    /// The offline remotes that transfers in `scope` wait for.
-    async fn parked_remotes(
+    /// The transfers in `scope` that wait for an offline remote, with that remote.
+    async fn parked_transfers(
         &self,
         scope: &RunScope,
-        offline: &[String],
-    ) -> Result<HashSet<String>, QueueError> {
+        offline: &HashMap<String, Offline>,
+    ) -> Result<Vec<(i64, String)>, QueueError> {
         if offline.is_empty() {
-            return Ok(HashSet::new());
+            return Ok(Vec::new());
         }
         let pending = self.engine.store.unclaimed_remotes().await?;
         Ok(pending
             .into_iter()
             .filter(|(id, remote)| {
-                offline.contains(remote)
+                offline.contains_key(remote)
                     && match scope {
                         RunScope::All => true,
                         RunScope::Only(ids) => ids.contains(id),
                     }
             })
-            .map(|(_, remote)| remote)
             .collect())
     }
 

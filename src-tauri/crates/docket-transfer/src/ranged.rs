@@ -52,8 +52,8 @@ pub(crate) async fn fetch(
         Some(record) => record.clone(),
         None => store.get(job.id()).await?,
     };
-    // A transfer that never named its partial file has no bytes anywhere to resume.
-    let mut committed = match record.file_name {
+    // A transfer that owns no partial file has no bytes anywhere to resume.
+    let mut committed = match record.partial_name {
         Some(_) => {
             store
                 .resumable(job.id(), job.engine.config.boot_id.as_deref())
@@ -354,32 +354,27 @@ async fn probe(
     }
 }
 
-/// The stored partial when it is still there; else a newly claimed one (and any committed ranges forgotten).
+/// The recorded partial when it is still there (emptied when none of its bytes are trusted); else a newly
+/// reserved one (reserving forgets the committed ranges of the one that is gone).
 async fn open_partial(
     job: &Job,
     record: &TransferRecord,
     name: &str,
     committed: &mut Vec<Range<u64>>,
 ) -> Result<PartialFile, TransferError> {
-    if let Some(existing) = record
-        .file_name
-        .as_deref()
-        .and_then(|stored| PartialFile::existing(&record.dest_dir, stored))
-    {
-        if committed.is_empty() {
-            existing.truncate().await?;
-        }
-        return Ok(existing);
+    let (partial, kept) =
+        PartialFile::recorded_or_reserved(&job.engine.store, record, name).await?;
+    if kept && committed.is_empty() {
+        partial.truncate().await?;
     }
-    if !committed.is_empty() {
+    if !kept && !committed.is_empty() {
         tracing::warn!(
             id = job.id(),
             "the partial file is gone; starting from zero"
         );
-        job.engine.store.reset_progress(job.id()).await?;
         committed.clear();
     }
-    PartialFile::claim(&record.dest_dir, name).await
+    Ok(partial)
 }
 
 /// What every stream of a segmented download works from: the board, the file's size and its `If-Range`.
@@ -626,7 +621,7 @@ async fn stream(
                 break Err(ProviderError::transient(format!(
                     "the connection broke at byte {}: {}",
                     writer.position(),
-                    err.without_url()
+                    docket_core::network_failure::cause(&err)
                 ))
                 .into())
             }

@@ -2,8 +2,6 @@
 //! then claimed, written, synced and digested in one blocking step, and recorded with one statement. It keeps
 //! no checkpoints: a run stopped before it completes fetches it again, which costs one small request.
 
-use std::io;
-
 use docket_core::ProviderError;
 use docket_store::queue::TransferRecord;
 
@@ -34,7 +32,7 @@ pub(crate) async fn gather(
                 return Err(ProviderError::transient(format!(
                     "the connection broke at byte {}: {}",
                     body.len(),
-                    err.without_url()
+                    docket_core::network_failure::cause(&err)
                 ))
                 .into())
             }
@@ -62,7 +60,7 @@ pub(crate) async fn gather(
     Ok(body)
 }
 
-/// Writes the gathered file under `name` (or into the partial an earlier run of `record` left) and
+/// Writes the gathered file into the partial an earlier run of `record` left, or one reserved for `name`, and
 /// records its name, size and validator with every byte done, before verification renames it into place.
 pub(crate) async fn store(
     job: &Job,
@@ -71,14 +69,8 @@ pub(crate) async fn store(
     body: Vec<u8>,
     validator: &str,
 ) -> Result<Fetched, TransferError> {
-    let dir = record.dest_dir.clone();
-    let left = record.file_name.clone();
-    let written = tokio::task::spawn_blocking(move || {
-        PartialFile::write_whole(&dir, left.as_deref(), &name, &body)
-    })
-    .await
-    .map_err(|err| TransferError::io(&record.dest_dir)(io::Error::other(err)))?;
-    let (partial, digests) = written?;
+    let (partial, _) = PartialFile::recorded_or_reserved(&job.engine.store, record, &name).await?;
+    let digests = partial.write_whole(body).await?;
     job.engine
         .store
         .set_target_written(job.id(), &partial.name(), digests.size, validator)

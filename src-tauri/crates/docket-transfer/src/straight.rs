@@ -201,7 +201,7 @@ fn body_broke_off(err: reqwest::Error, written: u64, expected: Option<u64>) -> P
         Some(expected) if written < expected => ProviderError::Integrity {
             message: format!(
                 "the connection closed after {written} of {expected} bytes ({})",
-                err.without_url()
+                docket_core::network_failure::cause(&err)
             ),
         },
         _ => ProviderError::from(err),

@@ -86,18 +86,42 @@ async fn download_then_kill(bench: &Bench, config: EngineConfig) -> i64 {
         let queue = queue_from(remotes, data, config).await;
         queue.run(RunScope::Only(vec![id])).await
     });
-    for _ in 0..2000 {
-        if bench.record(id).await.bytes_done >= SIZE / 2 {
-            break;
-        }
+    let limit = Duration::from_secs(20);
+    let deadline = tokio::time::Instant::now() + limit;
+    while bench.record(id).await.bytes_done < SIZE / 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the queue did not show half the file written within {limit:?}"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    first.shutdown_background();
-    // A write, fsync or commit already handed to a blocking thread still ends (as after a real kill, where the
-    // OS finishes a write the process started): let it, before the test looks at the disk and the queue.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // A write, fsync or commit already handed to a thread still ends (as after a real kill, where the OS finishes
+    // a write the process started): wait for it before the test looks at the disk and the queue.
+    tokio::task::spawn_blocking(move || ended_like_a_kill(first, limit))
+        .await
+        .unwrap();
+    let write_lock = bench
+        .queue
+        .store()
+        .pool()
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .expect("the killed run's last commit ends and frees the database");
+    write_lock.commit().await.unwrap();
     state.faults.set_throttle(Kind::IndexHealth, None);
     id
+}
+
+/// Shuts `runtime` down as a kill would (each task is dropped at its next await) and waits until its threads have
+/// ended, so the file writes and fsyncs they were in the middle of are done. Commits run on the database's own
+/// connection threads: the caller waits for those through the database's write lock.
+fn ended_like_a_kill(runtime: tokio::runtime::Runtime, limit: Duration) {
+    let started = std::time::Instant::now();
+    runtime.shutdown_timeout(limit);
+    assert!(
+        started.elapsed() < limit,
+        "the killed run's threads did not end within {limit:?}"
+    );
 }
 
 fn covered(ranges: &[Range<u64>]) -> u64 {

@@ -8,8 +8,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::phase_clock::PhaseClock;
 use crate::phases::target_dir;
-use crate::process::{cargo, run as run_command, succeeds, PhaseClock};
+use crate::process::{cargo, run as run_command, succeeds};
 
 /// Debian packages the benchmarks run, by the program they provide (GNU time reads peak memory).
 const TOOLS: &[(&str, &str)] = &[
@@ -127,9 +128,9 @@ fn measure(root: &Path, smoke: bool, only: Option<&str>) -> Result<(), String> {
         args.push(only.to_owned());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    // A keyring of its own, so a concurrent `cargo xtask test` and this run never share one.
+    // A keyring session of its own, so a concurrent `cargo xtask test` and this run never share one.
     let mut command =
-        crate::keyring_session::command(&target.join("bench"), &bench.to_string_lossy(), &args)?;
+        crate::keyring_session::command(&target, "bench", &bench.to_string_lossy(), &args)?;
     command.current_dir(root);
     run_command(&mut command)
 }

@@ -5,19 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::process::{cargo, run};
+use crate::process::{cargo_program, run};
 use crate::{keyring_session, prereqs};
 
 /// `filter`: run only the tests whose names contain it (all when `None`).
 pub fn run_suite(root: &Path, target: &Path, filter: Option<&str>) -> Result<(), String> {
     let driver = prereqs::tauri_driver()?;
-    run(cargo().current_dir(root).args([
-        "build",
-        "--package",
-        "docket-desktop",
-        "--bin",
-        "docket-desktop",
-    ]))?;
+    crate::phases::build_app(root)?;
     let app = target.join("debug").join("docket-desktop");
     let screenshots = target.join("e2e");
     std::fs::create_dir_all(&screenshots)
@@ -25,7 +19,6 @@ pub fn run_suite(root: &Path, target: &Path, filter: Option<&str>) -> Result<(),
 
     let display = VirtualDisplay::start()?;
     // A private session bus (no stray buses outlive the suite) with an unlocked keyring, as on a desktop.
-    let cargo_program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut test_args = vec![
         "test",
         "--package",
@@ -39,7 +32,7 @@ pub fn run_suite(root: &Path, target: &Path, filter: Option<&str>) -> Result<(),
         "--test-threads=1",
     ];
     test_args.extend(filter);
-    let mut tests = keyring_session::command(target, &cargo_program, &test_args)?;
+    let mut tests = keyring_session::command(target, "e2e", &cargo_program(), &test_args)?;
     tests
         .current_dir(root)
         .env("DISPLAY", display.name())

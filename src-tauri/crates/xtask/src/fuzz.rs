@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::phases::target_dir;
-use crate::process::{cargo, run, succeeds};
+use crate::process::{cargo, cargo_program, run, succeeds};
 
 /// Targets in `src-tauri/crates/docket-fuzz/fuzz_targets`, each with the corpus extensions that seed it.
 const TARGETS: &[(&str, &[&str])] = &[
@@ -61,8 +61,7 @@ pub fn run_targets(root: &Path) -> Result<(), String> {
 }
 
 fn ensure_cargo_fuzz() -> Result<(), String> {
-    let cargo_program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    if succeeds(&cargo_program, &["fuzz", "--version"]) {
+    if succeeds(&cargo_program(), &["fuzz", "--version"]) {
         return Ok(());
     }
     println!("installing cargo-fuzz (once per machine)");

@@ -1,12 +1,15 @@
-//! `cargo xtask demo` and `cargo xtask test`: the two commands a fresh machine needs (see README.md).
+//! `cargo xtask demo` and `cargo xtask test`: the two commands a fresh machine needs (see README.md), and the
+//! narrower ones developers use (`e2e`, `soak`, `bench`, `bindings`, `setup`).
 
 mod bench;
 mod e2e;
 mod fuzz;
 mod keyring_session;
+mod phase_clock;
 mod phases;
 mod prereqs;
 mod process;
+mod soak;
 mod ui;
 
 use std::path::PathBuf;
@@ -16,12 +19,18 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   demo        install what is missing, build the UI and open the Docket app
-  test        everything CI runs: fmt, clippy, bindings, svelte-check, vitest, Rust tests, end-to-end
+  test        everything CI runs: fmt, clippy, bindings, svelte-check, vitest, Rust tests, the crash loop x3,
+              benchmark smoke run, fuzz, end-to-end; every phase runs even after one failed, and the end names
+              each failed one
   e2e [NAME]  only the end-to-end suite (builds the app, runs it under Xvfb through WebDriver); with NAME, only
               the tests whose names contain it
   bench       benchmarks against curl and the documented loops; writes src-tauri/crates/docket-bench/BENCHMARKS.md
               (--smoke: tiny sizes in seconds, as `test` runs them; --only 1,2,6: just those items, written
               to target/bench/BENCHMARKS.only.md)
+  soak [N]    the crash-loop test N times (default 10), each with a fresh random seed in a private keyring
+              session; prints `N passed, N failed` and, for each failed run, its seed and the end of its log
+              (all logs in target/soak/). DOCKET_CRASH_SEED=<seed> replays one seed, DOCKET_CRASH_RUNS=<kills>
+              sets the kills per run (20)
   bindings    regenerate ui/src/lib/bindings.ts from the Rust commands and types
   setup       only install and check prerequisites (system packages, npm dependencies, tauri-driver)";
 
@@ -39,6 +48,7 @@ fn main() -> ExitCode {
                 .map(|at| args.get(at + 1).map(String::as_str).unwrap_or(""));
             bench::run(&root, args.iter().any(|arg| arg == "--smoke"), only)
         }
+        Some("soak") => soak::run_from_args(&root, args.get(1).map(String::as_str)),
         Some("bindings") => phases::bindings(&root),
         Some("setup") => phases::setup(&root),
         Some("-h") | Some("--help") | Some("help") => {

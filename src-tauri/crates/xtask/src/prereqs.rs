@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::process::{cargo, run, succeeds};
+use crate::process::{cargo, cargo_program, run, succeeds};
 
 /// Debian packages: the Tauri/WebKitGTK build, a headless display, WebDriver, a session bus, a keyring, and a
 /// font with CJK glyphs (without one, Chinese, Japanese and Korean names show as boxes in the window).
@@ -121,8 +121,5 @@ fn tauri_driver_path() -> Option<PathBuf> {
 
 /// cargo-nextest when the machine has it, else plain `cargo test`.
 pub fn has_nextest() -> bool {
-    succeeds(
-        &std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
-        &["nextest", "--version"],
-    )
+    succeeds(&cargo_program(), &["nextest", "--version"])
 }

@@ -1,8 +1,25 @@
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+const orphan = {
+  path: "/home/ada/Downloads/Q1-Report.pdf.docket-part",
+  name: "Q1-Report.pdf.docket-part",
+  bytes: 2048,
+  modifiedAt: 1,
+  notAFile: false,
+};
+let orphansOnDisk = [orphan];
+
 vi.mock("../bindings", () => ({
-  commands: { removeTransfer: vi.fn(async () => ({ status: "ok", data: null })) },
+  commands: {
+    removeTransfer: vi.fn(async () => ({ status: "ok", data: null })),
+    listOrphanPartials: vi.fn(async () => ({ status: "ok", data: orphansOnDisk })),
+    removeOrphanPartial: vi.fn(async () => {
+      orphansOnDisk = [];
+      return { status: "ok", data: null };
+    }),
+    revealOrphanPartial: vi.fn(async () => ({ status: "ok", data: null })),
+  },
 }));
 
 import { commands, type TransferView_Serialize as TransferView } from "../bindings";
@@ -56,5 +73,23 @@ describe("DownloadsPanel", () => {
     expect(commands.removeTransfer).not.toHaveBeenCalled();
     await fireEvent.keyDown(paused, { key: "Delete" });
     expect(commands.removeTransfer).toHaveBeenCalledWith(4);
+  });
+
+  it("says a transfer left by a killed process is interrupted and lets it be removed", async () => {
+    render(DownloadsPanel, { transfers: [transfer(6, "interrupted")], onClose: () => {} });
+    expect(screen.getByTestId("transfer-state").textContent?.trim()).toBe("Interrupted");
+    expect(screen.getByTestId("transfer-message").textContent).toContain("continues from what is on disk");
+    await fireEvent.keyDown(screen.getByTestId("transfer"), { key: "Delete" });
+    expect(commands.removeTransfer).toHaveBeenCalledWith(6);
+  });
+
+  it("lists partial files no download owns and deletes one when asked", async () => {
+    orphansOnDisk = [orphan];
+    render(DownloadsPanel, { transfers: [], onClose: () => {} });
+    await waitFor(() => expect(screen.getAllByTestId("orphan-partial")).toHaveLength(1));
+    expect(screen.getByTestId("orphan-partials").textContent).toContain("belongs to no download");
+    await fireEvent.click(screen.getByTestId("orphan-delete"));
+    expect(commands.removeOrphanPartial).toHaveBeenCalledWith(orphan.path);
+    await waitFor(() => expect(screen.queryByTestId("orphan-partials")).toBeNull());
   });
 });

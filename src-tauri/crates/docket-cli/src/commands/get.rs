@@ -1,11 +1,15 @@
 //! `docket get NAME DOCUMENT`: enqueue the download and (unless `--no-wait`) work it to the end with a progress
-//! bar on a terminal. An interrupted `get` is finished by the next `docket queue run` or `docket get`.
+//! bar on a terminal. An interrupted `get` is finished by the next `docket queue run`, or by the same `docket get`
+//! again: a document already on its way to the same folder continues from its partial file instead of starting
+//! a copy. A server that cannot be reached is waited for (each try said) for `--offline-wait`, then the download
+//! stays queued.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use docket_store::queue::TransferRecord;
 use docket_store::queue::{NewTransfer, TransferState};
-use docket_transfer::{RunScope, TransferEvent};
+use docket_transfer::{Enqueued, JobEnd, RunScope, TransferEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -35,15 +39,20 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
     let dest_dir = std::path::absolute(&dest_dir)
         .map_err(|err| CliError::Io(format!("{}: {err}", dest_dir.display())))?;
     let queue = queue::open(context, &args.limits).await?;
-    let id = queue
-        .enqueue(&NewTransfer {
+    let enqueued = queue
+        .enqueue_or_continue(&NewTransfer {
             remote: args.remote.clone(),
             document: args.document.clone(),
             version: args.version.clone(),
-            dest_dir,
+            dest_dir: dest_dir.clone(),
             priority: 0,
         })
         .await?;
+    let id = enqueued.id();
+    if let Enqueued::Continued(earlier) = &enqueued {
+        eprintln!("docket: {}", continued(earlier));
+    }
+    queue::note_orphans(&queue, &[dest_dir]).await;
     if args.no_wait {
         if args.json {
             print_json(&serde_json::json!({ "id": id, "state": "queued" }));
@@ -66,25 +75,42 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
             if event.id != id {
                 continue;
             }
-            // A transfer put back to wait for its server says why once, so a waiting `get` is not a mystery.
+            // A transfer waiting for its server says why and when it tries again, so a waiting `get` is no mystery.
             if event.state == TransferState::Queued
                 && event.message.is_some()
                 && told != event.message
             {
                 told = event.message.clone();
                 bar.note(&format!(
-                    "docket: {}; Ctrl-C leaves it queued",
+                    "docket: {}; Ctrl-C leaves it in the queue",
                     event.message.as_deref().unwrap_or_default()
                 ));
             }
             bar.show(&event);
         }
     };
+    let patience = queue::offline_wait(&args.limits);
+    let mut gave_up = None;
     tokio::select! {
-        outcome = queue.run(RunScope::Only(vec![id])) => { outcome?; }
+        outcome = queue.run_with_patience(RunScope::Only(vec![id]), patience) => {
+            gave_up = outcome?.ended.into_iter().find_map(|(ended, end)| match end {
+                JobEnd::WaitingForRemote(why) if ended == id => Some(why),
+                _ => None,
+            });
+        }
         _ = shown => {}
     }
     bar.finish();
+    if let Some(why) = gave_up {
+        return Err(CliError::Transfer {
+            remote: args.remote,
+            document: args.document,
+            message: format!(
+                "{why}; transfer {id} stays queued: `docket queue run` (or this `docket get` again) finishes it \
+                 once the server answers, and --offline-wait sets how long to wait"
+            ),
+        });
+    }
     let record = queue.store().get(id).await?;
     match (record.state, record.saved_path, record.content_hash) {
         (TransferState::Completed, Some(path), Some(content_hash)) => {
@@ -113,6 +139,33 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
                 .unwrap_or_else(|| format!("the transfer is {state} (see `docket queue`)")),
         }),
     }
+}
+
+/// What `get` says when it continues an earlier transfer of the same document into the same folder.
+fn continued(earlier: &TransferRecord) -> String {
+    let on_disk = match earlier.bytes_total {
+        Some(total) if earlier.bytes_done > 0 => format!(
+            ", {} of {} already on disk",
+            human_size(earlier.bytes_done),
+            human_size(total)
+        ),
+        _ => String::new(),
+    };
+    let how = match earlier.state {
+        TransferState::Paused => "resuming paused transfer",
+        TransferState::Failed => "retrying failed transfer",
+        TransferState::Cancelled => "restarting cancelled transfer",
+        TransferState::Interrupted => "resuming interrupted transfer",
+        TransferState::Queued => "continuing queued transfer",
+        state if state.is_worked() => {
+            return format!(
+            "transfer {} of this document is under way in another Docket process; waiting for it",
+            earlier.id
+        )
+        }
+        _ => "continuing transfer",
+    };
+    format!("{how} {}{on_disk}", earlier.id)
 }
 
 /// An indicatif bar on a terminal; silent otherwise.

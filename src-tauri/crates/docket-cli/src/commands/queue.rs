@@ -14,6 +14,10 @@ use crate::context::Context;
 use crate::failure::CliError;
 use crate::output::{human_size, print_json};
 
+mod orphans;
+
+pub use orphans::note as note_orphans;
+
 /// The remotes and secrets of the data dir, as the transfer engine asks for them.
 struct ContextDirectory(Context);
 
@@ -99,8 +103,14 @@ pub async fn run(context: &Context, args: QueueArgs) -> Result<(), CliError> {
             println!("removed {removed} finished {noun}");
             Ok(())
         }
-        Some(QueueCommand::Run(_)) => work(&queue).await,
+        Some(QueueCommand::Run(run)) => work(&queue, offline_wait(&run.limits)).await,
+        Some(QueueCommand::Orphans(orphans)) => orphans::run(&queue, orphans).await,
     }
+}
+
+/// How long a run waits for an unreachable server before giving up on what waits for it.
+pub fn offline_wait(limits: &LimitArgs) -> Option<std::time::Duration> {
+    limits.offline_wait.unwrap_or_default().0
 }
 
 /// One transfer, or with `--all` every one the action fits (saying how many).
@@ -138,11 +148,11 @@ async fn list(queue: &TransferQueue, json: bool) -> Result<(), CliError> {
     }
     if transfers.is_empty() {
         println!("the queue is empty");
-        return Ok(());
     }
     for transfer in &transfers {
         println!("{}", line(transfer));
     }
+    orphans::note(queue, &[]).await;
     Ok(())
 }
 
@@ -168,8 +178,13 @@ fn line(transfer: &TransferRecord) -> String {
     line
 }
 
-/// Works every pending transfer until none is left; fails when any of them failed.
-async fn work(queue: &TransferQueue) -> Result<(), CliError> {
+/// Works every pending transfer until none is left; fails when any of them failed or still waits for its server
+/// after `patience`.
+async fn work(
+    queue: &TransferQueue,
+    patience: Option<std::time::Duration>,
+) -> Result<(), CliError> {
+    orphans::note(queue, &[]).await;
     let mut events = queue.subscribe();
     let waits_said = async {
         let mut told = std::collections::HashSet::new();
@@ -181,16 +196,17 @@ async fn work(queue: &TransferQueue) -> Result<(), CliError> {
             };
             if let (TransferState::Queued, Some(why)) = (event.state, event.message) {
                 if told.insert((event.id, why.clone())) {
-                    eprintln!("docket: {}: {why}; Ctrl-C leaves it queued", event.id);
+                    eprintln!("docket: {}: {why}; Ctrl-C leaves it in the queue", event.id);
                 }
             }
         }
     };
     let summary = tokio::select! {
-        summary = queue.run(RunScope::All) => summary?,
+        summary = queue.run_with_patience(RunScope::All, patience) => summary?,
         () = waits_said => return Err(CliError::Io("the progress channel closed".into())),
     };
     let mut failed = 0;
+    let mut unreachable = 0;
     // One read for the report, however many transfers ran.
     let records: HashMap<i64, TransferRecord> = queue
         .store()
@@ -218,12 +234,22 @@ async fn work(queue: &TransferQueue) -> Result<(), CliError> {
             }
             JobEnd::Paused => println!("{id}: paused"),
             JobEnd::Cancelled => println!("{id}: cancelled"),
-            JobEnd::WaitingForRemote(why) => println!("{id}: {why}"),
+            JobEnd::WaitingForRemote(why) => {
+                unreachable += 1;
+                eprintln!("docket: {id}: {why}; it stays queued");
+            }
         }
     }
     if failed > 0 {
         return Err(CliError::Input(format!(
             "{failed} of {} transfers failed (see `docket queue`)",
+            summary.ended.len()
+        )));
+    }
+    if unreachable > 0 {
+        return Err(CliError::Input(format!(
+            "{unreachable} of {} transfers wait for a server that cannot be reached; they stay queued: \
+             `docket queue run` finishes them once it answers (--offline-wait sets how long a run waits)",
             summary.ended.len()
         )));
     }

@@ -3,10 +3,11 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
+use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 use std::process::{Command, Output};
 
-use docket_core::Kind;
+use docket_core::{EntryKind, Kind, Location};
 use docket_demo::{demo_remotes, DemoServer};
 
 /// `docket` on `data_dir`, quiet, without the developer's DOCKET_SECRET_* variables.
@@ -65,4 +66,49 @@ pub fn add_remote(server: &DemoServer, data_dir: &Path, kind: Kind, extra: &[&st
     }
     succeeded(command.output().expect("docket runs"));
     remote.name
+}
+
+/// The ids the demo remote of `kind` gives the sample documents at `paths` (library paths; matched by file name),
+/// found by walking its folders as a client would.
+pub async fn document_ids(
+    server: &DemoServer,
+    kind: Kind,
+    paths: &[&str],
+) -> BTreeMap<String, String> {
+    let (config, credentials) = demo_remotes(server)
+        .into_iter()
+        .find(|(r, _)| r.kind == kind)
+        .expect("the demo server has a remote of every kind");
+    let http = docket_core::http::client().expect("an HTTP client");
+    let provider = docket_providers::connect(config, credentials, http).expect("a demo provider");
+    let wanted: Vec<&str> = paths
+        .iter()
+        .map(|path| path.rsplit('/').next().unwrap_or(path))
+        .collect();
+    let mut found = BTreeMap::new();
+    let mut pending = VecDeque::from([Location::root()]);
+    while let Some(location) = pending.pop_front() {
+        for entry in provider.list_all(&location).await.expect("the demo lists") {
+            match entry.kind {
+                EntryKind::Document if wanted.contains(&entry.name.as_str()) => {
+                    found.entry(entry.name).or_insert(entry.id);
+                }
+                EntryKind::Folder => pending.push_back(Location::at(entry.id)),
+                EntryKind::Document => {}
+            }
+        }
+    }
+    assert_eq!(found.len(), wanted.len(), "{kind}: {found:?}");
+    found
+}
+
+/// The bytes the demo serves for the sample document at library `path` (its latest version).
+pub fn library_bytes(server: &DemoServer, path: &str) -> Vec<u8> {
+    let state = server.state();
+    let document = state
+        .library
+        .document_by_path(path)
+        .expect("a sample document of the demo library");
+    let content = &document.latest().content;
+    content.read(0..content.len()).to_vec()
 }

@@ -67,7 +67,8 @@ fn doc_id(state: &DemoState, path: &str) -> String {
     document_id(state.library.document_by_path(path).unwrap().id)
 }
 
-/// Initiates a download of `path`, waits for the job to finish and answers its final poll.
+/// Initiates a download of `path`, polls the job as a client would until it has finished (about a second) and
+/// answers that final poll.
 async fn finished_job(state: &DemoState, app: &Router, path: &str) -> Value {
     let (_, started) = graphql(
         app,
@@ -78,9 +79,21 @@ async fn finished_job(state: &DemoState, app: &Router, path: &str) -> Value {
     .await;
     let download = &started["data"]["initiateDataRoomDocumentDownload"]["download"];
     assert_eq!(download["status"], "PENDING");
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    let (_, polled) = graphql(app, Some(ADMIN_TOKEN), POLL, json!({"id": download["id"]})).await;
-    polled["data"]["dataRoomDocumentDownload"].clone()
+    let limit = Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let (_, polled) =
+            graphql(app, Some(ADMIN_TOKEN), POLL, json!({"id": download["id"]})).await;
+        let job = &polled["data"]["dataRoomDocumentDownload"];
+        if job["status"] == "COMPLETED" || job["status"] == "FAILED" {
+            return job.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the job for {path} had not finished after {limit:?}: {polled}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 fn path_of(url: &str) -> String {

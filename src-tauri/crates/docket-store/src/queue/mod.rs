@@ -4,7 +4,11 @@
 //! Several processes may share the queue (the desktop app and `docket queue run`): a runner claims a row with a
 //! lease it keeps renewing, so two never work on the same transfer, and a crashed runner's lease lapses.
 
+mod partials;
+mod reaping;
 mod record;
+mod runner;
+mod states;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -13,7 +17,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::sqlite::{SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
+pub use partials::OwnedPartial;
 pub use record::{NewTransfer, TransferRecord, TransferState, UnknownState};
+pub use runner::RunnerId;
+
+use states::{FINISHED, PENDING};
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
@@ -61,9 +69,10 @@ impl QueueAction {
                     Downloading,
                     Refreshing,
                     Verifying,
+                    Interrupted,
                 ],
                 Paused,
-                "queued or active",
+                "queued, active or interrupted",
             ),
             QueueAction::Resume => ("resumed", &[Paused], Queued, "paused"),
             QueueAction::Cancel => (
@@ -76,6 +85,7 @@ impl QueueAction {
                     Refreshing,
                     Paused,
                     Verifying,
+                    Interrupted,
                     Failed,
                 ],
                 Cancelled,
@@ -116,7 +126,7 @@ pub struct QueueStore {
     marks: SqlitePool,
 }
 
-const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, state, priority, position, \
+const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, partial_name, state, priority, position, \
     bytes_total, bytes_done, attempts, refreshes, last_error, validator, staged_handle, content_hash, saved_path, \
     created_at, updated_at, finished_at";
 
@@ -171,8 +181,8 @@ impl QueueStore {
     /// Every transfer in the order they run: unfinished first by priority and position, then finished ones.
     pub async fn list(&self) -> Result<Vec<TransferRecord>, QueueError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM transfers ORDER BY state IN ('completed', 'failed', 'cancelled'), \
-             priority DESC, position"
+            "SELECT {COLUMNS} FROM transfers ORDER BY state IN {finished}, priority DESC, position",
+            finished = *FINISHED
         ))
         .fetch_all(&self.pool)
         .await?;
@@ -182,9 +192,9 @@ impl QueueStore {
     /// Pending transfers nobody holds a live claim on, in run order.
     pub async fn claimable(&self, limit: i64) -> Result<Vec<TransferRecord>, QueueError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
-             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?) ORDER BY priority DESC, position \
-             LIMIT ?"
+            "SELECT {COLUMNS} FROM transfers WHERE state IN {pending} AND (owner IS NULL OR lease_until < ?) \
+             ORDER BY priority DESC, position LIMIT ?",
+            pending = *PENDING
         ))
         .bind(now_ms())
         .bind(limit)
@@ -207,10 +217,11 @@ impl QueueStore {
         let now = now_ms();
         let row = sqlx::query(&format!(
             "UPDATE transfers SET owner = ?1, lease_until = ?2, updated_at = ?3, state = 'preparing' WHERE id = \
-             (SELECT id FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
-             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?3) AND remote NOT IN (SELECT value \
-             FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?5)) AND (?6 IS NULL OR id IN (SELECT \
-             value FROM json_each(?6))) ORDER BY priority DESC, position LIMIT 1) RETURNING {COLUMNS}"
+             (SELECT id FROM transfers WHERE state IN {pending} AND (owner IS NULL OR lease_until < ?3) AND remote \
+             NOT IN (SELECT value FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?5)) AND (?6 IS \
+             NULL OR id IN (SELECT value FROM json_each(?6))) ORDER BY priority DESC, position LIMIT 1) RETURNING \
+             {COLUMNS}",
+            pending = *PENDING
         ))
         .bind(owner)
         .bind(now + lease_ms)
@@ -225,10 +236,11 @@ impl QueueStore {
 
     /// `(id, remote)` of every pending transfer nobody holds a live claim on.
     pub async fn unclaimed_remotes(&self) -> Result<Vec<(i64, String)>, QueueError> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, remote FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
-             'downloading', 'verifying') AND (owner IS NULL OR lease_until < ?) ORDER BY id",
-        )
+        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT id, remote FROM transfers WHERE state IN {pending} AND (owner IS NULL OR lease_until < ?) \
+             ORDER BY id",
+            pending = *PENDING
+        ))
         .bind(now_ms())
         .fetch_all(&self.pool)
         .await?;
@@ -237,10 +249,11 @@ impl QueueStore {
 
     /// Pending transfers held by a live claim of another runner.
     pub async fn held_elsewhere(&self, owner: &str) -> Result<i64, QueueError> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM transfers WHERE state IN ('queued', 'preparing', 'waiting', 'refreshing', \
-             'downloading', 'verifying') AND owner IS NOT NULL AND owner != ? AND lease_until >= ?",
-        )
+        let count: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM transfers WHERE state IN {pending} AND owner IS NOT NULL AND owner != ? AND \
+             lease_until >= ?",
+            pending = *PENDING
+        ))
         .bind(owner)
         .bind(now_ms())
         .fetch_one(&self.pool)
@@ -252,11 +265,11 @@ impl QueueStore {
     /// no longer pending.
     pub async fn claim(&self, id: i64, owner: &str, lease_ms: i64) -> Result<bool, QueueError> {
         let now = now_ms();
-        let done = sqlx::query(
-            "UPDATE transfers SET owner = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state IN \
-             ('queued', 'preparing', 'waiting', 'refreshing', 'downloading', 'verifying') AND (owner IS NULL OR \
-             owner = ? OR lease_until < ?)",
-        )
+        let done = sqlx::query(&format!(
+            "UPDATE transfers SET owner = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state IN {pending} \
+             AND (owner IS NULL OR owner = ? OR lease_until < ?)",
+            pending = *PENDING
+        ))
         .bind(owner)
         .bind(now + lease_ms)
         .bind(now)
@@ -298,10 +311,10 @@ impl QueueStore {
         owner: &str,
         state: TransferState,
     ) -> Result<bool, QueueError> {
-        let done = sqlx::query(
-            "UPDATE transfers SET state = ?, updated_at = ? WHERE id = ? AND owner = ? AND state NOT IN \
-             ('paused', 'cancelled', 'completed', 'failed')",
-        )
+        let done = sqlx::query(&format!(
+            "UPDATE transfers SET state = ?, updated_at = ? WHERE id = ? AND owner = ? AND state IN {pending}",
+            pending = *PENDING
+        ))
         .bind(state.as_str())
         .bind(now_ms())
         .bind(id)
@@ -319,11 +332,11 @@ impl QueueStore {
         owner: &str,
         message: &str,
     ) -> Result<bool, QueueError> {
-        let done = sqlx::query(
+        let done = sqlx::query(&format!(
             "UPDATE transfers SET state = 'queued', last_error = ?, owner = NULL, lease_until = NULL, \
-             updated_at = ? WHERE id = ? AND owner = ? AND state NOT IN ('paused', 'cancelled', 'completed', \
-             'failed')",
-        )
+             updated_at = ? WHERE id = ? AND owner = ? AND state IN {pending}",
+            pending = *PENDING
+        ))
         .bind(message)
         .bind(now_ms())
         .bind(id)
@@ -424,10 +437,11 @@ impl QueueStore {
                 allowed: "unfinished",
             });
         }
-        let others: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT id, priority FROM transfers WHERE state NOT IN ('completed', 'failed', 'cancelled') \
-             AND id != ? ORDER BY priority DESC, position",
-        )
+        let others: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT id, priority FROM transfers WHERE state NOT IN {finished} AND id != ? ORDER BY priority \
+             DESC, position",
+            finished = *FINISHED
+        ))
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
@@ -450,9 +464,10 @@ impl QueueStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query(
-            "UPDATE transfers SET position = position + ? WHERE state IN ('completed', 'failed', 'cancelled')",
-        )
+        sqlx::query(&format!(
+            "UPDATE transfers SET position = position + ? WHERE state IN {finished}",
+            finished = *FINISHED
+        ))
         .bind(order.len() as i64 + 1)
         .execute(&mut *tx)
         .await?;
@@ -674,14 +689,7 @@ impl QueueStore {
     /// Forgets every committed range (the partial file is being started over).
     pub async fn reset_progress(&self, id: i64) -> Result<(), QueueError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM transfer_written WHERE transfer_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        forget_ranges(&mut tx, id).await?;
         sqlx::query(
             "UPDATE transfers SET bytes_done = 0, validator = NULL, updated_at = ? WHERE id = ?",
         )
@@ -759,8 +767,8 @@ impl QueueStore {
         let now = now_ms();
         // The ranges and written marks go with it (trigger `transfers_completed_forget_progress`).
         sqlx::query(
-            "UPDATE transfers SET state = 'completed', saved_path = ?, file_name = ?, bytes_total = ?, \
-             bytes_done = ?, content_hash = ?, last_error = NULL, owner = NULL, lease_until = NULL, updated_at = ?, \
+            "UPDATE transfers SET state = 'completed', saved_path = ?, file_name = ?, partial_name = NULL, \
+             bytes_total = ?, bytes_done = ?, content_hash = ?, last_error = NULL, owner = NULL, lease_until = NULL, updated_at = ?, \
              finished_at = ? WHERE id = ?",
         )
         .bind(path_text(saved_path))
@@ -802,6 +810,22 @@ impl QueueStore {
 const DOWNLOADING_AGAIN: &str =
     "state = CASE state WHEN 'refreshing' THEN 'downloading' ELSE state END";
 
+/// Deletes the durable ranges and written marks of `id` in `tx`.
+async fn forget_ranges(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: i64,
+) -> Result<(), QueueError> {
+    sqlx::query("DELETE FROM transfer_ranges WHERE transfer_id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM transfer_written WHERE transfer_id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// `ranges` sorted, with overlapping and touching ones joined.
 pub fn merged(ranges: impl IntoIterator<Item = Range<u64>>) -> Vec<Range<u64>> {
     let mut sorted: Vec<Range<u64>> = ranges.into_iter().filter(|r| !r.is_empty()).collect();
@@ -833,7 +857,7 @@ impl QueueStore {
             .await?;
         let done = sqlx::query(
             "DELETE FROM transfers WHERE id = ? AND (state IN ('completed', 'failed', 'cancelled', 'paused', \
-             'queued') AND (owner IS NULL OR lease_until < ?))",
+             'queued', 'interrupted') AND (owner IS NULL OR lease_until < ?))",
         )
         .bind(id)
         .bind(now_ms())
@@ -846,7 +870,7 @@ impl QueueStore {
                 id,
                 state: now,
                 action: "removed",
-                allowed: "queued, paused or finished",
+                allowed: "queued, interrupted, paused or finished",
             });
         }
         Ok(())
@@ -855,15 +879,16 @@ impl QueueStore {
     /// Removes every completed, failed and cancelled transfer; answers how many went.
     pub async fn delete_finished(&self) -> Result<u64, QueueError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "DELETE FROM transfer_ranges WHERE transfer_id IN (SELECT id FROM transfers WHERE state IN \
-             ('completed', 'failed', 'cancelled'))",
-        )
+        sqlx::query(&format!(
+            "DELETE FROM transfer_ranges WHERE transfer_id IN (SELECT id FROM transfers WHERE state IN {finished})",
+            finished = *FINISHED
+        ))
         .execute(&mut *tx)
         .await?;
-        let done = sqlx::query(
-            "DELETE FROM transfers WHERE state IN ('completed', 'failed', 'cancelled')",
-        )
+        let done = sqlx::query(&format!(
+            "DELETE FROM transfers WHERE state IN {finished}",
+            finished = *FINISHED
+        ))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -890,6 +915,7 @@ fn record(row: &SqliteRow) -> Result<TransferRecord, QueueError> {
         version: row.try_get("version")?,
         dest_dir: PathBuf::from(dest_dir),
         file_name: row.try_get("file_name")?,
+        partial_name: row.try_get("partial_name")?,
         state: state.parse()?,
         priority: row.try_get("priority")?,
         position: row.try_get("position")?,

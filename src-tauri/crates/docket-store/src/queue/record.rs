@@ -19,13 +19,16 @@ pub enum TransferState {
     Refreshing,
     Paused,
     Verifying,
+    /// Left mid-work by a runner that is gone (killed, crashed, the machine restarted): it resumes from its
+    /// partial file when a runner picks it up.
+    Interrupted,
     Completed,
     Failed,
     Cancelled,
 }
 
 impl TransferState {
-    pub const ALL: [TransferState; 10] = [
+    pub const ALL: [TransferState; 11] = [
         TransferState::Queued,
         TransferState::Preparing,
         TransferState::WaitingForServer,
@@ -33,6 +36,7 @@ impl TransferState {
         TransferState::Refreshing,
         TransferState::Paused,
         TransferState::Verifying,
+        TransferState::Interrupted,
         TransferState::Completed,
         TransferState::Failed,
         TransferState::Cancelled,
@@ -47,6 +51,7 @@ impl TransferState {
             TransferState::Refreshing => "refreshing",
             TransferState::Paused => "paused",
             TransferState::Verifying => "verifying",
+            TransferState::Interrupted => "interrupted",
             TransferState::Completed => "completed",
             TransferState::Failed => "failed",
             TransferState::Cancelled => "cancelled",
@@ -61,12 +66,17 @@ impl TransferState {
         )
     }
 
-    /// Work a runner may pick up: queued, or left active by a run that is gone.
+    /// Work a runner may pick up: queued, interrupted, or left active by a run that is gone.
     pub fn is_pending(self) -> bool {
+        self == TransferState::Queued || self == TransferState::Interrupted || self.is_worked()
+    }
+
+    /// A runner is working on it, as far as the row says (the runner may be gone: see
+    /// [`crate::QueueStore::mark_interrupted`]).
+    pub fn is_worked(self) -> bool {
         matches!(
             self,
-            TransferState::Queued
-                | TransferState::Preparing
+            TransferState::Preparing
                 | TransferState::WaitingForServer
                 | TransferState::Downloading
                 | TransferState::Refreshing
@@ -119,7 +129,11 @@ pub struct TransferRecord {
     pub document: String,
     pub version: Option<String>,
     pub dest_dir: PathBuf,
+    /// The name the file gets in `dest_dir` (` (1)` already applied); `None` until the server named it.
     pub file_name: Option<String>,
+    /// The partial file in `dest_dir` this transfer owns: recorded before the file is created, so a file a
+    /// transfer made is always known to it. `None` when it has none.
+    pub partial_name: Option<String>,
     pub state: TransferState,
     pub priority: i64,
     pub position: i64,
@@ -146,6 +160,13 @@ impl TransferRecord {
     pub fn target_path(&self) -> Option<PathBuf> {
         self.file_name.as_ref().map(|name| self.dest_dir.join(name))
     }
+
+    /// Where its partial file is, when it owns one.
+    pub fn partial_path(&self) -> Option<PathBuf> {
+        self.partial_name
+            .as_ref()
+            .map(|name| self.dest_dir.join(name))
+    }
 }
 
 #[cfg(test)]
@@ -163,6 +184,8 @@ mod tests {
     #[test]
     fn only_unfinished_unpaused_states_are_pending() {
         assert!(TransferState::Downloading.is_pending());
+        assert!(TransferState::Interrupted.is_pending());
+        assert!(!TransferState::Interrupted.is_worked());
         assert!(!TransferState::Paused.is_pending());
         assert!(!TransferState::Completed.is_pending());
         assert!(TransferState::Cancelled.is_finished());

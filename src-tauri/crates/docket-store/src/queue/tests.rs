@@ -369,3 +369,110 @@ async fn a_refreshing_transfer_stays_pending_and_is_downloading_again_once_bytes
         TransferState::Downloading
     );
 }
+
+#[tokio::test]
+async fn a_transfer_left_mid_work_by_a_gone_runner_is_marked_interrupted_and_a_live_ones_is_not() {
+    let (_dir, queue) = store().await;
+    let mine = queue.enqueue(&new("mine", 0)).await.unwrap();
+    let killed = queue.enqueue(&new("killed", 0)).await.unwrap();
+    let lapsed = queue.enqueue(&new("lapsed", 0)).await.unwrap();
+    let waiting = queue.enqueue(&new("waiting", 0)).await.unwrap();
+    let me = RunnerId::for_this_process().to_string();
+    // A process of this boot that has ended, and an older Docket's runner whose lease lapsed.
+    let mut ended = std::process::Command::new("true").spawn().unwrap();
+    ended.wait().unwrap();
+    let gone = me.replacen(&std::process::id().to_string(), &ended.id().to_string(), 1);
+    for (id, owner, lease) in [
+        (mine, &me, 60_000),
+        (killed, &gone, 60_000),
+        (lapsed, &"4242-1-0000abcd".to_owned(), -1),
+    ] {
+        assert!(queue.claim(id, owner, lease).await.unwrap());
+        assert!(queue
+            .advance(id, owner, TransferState::Downloading)
+            .await
+            .unwrap());
+    }
+    assert_eq!(queue.mark_interrupted().await.unwrap(), 2);
+    let state = |id| {
+        let queue = &queue;
+        async move { queue.get(id).await.unwrap().state }
+    };
+    assert_eq!(state(mine).await, TransferState::Downloading);
+    assert_eq!(state(killed).await, TransferState::Interrupted);
+    assert_eq!(state(lapsed).await, TransferState::Interrupted);
+    assert_eq!(
+        state(waiting).await,
+        TransferState::Queued,
+        "queued is not interrupted"
+    );
+    let next = queue
+        .claim_next("next", 60_000, &[], &[], Some(&[killed]))
+        .await
+        .unwrap();
+    assert_eq!(
+        next.map(|t| t.id),
+        Some(killed),
+        "an interrupted transfer is picked up again at once"
+    );
+}
+
+#[tokio::test]
+async fn the_same_document_into_the_same_folder_is_found_until_it_completes() {
+    let (_dir, queue) = store().await;
+    let wanted = new("doc", 0);
+    assert_eq!(queue.find_unfinished(&wanted).await.unwrap(), None);
+    let id = queue.enqueue(&wanted).await.unwrap();
+    let elsewhere = NewTransfer {
+        dest_dir: PathBuf::from("/tmp/elsewhere"),
+        ..wanted.clone()
+    };
+    let other_version = NewTransfer {
+        version: Some("2".into()),
+        ..wanted.clone()
+    };
+    assert_eq!(
+        queue.find_unfinished(&wanted).await.unwrap().map(|t| t.id),
+        Some(id)
+    );
+    assert_eq!(queue.find_unfinished(&elsewhere).await.unwrap(), None);
+    assert_eq!(queue.find_unfinished(&other_version).await.unwrap(), None);
+    queue.request(id, QueueAction::Pause).await.unwrap();
+    assert_eq!(
+        queue.find_unfinished(&wanted).await.unwrap().map(|t| t.id),
+        Some(id)
+    );
+    queue
+        .complete(id, Path::new("/tmp/x/doc"), 3, "blake3:00")
+        .await
+        .unwrap();
+    assert_eq!(queue.find_unfinished(&wanted).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn reserving_a_partial_records_its_names_and_forgets_the_progress_of_an_earlier_one() {
+    let (_dir, queue) = store().await;
+    let id = queue.enqueue(&new("doc", 0)).await.unwrap();
+    queue
+        .reserve_partial(id, "a.pdf", "a.pdf.0000beef.docket-part")
+        .await
+        .unwrap();
+    queue.commit_range(id, 0..10).await.unwrap();
+    queue
+        .reserve_partial(id, "a (1).pdf", "a (1).pdf.0000cafe.docket-part")
+        .await
+        .unwrap();
+    let record = queue.get(id).await.unwrap();
+    assert_eq!(record.file_name.as_deref(), Some("a (1).pdf"));
+    assert_eq!(
+        record.partial_name.as_deref(),
+        Some("a (1).pdf.0000cafe.docket-part")
+    );
+    assert_eq!(record.bytes_done, 0);
+    assert!(queue.committed(id).await.unwrap().is_empty());
+    let owned = queue.owned_partials().await.unwrap();
+    assert_eq!(owned.len(), 1);
+    assert_eq!(owned[0].partial_name, "a (1).pdf.0000cafe.docket-part");
+    queue.forget_partial(id).await.unwrap();
+    assert!(queue.owned_partials().await.unwrap().is_empty());
+}
