@@ -1,10 +1,11 @@
 //! The configured remotes as the window uses them: their settings from the data dir, their secrets from the
 //! keyring, and one ready provider per remote, built on first use.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use docket_core::{Credentials, Kind, Provider, ProviderError, RemoteConfig, Secret};
+use docket_providers::settings::{self, SettingsProblem};
 use docket_providers::SharedProvider;
 use docket_store::{RemoteBook, SecretStore, SecretStoreError};
 use docket_transfer::ProviderDirectory;
@@ -184,44 +185,27 @@ impl RemoteDraft {
         }
         let kind: Kind = self.kind.parse()?;
         let url = check_url(&self.url)?;
-        let specs: Vec<_> = docket_providers::entry(kind).all_settings().collect();
-        let mut settings = BTreeMap::new();
-        for (key, value) in &self.settings {
-            let spec = specs
+        let settings: BTreeMap<String, String> = self
+            .settings
+            .iter()
+            .map(|(key, value)| (key.clone(), value.trim().to_owned()))
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        // Secrets left empty may be stored already (`credentials` completes them): only the typed ones and the
+        // kind's required ones are judged here.
+        let mut secret_keys: BTreeSet<String> = self.secrets.keys().cloned().collect();
+        secret_keys.extend(
+            docket_providers::entry(kind)
+                .settings
                 .iter()
-                .find(|s| s.key == key && !s.secret)
-                .ok_or_else(|| {
-                    IpcError::invalid(format!(
-                        "{} servers have no setting `{key}`.",
-                        kind.display_name()
-                    ))
-                })?;
-            let value = value.trim();
-            if !value.is_empty() {
-                settings.insert(spec.key.to_owned(), value.to_owned());
-            }
-        }
-        for spec in specs.iter().filter(|s| s.required && !s.secret) {
-            if !settings.contains_key(spec.key) {
-                return Err(IpcError::invalid(format!(
-                    "Fill in `{}`: {}.",
-                    spec.key, spec.help
-                )));
-            }
-        }
+                .filter(|s| s.secret && s.required)
+                .map(|s| s.key.to_owned()),
+        );
+        settings::check(kind, &settings, &secret_keys).map_err(|problem| form_problem(&problem))?;
         let mut typed_secrets = Credentials::new(name);
         for (key, value) in &self.secrets {
-            let spec = specs
-                .iter()
-                .find(|s| s.key == key && s.secret)
-                .ok_or_else(|| {
-                    IpcError::invalid(format!(
-                        "{} servers have no secret `{key}`.",
-                        kind.display_name()
-                    ))
-                })?;
             if !value.is_empty() {
-                typed_secrets.insert(spec.key, Secret::new(value.clone()));
+                typed_secrets.insert(key.clone(), Secret::new(value.clone()));
             }
         }
         Ok(CheckedDraft {
@@ -236,7 +220,24 @@ impl RemoteDraft {
     }
 }
 
+/// A settings problem as the connection dialog says it.
+fn form_problem(problem: &SettingsProblem) -> IpcError {
+    let text = match problem {
+        SettingsProblem::MissingSetting { key, help, .. }
+        | SettingsProblem::MissingSecret { key, help, .. } => format!("Fill in `{key}`: {help}."),
+        other => format!("{other}."),
+    };
+    IpcError::invalid(text)
+}
+
 impl CheckedDraft {
+    /// Refuses settings the kind accepts one by one but not together (found by building the provider without
+    /// contacting the server).
+    pub fn check_together(&self, credentials: &Credentials) -> Result<(), IpcError> {
+        settings::check_together(&self.config, credentials)
+            .map_err(|problem| form_problem(&problem))
+    }
+
     /// The typed secrets, completed from the keyring (under the remote's previous name) for those left empty.
     pub fn credentials(
         &self,
@@ -333,6 +334,34 @@ mod tests {
         missing.settings.clear();
         let err = missing.check().err().unwrap();
         assert!(err.message.contains("`username`"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_value_the_kind_does_not_accept_and_settings_refused_together_are_named() {
+        let mut study = draft("study-creator", "https://kf.example");
+        study.settings = BTreeMap::from([("token_type".into(), "basic".into())]);
+        study.secrets = BTreeMap::from([("token".into(), "t".into())]);
+        let err = study.check().err().unwrap();
+        assert!(
+            err.message
+                .contains("`token_type` cannot be `basic`: use one of `bearer`, `developer`"),
+            "{}",
+            err.message
+        );
+        study.settings = BTreeMap::from([
+            ("token_type".into(), "developer".into()),
+            ("signed_urls".into(), "true".into()),
+        ]);
+        let checked = study.check().unwrap();
+        let err = checked
+            .check_together(&checked.typed_secrets)
+            .err()
+            .unwrap();
+        assert!(
+            err.message.contains("signed URLs need token_type=bearer"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

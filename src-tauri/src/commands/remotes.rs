@@ -137,6 +137,7 @@ pub async fn save_remote(
         )));
     }
     let credentials = checked.credentials(connections, original)?;
+    checked.check_together(&credentials)?;
     // Secrets first: a keyring failure must not leave a remote that cannot sign in.
     connections.store_secrets(&name, &credentials)?;
     connections

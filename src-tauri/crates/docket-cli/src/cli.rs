@@ -53,8 +53,8 @@ pub enum RemoteCommand {
 pub struct RemoteAddArgs {
     pub name: String,
     /// ansarada, index-health, inforouter, sage-active or study-creator.
-    #[arg(long)]
-    pub kind: String,
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: docket_core::Kind,
     /// The server's base address.
     #[arg(long)]
     pub url: String,
@@ -67,6 +67,12 @@ pub struct RemoteAddArgs {
     /// Replace a remote of the same name.
     #[arg(long)]
     pub replace: bool,
+}
+
+/// A kind name, or a usage error that lists the kinds.
+fn parse_kind(text: &str) -> Result<docket_core::Kind, String> {
+    text.parse()
+        .map_err(|err: docket_core::UnknownKind| err.to_string())
 }
 
 #[derive(Debug, Args)]

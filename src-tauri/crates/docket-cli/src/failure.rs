@@ -32,11 +32,23 @@ pub enum CliError {
     },
     #[error("{0}")]
     Input(String),
+    /// The command line asks for something that cannot be (a bad setting, a malformed flag): exit 2, as clap's
+    /// own usage errors.
+    #[error("{0}")]
+    Usage(String),
     #[error("{0}")]
     Io(String),
 }
 
 impl CliError {
+    /// 2 for a usage error, 1 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
     pub fn remote(remote: &str, document: Option<&str>, source: impl Into<DownloadError>) -> Self {
         CliError::Remote {
             remote: remote.to_owned(),

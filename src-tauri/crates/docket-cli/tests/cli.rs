@@ -282,7 +282,7 @@ fn an_unknown_kind_is_refused_with_the_valid_kinds() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2), "a usage error");
     let message = stderr(&output);
     assert!(
         message.contains("`dropbox`") && message.contains("study-creator"),
@@ -307,7 +307,7 @@ fn a_missing_required_setting_is_named() {
         .args(["--secret", "password"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2), "a usage error");
     assert!(
         stderr(&output).contains("--set username="),
         "{}",
@@ -407,8 +407,8 @@ fn free_port_base() -> u16 {
     panic!("no five consecutive free ports");
 }
 
-/// No request is sent to the far address: the refusal happens before connecting, and the allowed remote is only
-/// registered, never browsed.
+/// No request is sent to the far address: the refusal happens when the remote is added, and the allowed remote
+/// is only registered, never browsed.
 #[test]
 fn plain_http_to_another_machine_is_refused_until_the_remote_allows_it_explicitly() {
     let data = tempfile::tempdir().unwrap();
@@ -430,10 +430,11 @@ fn plain_http_to_another_machine_is_refused_until_the_remote_allows_it_explicitl
             .unwrap()
     };
     let output = add(&[]);
-    assert!(output.status.success(), "{}", stderr(&output));
-
-    let output = docket(data.path()).args(["ls", "far"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "refused when added, not on first use"
+    );
     assert!(
         stderr(&output).contains("--set allow_insecure_http=true"),
         "{}",
@@ -455,4 +456,65 @@ fn plain_http_to_another_machine_is_refused_until_the_remote_allows_it_explicitl
         "{}",
         stdout(&output)
     );
+}
+
+/// `docket remote add kf --kind study-creator --url https://kf.example` with `settings` and a token.
+fn add_study_creator(data_dir: &Path, settings: &[&str]) -> Output {
+    let mut command = docket(data_dir);
+    command.args([
+        "remote",
+        "add",
+        "kf",
+        "--kind",
+        "study-creator",
+        "--url",
+        "https://kf.example",
+    ]);
+    for setting in settings {
+        command.args(["--set", setting]);
+    }
+    command
+        .args(["--secret", "token"])
+        .env("DOCKET_SECRET_TOKEN", "a-token")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn settings_a_kind_does_not_accept_are_usage_errors_naming_what_would_fit() {
+    let data = tempfile::tempdir().unwrap();
+    for (settings, expected) in [
+        (
+            &["token_type=basic"][..],
+            "`token_type` cannot be `basic`: use one of `bearer`, `developer`",
+        ),
+        (
+            &["token_type=bearer", "signed_urls=maybe"][..],
+            "`signed_urls` cannot be `maybe`: use `true` or `false`",
+        ),
+        (
+            &["token_type=developer", "signed_urls=true"][..],
+            "signed URLs need token_type=bearer",
+        ),
+    ] {
+        let output = add_study_creator(data.path(), settings);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{settings:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(expected),
+            "{settings:?}: {}",
+            stderr(&output)
+        );
+    }
+    let listed = docket(data.path()).args(["remote", "ls"]).output().unwrap();
+    assert!(
+        stdout(&listed).contains("no remotes yet"),
+        "nothing was registered"
+    );
+    let output = add_study_creator(data.path(), &["token_type=bearer", "signed_urls=true"]);
+    assert!(output.status.success(), "{}", stderr(&output));
 }

@@ -22,7 +22,7 @@ pub use error::ProviderError;
 pub use filename::sanitize_file_name;
 pub use kind::{Kind, TransferShape, UnknownKind};
 pub use provider::{Capabilities, IgnoreStatus, PrepareObserver, PrepareStatus, Provider};
-pub use remote::{Credentials, RemoteConfig, SettingSpec};
+pub use remote::{Credentials, RemoteConfig, SettingSpec, ValueRule};
 pub use secret::Secret;
 pub use source::{Chunk, ChunkSource, RangeSupport, RemoteUrl, StagedFile, TransferSource};
 

@@ -89,6 +89,41 @@ impl Credentials {
     }
 }
 
+/// What values a setting accepts; the CLI and the connection dialog refuse anything else when a remote is added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueRule {
+    /// Any text.
+    Text,
+    /// `true` or `false`.
+    Flag,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// A whole number from `min` to `max`.
+    Number { min: u64, max: u64 },
+}
+
+impl ValueRule {
+    /// `None` when `value` fits; else what would fit, for the message.
+    pub fn refuses(&self, value: &str) -> Option<String> {
+        match self {
+            ValueRule::Text => None,
+            ValueRule::Flag => {
+                (!matches!(value, "true" | "false")).then(|| "`true` or `false`".to_owned())
+            }
+            ValueRule::OneOf(words) => (!words.contains(&value)).then(|| {
+                let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+                format!("one of {}", quoted.join(", "))
+            }),
+            ValueRule::Number { min, max } => {
+                let fits = value
+                    .parse::<u64>()
+                    .is_ok_and(|n| (*min..=*max).contains(&n));
+                (!fits).then(|| format!("a whole number from {min} to {max}"))
+            }
+        }
+    }
+}
+
 /// One setting a kind of remote takes; the CLI and the UI build their forms and checks from these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SettingSpec {
@@ -96,6 +131,7 @@ pub struct SettingSpec {
     pub secret: bool,
     pub required: bool,
     pub help: &'static str,
+    pub value: ValueRule,
 }
 
 impl SettingSpec {
@@ -105,6 +141,7 @@ impl SettingSpec {
             secret: false,
             required: true,
             help,
+            value: ValueRule::Text,
         }
     }
 
@@ -114,6 +151,7 @@ impl SettingSpec {
             secret: false,
             required: false,
             help,
+            value: ValueRule::Text,
         }
     }
 
@@ -123,6 +161,37 @@ impl SettingSpec {
             secret: true,
             required: true,
             help,
+            value: ValueRule::Text,
         }
+    }
+
+    /// The same setting, accepting only values `value` allows.
+    pub const fn accepting(self, value: ValueRule) -> Self {
+        SettingSpec { value, ..self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_refuses_what_does_not_fit_and_says_what_would() {
+        assert_eq!(ValueRule::Flag.refuses("true"), None);
+        assert_eq!(
+            ValueRule::Flag.refuses("maybe").as_deref(),
+            Some("`true` or `false`")
+        );
+        let kinds = ValueRule::OneOf(&["bearer", "developer"]);
+        assert_eq!(kinds.refuses("developer"), None);
+        assert_eq!(
+            kinds.refuses("basic").as_deref(),
+            Some("one of `bearer`, `developer`")
+        );
+        let pages = ValueRule::Number { min: 1, max: 100 };
+        assert_eq!(pages.refuses("100"), None);
+        assert!(pages.refuses("0").is_some() && pages.refuses("101").is_some());
+        assert!(pages.refuses("ten").is_some());
+        assert_eq!(ValueRule::Text.refuses("anything"), None);
     }
 }

@@ -11,6 +11,7 @@
 //! {"api": "index-health", "kind": "drop", "path": "/download", "count": 1, "after_bytes": 65536}
 //! {"api": "ansarada", "kind": "latency", "ms": 250}
 //! {"api": "study-creator", "kind": "throttle", "bytes_per_sec": 102400}
+//! {"api": "sage-active", "kind": "no_validators", "on": true}
 //! ```
 //!
 //! - `fail`: the next `count` (default 1) requests matching `method` (default any) and `path` (a string prefix
@@ -19,6 +20,8 @@
 //! - `drop`: the next `count` matching responses are cut after `after_bytes` body bytes (connection reset).
 //! - `latency`: every request to `api` waits `ms` milliseconds first (0 turns it off).
 //! - `throttle`: every response body of `api` is sent at `bytes_per_sec` (0 turns it off).
+//! - `no_validators`: every response of `api` goes out without `ETag` and `Last-Modified` (`"on": false` turns
+//!   it off), as from a link server that honours `Range` but offers nothing to resume against.
 //!
 //! Rules fire in the order they were added, one rule per request. `POST` and `GET /_demo/faults` answer the
 //! faults in force: `{"rules": [{"api", "kind", "method", "path", "remaining", ...}], "latency_ms": {"<api>":
@@ -95,6 +98,10 @@ enum FaultRequest {
         api: Kind,
         bytes_per_sec: u64,
     },
+    NoValidators {
+        api: Kind,
+        on: bool,
+    },
 }
 
 fn whole_api() -> String {
@@ -159,6 +166,7 @@ async fn add_fault(
         FaultRequest::Throttle { api, bytes_per_sec } => {
             faults.set_throttle(api, Some(bytes_per_sec))
         }
+        FaultRequest::NoValidators { api, on } => faults.set_no_validators(api, on),
     }
     Ok(Json(faults_view(&state)))
 }
@@ -217,6 +225,7 @@ fn faults_view(state: &DemoState) -> Value {
     let rules: Vec<Value> = state.faults.rules().iter().map(rule_view).collect();
     let mut latency = BTreeMap::new();
     let mut throttle = BTreeMap::new();
+    let mut no_validators = Vec::new();
     for api in Kind::ALL {
         let shaping = state.faults.shaping(api);
         if !shaping.latency.is_zero() {
@@ -225,8 +234,16 @@ fn faults_view(state: &DemoState) -> Value {
         if let Some(rate) = shaping.throttle {
             throttle.insert(api.id(), rate);
         }
+        if shaping.no_validators {
+            no_validators.push(api.id());
+        }
     }
-    json!({ "rules": rules, "latency_ms": latency, "throttle_bytes_per_sec": throttle })
+    json!({
+        "rules": rules,
+        "latency_ms": latency,
+        "throttle_bytes_per_sec": throttle,
+        "no_validators": no_validators
+    })
 }
 
 fn rule_view(rule: &Rule) -> Value {
@@ -337,7 +354,7 @@ mod tests {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             view,
-            json!({ "rules": [], "latency_ms": {}, "throttle_bytes_per_sec": {} })
+            json!({ "rules": [], "latency_ms": {}, "throttle_bytes_per_sec": {}, "no_validators": [] })
         );
     }
 

@@ -51,6 +51,12 @@ async fn apply(State(ctx): State<ApiContext>, request: Request, next: Next) -> R
         }
         None => (next.run(request).await, None),
     };
+    let mut response = response;
+    if shaping.no_validators {
+        let headers = response.headers_mut();
+        headers.remove(axum::http::header::ETAG);
+        headers.remove(axum::http::header::LAST_MODIFIED);
+    }
     response.map(|body| Body::new(MeteredBody::new(body, meter, drop_after, shaping.throttle)))
 }
 

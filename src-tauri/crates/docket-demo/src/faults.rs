@@ -130,6 +130,9 @@ pub struct Shaping {
     pub latency: Duration,
     /// Response-body bytes per second, per response.
     pub throttle: Option<u64>,
+    /// Responses go out without `ETag` and `Last-Modified`, as from a link server that honours `Range` but
+    /// offers no validator.
+    pub no_validators: bool,
 }
 
 #[derive(Debug, Default)]
@@ -187,6 +190,11 @@ impl Faults {
     /// Limit every response body of `api` to `bytes_per_sec` (`None` or zero turns it off).
     pub fn set_throttle(&self, api: Kind, bytes_per_sec: Option<u64>) {
         self.lock().shaping[slot(api)].throttle = bytes_per_sec.filter(|&rate| rate > 0);
+    }
+
+    /// Strip `ETag` and `Last-Modified` from every response of `api` (or stop stripping them).
+    pub fn set_no_validators(&self, api: Kind, strip: bool) {
+        self.lock().shaping[slot(api)].no_validators = strip;
     }
 
     /// Removes every rule, latency and throttle.
@@ -291,11 +299,13 @@ mod tests {
         faults.fail_next(Target::api(Kind::SageActive), 3, server_error());
         faults.set_latency(Kind::SageActive, Duration::from_millis(50));
         faults.set_throttle(Kind::SageActive, Some(1000));
+        faults.set_no_validators(Kind::SageActive, true);
         assert_eq!(
             faults.shaping(Kind::SageActive),
             Shaping {
                 latency: Duration::from_millis(50),
-                throttle: Some(1000)
+                throttle: Some(1000),
+                no_validators: true,
             }
         );
         faults.clear();

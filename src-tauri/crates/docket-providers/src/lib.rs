@@ -11,6 +11,7 @@ pub mod index_health;
 pub mod inforouter;
 mod presigned_storage;
 pub mod sage_active;
+pub mod settings;
 pub mod study_creator;
 pub mod transport;
 

@@ -2,14 +2,15 @@
 //! tunnel) unless the user allows it for that remote, because over HTTP every token, password and document
 //! travels readable by anyone on the way.
 
-use docket_core::{ProviderError, RemoteConfig, SettingSpec};
+use docket_core::{ProviderError, RemoteConfig, SettingSpec, ValueRule};
 use url::{Host, Url};
 
 /// The setting that lets one remote use plain HTTP to another machine.
 pub const ALLOW_INSECURE_HTTP: SettingSpec = SettingSpec::optional(
     "allow_insecure_http",
     "`true` lets this remote use plain http:// to another machine (credentials and documents travel unencrypted)",
-);
+)
+.accepting(ValueRule::Flag);
 
 /// Refuses an address Docket should not send credentials to, saying why and what to do.
 pub fn check_transport(config: &RemoteConfig) -> Result<(), ProviderError> {

@@ -184,22 +184,26 @@ async fn chunk_reader(
                     )
                     .await
             };
-            let outcome = read.and_then(|chunk| {
-                let expected = (range.end - range.start) as usize;
-                if chunk.bytes.len() == expected {
-                    Ok(chunk.bytes)
-                } else {
-                    Err(ProviderError::Integrity {
-                        message: format!(
-                            "asked for {expected} bytes at offset {}, {} arrived",
-                            range.start,
-                            chunk.bytes.len()
-                        ),
-                    })
-                }
+            let expected = (range.end - range.start) as usize;
+            let outcome = read.and_then(|chunk| match chunk.bytes.len() {
+                // A server may send less than asked (its chunk length is what counts, per the page); the rest is
+                // asked for next. Nothing, or more than asked, is not an answer.
+                arrived if arrived > 0 && arrived <= expected => Ok(chunk.bytes),
+                arrived => Err(ProviderError::Integrity {
+                    message: format!(
+                        "asked for {expected} bytes at offset {}, {arrived} arrived",
+                        range.start
+                    ),
+                }),
             });
             match outcome {
                 Ok(bytes) => {
+                    let arrived = bytes.len() as u64;
+                    if arrived < range.end - range.start {
+                        plan.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push_front(range.start + arrived..range.end);
+                    }
                     let bytes = file.write(range.start, bytes).await?;
                     file.settle(job).await?;
                     job.meter.add(bytes.len() as u64);

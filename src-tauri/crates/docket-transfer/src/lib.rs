@@ -12,6 +12,7 @@ mod checkpoint;
 mod chunk_file;
 mod chunked;
 pub mod config;
+mod continuity;
 pub mod destination;
 mod engine;
 pub mod error;

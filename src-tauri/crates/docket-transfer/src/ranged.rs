@@ -21,6 +21,7 @@ use tokio::sync::watch;
 use crate::block_follower;
 use crate::checkpoint::Checkpoints;
 use crate::config::EngineConfig;
+use crate::continuity;
 use crate::engine::Control;
 use crate::error::TransferError;
 use crate::job::{wait_for_slot, Fetched, Job};
@@ -33,10 +34,10 @@ use crate::splitter::{missing, SegmentBoard};
 use crate::written::WrittenRanges;
 
 /// An open response and what it holds: its connection slot and the link generation it came from.
-struct Opened {
+pub(crate) struct Opened {
     permit: ConnectionPermit,
     generation: u64,
-    response: reqwest::Response,
+    pub response: reqwest::Response,
 }
 
 /// Downloads the file behind `first`; `claimed` is the transfer's row as its claim read it, when nothing has
@@ -163,6 +164,12 @@ pub(crate) async fn fetch(
     store
         .set_target(job.id(), &partial.name(), total, Some(&validator))
         .await?;
+    // Without a validator only the bytes themselves can tell that the file is still the same one.
+    if let (Some(total), true, None) = (total, partial_content, if_range_value(&headers)) {
+        if let Some(span) = continuity::overlap_span(&committed) {
+            continuity::check(job, &links, &partial, span, total).await?;
+        }
+    }
     let done: u64 = committed.iter().map(|r| r.end - r.start).sum();
     job.meter.set_done(done, total);
 
@@ -468,7 +475,7 @@ fn next_window(config: &EngineConfig, bytes: u64, took: Duration) -> u64 {
 }
 
 /// A request for exactly `span`, which must come back as a 206 of the same file.
-async fn open_segment(
+pub(crate) async fn open_segment(
     job: &Job,
     links: &LinkRefresher,
     span: Range<u64>,

@@ -1,9 +1,10 @@
 //! `docket remote add | ls | rm`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 
-use docket_core::{Kind, RemoteConfig, Secret};
+use docket_core::{Credentials, RemoteConfig, Secret};
+use docket_providers::settings::{self, SettingsProblem};
 use docket_store::secrets::env_var_for;
 
 use crate::cli::{RemoteAddArgs, RemoteCommand};
@@ -20,64 +21,22 @@ pub async fn run(context: &Context, command: RemoteCommand) -> Result<(), CliErr
 }
 
 async fn add(context: &Context, args: RemoteAddArgs) -> Result<(), CliError> {
-    let kind: Kind = args
-        .kind
-        .parse()
-        .map_err(|err: docket_core::UnknownKind| CliError::Input(err.to_string()))?;
+    let kind = args.kind;
     check_url(&args.url)?;
-    let specs: Vec<_> = docket_providers::entry(kind).all_settings().collect();
-    let known = |key: &str, secret: bool| specs.iter().any(|s| s.key == key && s.secret == secret);
-    let list_of = |secret: bool| {
-        specs
-            .iter()
-            .filter(|s| s.secret == secret)
-            .map(|s| s.key)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-
     let mut settings = BTreeMap::new();
     for pair in &args.settings {
         let (key, value) = pair
             .split_once('=')
-            .ok_or_else(|| CliError::Input(format!("`--set {pair}` needs the form KEY=VALUE")))?;
-        if !known(key, false) {
-            return Err(CliError::Input(format!(
-                "{kind} remotes have no setting `{key}`; their settings are: {}",
-                list_of(false)
-            )));
-        }
-        settings.insert(key.to_owned(), value.to_owned());
-    }
-    for spec in specs.iter().filter(|s| s.required && !s.secret) {
-        if !settings.contains_key(spec.key) {
-            return Err(CliError::Input(format!(
-                "{kind} remotes need `--set {}=VALUE` ({})",
-                spec.key, spec.help
-            )));
+            .ok_or_else(|| CliError::Usage(format!("`--set {pair}` needs the form KEY=VALUE")))?;
+        if !value.trim().is_empty() {
+            settings.insert(key.trim().to_owned(), value.trim().to_owned());
         }
     }
-    for key in &args.secrets {
-        if !known(key, true) {
-            return Err(CliError::Input(format!(
-                "{kind} remotes have no secret `{key}`; their secrets are: {}",
-                list_of(true)
-            )));
-        }
-    }
-    for spec in specs.iter().filter(|s| s.required && s.secret) {
-        if !args.secrets.iter().any(|k| k == spec.key) {
-            return Err(CliError::Input(format!(
-                "{kind} remotes need `--secret {}` ({})",
-                spec.key, spec.help
-            )));
-        }
-    }
-
-    // Secrets go to the keyring first: a keyring failure must not leave a remote that cannot authenticate.
-    for key in &args.secrets {
-        let value = read_secret(&args.name, key)?;
-        context.secrets.store(&args.name, key, &value)?;
+    let secret_keys: BTreeSet<String> = args.secrets.iter().cloned().collect();
+    settings::check(kind, &settings, &secret_keys).map_err(|problem| usage(&problem))?;
+    let mut credentials = Credentials::new(&args.name);
+    for key in &secret_keys {
+        credentials.insert(key.clone(), read_secret(&args.name, key)?);
     }
     let remote = RemoteConfig {
         name: args.name.clone(),
@@ -85,9 +44,27 @@ async fn add(context: &Context, args: RemoteAddArgs) -> Result<(), CliError> {
         url: args.url.trim_end_matches('/').to_owned(),
         settings,
     };
+    settings::check_together(&remote, &credentials).map_err(|problem| usage(&problem))?;
+
+    // Secrets go to the keyring first: a keyring failure must not leave a remote that cannot authenticate.
+    for key in &secret_keys {
+        if let Some(value) = credentials.get(key) {
+            context.secrets.store(&args.name, key, value)?;
+        }
+    }
     context.book.add(remote, args.replace).await?;
     println!("added remote `{}` ({kind})", args.name);
     Ok(())
+}
+
+/// A settings problem as a usage error, with the flag that fixes it.
+fn usage(problem: &SettingsProblem) -> CliError {
+    let flag = match problem {
+        SettingsProblem::MissingSetting { key, .. } => format!(": add `--set {key}=VALUE`"),
+        SettingsProblem::MissingSecret { key, .. } => format!(": add `--secret {key}`"),
+        _ => String::new(),
+    };
+    CliError::Usage(format!("{problem}{flag}"))
 }
 
 fn check_url(url: &str) -> Result<(), CliError> {
@@ -99,7 +76,7 @@ fn check_url(url: &str) -> Result<(), CliError> {
     if is_http && has_host {
         Ok(())
     } else {
-        Err(CliError::Input(format!(
+        Err(CliError::Usage(format!(
             "`{url}` is not a server address: give the base URL, e.g. https://docs.example.com"
         )))
     }

@@ -23,20 +23,27 @@ const PROCESSING_UNTIL: Duration = Duration::from_millis(900);
 pub const FAILURE_REASON: &str =
     "Watermarking failed: the PDF is encrypted with owner restrictions that prevent the viewer watermark from being applied.";
 
-/// `DocumentTransferStatus`.
+/// `DocumentTransferStatus`, with every value the vendor's schema declares. A demo job goes PENDING (the state the
+/// vendor's download page names), PROCESSING, then COMPLETED or FAILED; an expired job is gone, as the vendor's is
+/// once its request is no longer known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum DocumentTransferStatus {
+    Initiated,
     Pending,
+    Uploading,
     Processing,
     Completed,
     Failed,
+    Expired,
 }
 
 impl DocumentTransferStatus {
     fn finished(self) -> bool {
         matches!(
             self,
-            DocumentTransferStatus::Completed | DocumentTransferStatus::Failed
+            DocumentTransferStatus::Completed
+                | DocumentTransferStatus::Failed
+                | DocumentTransferStatus::Expired
         )
     }
 }
@@ -69,9 +76,13 @@ impl Job {
     /// When the job last changed state, for `updatedAt`.
     pub fn updated_after(&self) -> Duration {
         match self.status() {
-            DocumentTransferStatus::Pending => Duration::ZERO,
+            DocumentTransferStatus::Initiated
+            | DocumentTransferStatus::Pending
+            | DocumentTransferStatus::Uploading => Duration::ZERO,
             DocumentTransferStatus::Processing => PENDING_FOR,
-            DocumentTransferStatus::Completed | DocumentTransferStatus::Failed => PROCESSING_UNTIL,
+            DocumentTransferStatus::Completed
+            | DocumentTransferStatus::Failed
+            | DocumentTransferStatus::Expired => PROCESSING_UNTIL,
         }
     }
 }

@@ -38,6 +38,7 @@ use schema::DataRoomSchema;
 pub use ids::{document as document_id, folder as folder_id, ROOM};
 pub use jobs::FAILURE_REASON;
 pub use presign::BUCKET;
+pub use schema::sdl as schema_sdl;
 
 /// The DataRoom-scoped token of an Administrator of the demo room.
 pub const ADMIN_TOKEN: &str = "ansarada-demo-dataroom-token";

@@ -1,10 +1,14 @@
-//! The GraphQL schema: the document index with Relay paging, and the asynchronous download job.
+//! The GraphQL schema: the document index with Relay paging, and the asynchronous download job, shaped exactly as
+//! the vendor's published schema (`docket-providers/contracts/ansarada.graphql`, which a test compares this with):
+//! index items are the `IDataRoomDocumentIndexItem` interface, `dataRoom` is an object, dates are `DateTime`, and
+//! what the vendor's schema lets be null is nullable here too.
 
 use std::sync::Arc;
 
 use async_graphql::{
-    Context, EmptySubscription, Error, ErrorExtensions, InputObject, Object, Result, Schema,
-    SimpleObject, Union, ID,
+    Context, EmptySubscription, Enum, Error, ErrorExtensions, InputObject, InputValueError,
+    InputValueResult, Interface, Object, Result, Scalar, ScalarType, Schema, SimpleObject, Value,
+    ID,
 };
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -21,6 +25,13 @@ pub type DataRoomSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 /// Items per page when `first` is not given, and the most one page holds.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub const MAX_PAGE_SIZE: usize = 100;
+
+/// The schema as SDL, which tests compare with the vendor's published schema.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .finish()
+        .sdl()
+}
 
 pub fn build(room: Arc<Room>) -> DataRoomSchema {
     Schema::build(QueryRoot, MutationRoot, EmptySubscription)
@@ -40,11 +51,11 @@ fn room<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Room>> {
 
 pub struct QueryRoot;
 
-#[Object]
+#[Object(name = "Query")]
 impl QueryRoot {
     /// The index of the data room the token is scoped to.
-    async fn data_room_document_index(&self) -> DataRoomDocumentIndex {
-        DataRoomDocumentIndex
+    async fn data_room_document_index(&self) -> Option<DataRoomDocumentIndex> {
+        Some(DataRoomDocumentIndex)
     }
 
     /// The state of one download request.
@@ -52,7 +63,7 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         id: ID,
-    ) -> Result<DataRoomDocumentDownload> {
+    ) -> Result<Option<DataRoomDocumentDownload>> {
         let room = room(ctx)?;
         let not_found = || {
             coded(
@@ -75,7 +86,7 @@ impl QueryRoot {
                 format!("Download request {} has expired", id.as_str()),
             ));
         }
-        download_view(room, &job, role(ctx))
+        download_view(room, &job, role(ctx)).map(Some)
     }
 }
 
@@ -88,26 +99,26 @@ pub struct InitiateDataRoomDocumentDownloadInput {
 
 #[derive(SimpleObject)]
 pub struct InitiateDataRoomDocumentDownloadPayload {
-    download: DataRoomDocumentDownload,
+    download: Option<DataRoomDocumentDownload>,
 }
 
-#[Object]
+#[Object(name = "Mutation")]
 impl MutationRoot {
     /// Starts preparing a document for download (permission checks, watermarking, encryption).
     async fn initiate_data_room_document_download(
         &self,
         ctx: &Context<'_>,
         input: InitiateDataRoomDocumentDownloadInput,
-    ) -> Result<InitiateDataRoomDocumentDownloadPayload> {
+    ) -> Result<Option<InitiateDataRoomDocumentDownloadPayload>> {
         let room = room(ctx)?;
         let document = find_document(&room.state.library, &input.document_id)?;
         let stamp = room.state.expiry.issue();
         let job = room
             .jobs
             .create(document.id, document.flags.job_fails, stamp);
-        Ok(InitiateDataRoomDocumentDownloadPayload {
-            download: download_view(room, &job, role(ctx))?,
-        })
+        Ok(Some(InitiateDataRoomDocumentDownloadPayload {
+            download: Some(download_view(room, &job, role(ctx))?),
+        }))
     }
 }
 
@@ -130,17 +141,34 @@ fn find_document<'a>(library: &'a Library, id: &ID) -> Result<&'a Document> {
     }
 }
 
+/// The vendor's `DateTime` scalar: an RFC 3339 instant in UTC.
+pub struct DateTime(String);
+
+#[Scalar]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(text) => Ok(DateTime(text)),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
 /// `DataRoomDocumentDownload` as it stands now.
 #[derive(SimpleObject)]
 pub struct DataRoomDocumentDownload {
-    id: ID,
-    status: DocumentTransferStatus,
-    created_at: String,
-    updated_at: String,
-    expires_at: String,
-    failure_reason: Option<String>,
-    download_presigned_url: Option<String>,
     document: Option<DataRoomDocument>,
+    id: ID,
+    download_presigned_url: Option<String>,
+    status: DocumentTransferStatus,
+    created_at: DateTime,
+    updated_at: DateTime,
+    expires_at: Option<DateTime>,
+    failure_reason: Option<String>,
 }
 
 fn download_view(room: &Room, job: &Job, role: Role) -> Result<DataRoomDocumentDownload> {
@@ -165,9 +193,9 @@ fn download_view(room: &Room, job: &Job, role: Role) -> Result<DataRoomDocumentD
     Ok(DataRoomDocumentDownload {
         id: ID(GlobalId::Download(job.uuid.clone()).encode()),
         status,
-        created_at: issued.rfc3339(),
-        updated_at: issued.plus(job.updated_after()).rfc3339(),
-        expires_at: job.stamp.expires_at(JOB_TTL).rfc3339(),
+        created_at: DateTime(issued.rfc3339()),
+        updated_at: DateTime(issued.plus(job.updated_after()).rfc3339()),
+        expires_at: Some(DateTime(job.stamp.expires_at(JOB_TTL).rfc3339())),
         failure_reason: (status == DocumentTransferStatus::Failed)
             .then(|| FAILURE_REASON.to_owned()),
         download_presigned_url: presigned,
@@ -175,16 +203,20 @@ fn download_view(room: &Room, job: &Job, role: Role) -> Result<DataRoomDocumentD
     })
 }
 
+/// The data room the token is scoped to.
+#[derive(SimpleObject)]
+pub struct DataRoom {
+    id: ID,
+}
+
 pub struct DataRoomDocumentIndex;
 
 #[Object]
 impl DataRoomDocumentIndex {
-    async fn id(&self) -> ID {
-        ID(STANDARD.encode(format!("DataRoomDocumentIndex:{ROOM}")))
-    }
-
-    async fn data_room(&self) -> ID {
-        ID(STANDARD.encode(format!("DataRoom:{ROOM}")))
+    async fn data_room(&self) -> DataRoom {
+        DataRoom {
+            id: ID(STANDARD.encode(format!("DataRoom:{ROOM}"))),
+        }
     }
 
     /// Folders and documents directly in `folderIds` (the root when none), folders first, in index order.
@@ -194,7 +226,7 @@ impl DataRoomDocumentIndex {
         folder_ids: Option<Vec<ID>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<DataRoomDocumentIndexItemsConnection> {
+    ) -> Result<Option<DataRoomDocumentIndexItemsConnection>> {
         let room = room(ctx)?;
         let library = &room.state.library;
         let folders = match folder_ids {
@@ -220,39 +252,43 @@ impl DataRoomDocumentIndex {
             }
         };
         let role = role(ctx);
-        let all: Vec<DataRoomDocumentIndexItem> = folders
+        let all: Vec<IDataRoomDocumentIndexItem> = folders
             .iter()
             .flat_map(|folder| {
                 let subfolders = library
                     .subfolders(folder.id)
-                    .map(|f| DataRoomDocumentIndexItem::DataRoomFolder(folder_view(room, f)));
+                    .map(|f| IDataRoomDocumentIndexItem::DataRoomFolder(folder_view(room, f)));
                 let documents = library.documents_in(folder.id).map(|d| {
-                    DataRoomDocumentIndexItem::DataRoomDocument(document_view(room, d, role))
+                    IDataRoomDocumentIndexItem::DataRoomDocument(document_view(room, d, role))
                 });
                 subfolders.chain(documents).collect::<Vec<_>>()
             })
             .collect();
         let total = all.len();
-        let edges: Vec<DataRoomDocumentIndexItemEdge> = all
+        let edges: Vec<DataRoomDocumentIndexItemsEdge> = all
             .into_iter()
             .enumerate()
             .skip(start)
             .take(page_size)
-            .map(|(offset, node)| DataRoomDocumentIndexItemEdge {
-                cursor: encode_cursor(offset),
-                node,
+            .map(|(offset, node)| DataRoomDocumentIndexItemsEdge {
+                cursor: Some(encode_cursor(offset)),
+                node: Some(node),
             })
             .collect();
         let end = start + edges.len();
-        Ok(DataRoomDocumentIndexItemsConnection {
+        Ok(Some(DataRoomDocumentIndexItemsConnection {
             page_info: PageInfo {
                 has_next_page: end < total,
                 has_previous_page: start > 0,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
+                start_cursor: edges.first().and_then(|e| e.cursor.clone()),
+                end_cursor: edges.last().and_then(|e| e.cursor.clone()),
             },
-            edges,
-        })
+            edges: Some(edges.into_iter().map(Some).collect()),
+        }))
+    }
+
+    async fn id(&self) -> ID {
+        ID(STANDARD.encode(format!("DataRoomDocumentIndex:{ROOM}")))
     }
 }
 
@@ -282,14 +318,14 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
 
 #[derive(SimpleObject)]
 pub struct DataRoomDocumentIndexItemsConnection {
-    edges: Vec<DataRoomDocumentIndexItemEdge>,
+    edges: Option<Vec<Option<DataRoomDocumentIndexItemsEdge>>>,
     page_info: PageInfo,
 }
 
 #[derive(SimpleObject)]
-pub struct DataRoomDocumentIndexItemEdge {
-    cursor: String,
-    node: DataRoomDocumentIndexItem,
+pub struct DataRoomDocumentIndexItemsEdge {
+    cursor: Option<String>,
+    node: Option<IDataRoomDocumentIndexItem>,
 }
 
 #[derive(SimpleObject)]
@@ -300,41 +336,128 @@ pub struct PageInfo {
     end_cursor: Option<String>,
 }
 
-#[derive(Union)]
-pub enum DataRoomDocumentIndexItem {
+/// Whether an index item is shown; every demo item is enabled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum DataRoomDocumentIndexStatus {
+    Enabled,
+    Disabled,
+}
+
+/// What documents and folders of the index have in common.
+// The variants are the vendor's type names; two interface fields share a type, which clippy mistakes for a
+// repeated attribute.
+#[allow(clippy::enum_variant_names, clippy::duplicated_attributes)]
+#[derive(Interface)]
+#[graphql(
+    name = "IDataRoomDocumentIndexItem",
+    field(name = "status", ty = "DataRoomDocumentIndexStatus"),
+    field(name = "name", ty = "&String"),
+    field(name = "number", ty = "&Option<String>"),
+    field(name = "parent_id", ty = "&Option<ID>"),
+    field(name = "created_date", ty = "&Option<DateTime>"),
+    field(name = "last_modified_date", ty = "&Option<DateTime>")
+)]
+pub enum IDataRoomDocumentIndexItem {
     DataRoomDocument(DataRoomDocument),
     DataRoomFolder(DataRoomFolder),
 }
 
-#[derive(SimpleObject)]
 pub struct DataRoomDocument {
     id: ID,
-    status: String,
     /// The name without its extension, which is in `file`.
     name: String,
     /// The index number, e.g. `2.1.3`.
-    number: String,
+    number: Option<String>,
     /// Null for the Guest and Limited Viewer roles.
-    created_date: Option<String>,
-    last_modified_date: String,
+    created_date: Option<DateTime>,
+    last_modified_date: Option<DateTime>,
     parent_id: Option<ID>,
-    file: DataRoomDocumentFile,
+    file: File,
 }
 
-#[derive(SimpleObject)]
-pub struct DataRoomDocumentFile {
-    extension: String,
-    size: u64,
-    mime_type: String,
+#[Object]
+impl DataRoomDocument {
+    async fn id(&self) -> &ID {
+        &self.id
+    }
+
+    async fn status(&self) -> DataRoomDocumentIndexStatus {
+        DataRoomDocumentIndexStatus::Enabled
+    }
+
+    async fn name(&self) -> &String {
+        &self.name
+    }
+
+    async fn number(&self) -> &Option<String> {
+        &self.number
+    }
+
+    async fn created_date(&self) -> &Option<DateTime> {
+        &self.created_date
+    }
+
+    async fn last_modified_date(&self) -> &Option<DateTime> {
+        &self.last_modified_date
+    }
+
+    async fn parent_id(&self) -> &Option<ID> {
+        &self.parent_id
+    }
+
+    async fn file(&self) -> &File {
+        &self.file
+    }
 }
 
+/// The stored file of a document; the vendor documents its extension only.
 #[derive(SimpleObject)]
+pub struct File {
+    extension: Option<String>,
+}
+
 pub struct DataRoomFolder {
     id: ID,
     name: String,
-    number: String,
+    number: Option<String>,
     parent_id: Option<ID>,
     has_children: bool,
+}
+
+#[Object]
+impl DataRoomFolder {
+    async fn id(&self) -> &ID {
+        &self.id
+    }
+
+    async fn status(&self) -> DataRoomDocumentIndexStatus {
+        DataRoomDocumentIndexStatus::Enabled
+    }
+
+    async fn name(&self) -> &String {
+        &self.name
+    }
+
+    async fn number(&self) -> &Option<String> {
+        &self.number
+    }
+
+    // The sample library keeps no folder dates.
+    async fn created_date(&self) -> &Option<DateTime> {
+        &None
+    }
+
+    async fn last_modified_date(&self) -> &Option<DateTime> {
+        &None
+    }
+
+    async fn has_children(&self) -> bool {
+        self.has_children
+    }
+
+    async fn parent_id(&self) -> &Option<ID> {
+        &self.parent_id
+    }
 }
 
 fn document_view(room: &Room, document: &Document, role: Role) -> DataRoomDocument {
@@ -346,16 +469,13 @@ fn document_view(room: &Room, document: &Document, role: Role) -> DataRoomDocume
     };
     DataRoomDocument {
         id: ID(ids::document(document.id)),
-        status: "PUBLISHED".to_owned(),
         name,
-        number: room.numbers.document(document.id),
-        created_date: (role == Role::Administrator).then(|| document.created().rfc3339()),
-        last_modified_date: document.modified().rfc3339(),
+        number: Some(room.numbers.document(document.id)),
+        created_date: (role == Role::Administrator).then(|| DateTime(document.created().rfc3339())),
+        last_modified_date: Some(DateTime(document.modified().rfc3339())),
         parent_id: parent_id(&room.state.library, document.folder_id),
-        file: DataRoomDocumentFile {
-            extension: extension.to_owned(),
-            size: document.size(),
-            mime_type: document.mime.to_owned(),
+        file: File {
+            extension: Some(extension.to_owned()),
         },
     }
 }
@@ -365,7 +485,7 @@ fn folder_view(room: &Room, folder: &Folder) -> DataRoomFolder {
     DataRoomFolder {
         id: ID(ids::folder(folder.id)),
         name: folder.name.clone(),
-        number: room.numbers.folder(folder.id),
+        number: Some(room.numbers.folder(folder.id)),
         parent_id: folder.parent.and_then(|p| parent_id(library, p)),
         has_children: library.subfolders(folder.id).next().is_some()
             || library.documents_in(folder.id).next().is_some(),

@@ -54,7 +54,7 @@ fn error_code(answer: &Value) -> &str {
 
 const ITEMS: &str = "query($f: [ID!], $first: Int, $after: String) { dataRoomDocumentIndex { items(folderIds: $f, \
     first: $first, after: $after) { edges { cursor node { __typename ... on DataRoomFolder { id name number } \
-    ... on DataRoomDocument { id name number createdDate file { extension size } } } } \
+    ... on DataRoomDocument { id name number createdDate file { extension } } } } \
     pageInfo { hasNextPage endCursor } } } }";
 const INITIATE: &str =
     "mutation($d: ID!) { initiateDataRoomDocumentDownload(input: {documentId: $d}) \

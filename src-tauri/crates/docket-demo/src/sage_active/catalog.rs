@@ -48,7 +48,6 @@ pub struct FileRecord {
     pub entity_id: String,
     /// `2024-04-02`
     pub business_date: String,
-    pub comment: Option<String>,
     pub state: FileState,
 }
 
@@ -80,7 +79,6 @@ impl Catalog {
             entity_type: CUSTOMER,
             entity_id: uploads.clone(),
             business_date: uploaded.date(),
-            comment: Some("uploaded a moment ago; the antivirus scan is still running".to_owned()),
             state: FileState::Scanning,
         });
         files.push(FileRecord {
@@ -93,7 +91,6 @@ impl Catalog {
             entity_type: CUSTOMER,
             entity_id: uploads,
             business_date: uploaded.date(),
-            comment: Some("the stored file was removed after the upload".to_owned()),
             state: FileState::Removed,
         });
         Catalog { files }
@@ -173,7 +170,6 @@ fn record(doc: &Document) -> FileRecord {
         entity_type,
         entity_id,
         business_date: doc.created().date(),
-        comment: None,
         state: FileState::Available {
             document_id: doc.id,
         },

@@ -72,7 +72,8 @@ impl StringFilter {
     }
 }
 
-/// What `files(where: ...)` can filter on.
+/// What `files(where: ...)` can filter on: the vendor documents a businessDate filter too, but not its input type,
+/// so neither Docket nor the demo uses one.
 #[derive(Debug, Clone, Default, InputObject)]
 #[graphql(name = "EntityFileFilterInput")]
 pub struct FileFilter {
@@ -82,7 +83,6 @@ pub struct FileFilter {
     pub file_name: Option<StringFilter>,
     pub entity_type: Option<StringFilter>,
     pub entity_id: Option<StringFilter>,
-    pub business_date: Option<StringFilter>,
 }
 
 impl FileFilter {
@@ -101,7 +101,6 @@ impl FileFilter {
             && on(&self.file_name, &file.file_name)
             && on(&self.entity_type, file.entity_type)
             && on(&self.entity_id, &file.entity_id)
-            && on(&self.business_date, &file.business_date)
     }
 
     /// Whether the filter names files by id: then files still being scanned are returned too.

@@ -29,6 +29,7 @@ use links::LinkStore;
 use schema::FilesSchema;
 
 pub use file_route::{EXPIRED, REMOVED};
+pub use schema::sdl as schema_sdl;
 
 /// The values the demo gateway accepts; `demo_remote` registers them.
 pub const TENANT_ID: &str = "7b0e6c1a-5d1f-4c55-9a61-0d0c4e7d5a6e";
@@ -178,15 +179,15 @@ mod tests {
         let (app, _) = app();
         let all = query(
             &app,
-            "{ files(first: 500) { nodes { id } totalCount } }",
+            "{ files(first: 500) { edges { node { id } } totalCount } }",
             json!({}),
         )
         .await;
-        let ids: Vec<&str> = all["data"]["files"]["nodes"]
+        let ids: Vec<&str> = all["data"]["files"]["edges"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|n| n["id"].as_str().unwrap())
+            .map(|e| e["node"]["id"].as_str().unwrap())
             .collect();
         assert!(!ids.contains(&catalog::PENDING_FILE_ID));
         assert!(ids.contains(&catalog::REMOVED_FILE_ID));
@@ -201,11 +202,11 @@ mod tests {
         let (app, state) = app();
         let answer = query(
             &app,
-            "{ files { nodes { id } pageInfo { hasNextPage } } }",
+            "{ files { edges { node { id } } pageInfo { hasNextPage } } }",
             json!({}),
         )
         .await;
-        let listed = answer["data"]["files"]["nodes"].as_array().unwrap().len();
+        let listed = answer["data"]["files"]["edges"].as_array().unwrap().len();
         // The sample library has fewer than 20 documents, so all scanned ones fit.
         assert_eq!(listed, state.library.documents().len() + 1);
         assert_eq!(answer["data"]["files"]["pageInfo"]["hasNextPage"], false);

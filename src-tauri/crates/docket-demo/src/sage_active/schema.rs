@@ -1,6 +1,8 @@
 //! The GraphQL schema: `files(where, order, first, after, last, before)` returning a HotChocolate-style cursor
-//! connection of `EntityFile`. Only scanned files are listed unless the filter names files by id; `downloadPath`
-//! and `previewPath` issue fresh short links only when a query asks for them.
+//! connection of `EntityFile`, with exactly the types, fields and nullability of the vendor's documented schema
+//! (`docket-providers/contracts/sage-active.graphql`, which a test compares this with). Only scanned files are
+//! listed unless the filter names files by id; `downloadPath` and `previewPath` issue fresh short links only when a
+//! query asks for them.
 
 use std::sync::Arc;
 
@@ -21,6 +23,13 @@ pub type FilesSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 /// The largest page; larger `first`/`last` values are cut to it.
 pub const MAX_PAGE_SIZE: usize = 500;
+
+/// The schema as SDL, which tests compare with the vendor's documented schema.
+pub fn sdl() -> String {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
 
 pub fn build(demo: Arc<SageDemo>) -> FilesSchema {
     Schema::build(Query, EmptyMutation, EmptySubscription)
@@ -44,7 +53,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> async_graphql::Result<FilesConnection> {
+    ) -> async_graphql::Result<Option<FilesConnection>> {
         let demo = ctx.data::<Arc<SageDemo>>()?;
         let filter = filter.unwrap_or_default();
         let by_id = filter.filters_by_id();
@@ -65,19 +74,15 @@ impl Query {
                 before: before.as_deref().map(decode_cursor).transpose()?,
             },
         );
-        let nodes: Vec<EntityFile> = files[window.start..window.end]
-            .iter()
-            .map(|f| EntityFile((*f).clone()))
-            .collect();
-        let edges = nodes
+        let edges = files[window.start..window.end]
             .iter()
             .zip(window.start..)
-            .map(|(node, index)| FilesEdge {
+            .map(|(file, index)| FilesEdge {
                 cursor: encode_cursor(index),
-                node: node.clone(),
+                node: EntityFile((*file).clone()),
             })
             .collect();
-        Ok(FilesConnection {
+        Ok(Some(FilesConnection {
             page_info: PageInfo {
                 has_next_page: window.has_next,
                 has_previous_page: window.has_previous,
@@ -85,18 +90,16 @@ impl Query {
                 end_cursor: (window.start < window.end).then(|| encode_cursor(window.end - 1)),
             },
             total_count: i32::try_from(files.len()).unwrap_or(i32::MAX),
-            edges,
-            nodes,
-        })
+            edges: Some(edges),
+        }))
     }
 }
 
 #[derive(SimpleObject)]
 #[graphql(name = "FilesConnection")]
 pub struct FilesConnection {
-    edges: Vec<FilesEdge>,
-    nodes: Vec<EntityFile>,
     page_info: PageInfo,
+    edges: Option<Vec<FilesEdge>>,
     total_count: i32,
 }
 
@@ -118,48 +121,45 @@ pub struct PageInfo {
 #[derive(Clone)]
 pub struct EntityFile(FileRecord);
 
+/// Every field is nullable, as the vendor's documented schema leaves them; the demo always has a value.
 #[Object]
 impl EntityFile {
-    async fn id(&self) -> &str {
-        &self.0.id
+    async fn id(&self) -> Option<&str> {
+        Some(&self.0.id)
     }
 
-    async fn file_name(&self) -> &str {
-        &self.0.file_name
+    async fn file_name(&self) -> Option<&str> {
+        Some(&self.0.file_name)
     }
 
     /// The extension, e.g. `pdf`.
     #[graphql(name = "type")]
-    async fn extension(&self) -> &str {
-        &self.0.extension
+    async fn extension(&self) -> Option<&str> {
+        Some(&self.0.extension)
     }
 
-    async fn mime_type(&self) -> &str {
-        &self.0.mime
+    async fn mime_type(&self) -> Option<&str> {
+        Some(&self.0.mime)
     }
 
-    async fn size(&self) -> i64 {
-        i64::try_from(self.0.size).unwrap_or(i64::MAX)
+    async fn size(&self) -> Option<i64> {
+        Some(i64::try_from(self.0.size).unwrap_or(i64::MAX))
     }
 
-    async fn upload_date(&self) -> String {
-        self.0.uploaded.rfc3339()
+    async fn upload_date(&self) -> Option<String> {
+        Some(self.0.uploaded.rfc3339())
     }
 
-    async fn entity_type(&self) -> &str {
-        self.0.entity_type
+    async fn entity_type(&self) -> Option<&str> {
+        Some(self.0.entity_type)
     }
 
-    async fn entity_id(&self) -> &str {
-        &self.0.entity_id
+    async fn entity_id(&self) -> Option<&str> {
+        Some(&self.0.entity_id)
     }
 
-    async fn business_date(&self) -> &str {
-        &self.0.business_date
-    }
-
-    async fn comment(&self) -> Option<&str> {
-        self.0.comment.as_deref()
+    async fn business_date(&self) -> Option<&str> {
+        Some(&self.0.business_date)
     }
 
     /// A fresh link path valid 10 minutes; `null` while the antivirus scan runs.

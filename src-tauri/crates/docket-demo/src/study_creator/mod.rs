@@ -34,7 +34,7 @@ pub use routes::{
     CSRF_FAILED, NOT_AUTHENTICATED_FOR_URL, NOT_AUTHORIZED, NO_FILE, NO_VERSION, PROBLEM_FINDING,
     WRONG_STUDY,
 };
-pub use schema::MAX_FIRST;
+pub use schema::{sdl as schema_sdl, MAX_FIRST};
 pub use signed_tokens::LIFETIME as SIGNED_URL_LIFETIME;
 
 /// What the handlers share.

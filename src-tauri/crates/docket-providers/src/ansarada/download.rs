@@ -73,7 +73,12 @@ pub async fn prepare(
             json!({ "documentId": doc.id() }),
         )
         .await?;
-    let mut download = initiated.initiate_data_room_document_download.download;
+    let mut download = initiated
+        .initiate_data_room_document_download
+        .and_then(|payload| payload.download)
+        .ok_or_else(|| {
+            ProviderError::protocol("initiateDataRoomDocumentDownload answered no download request")
+        })?;
     let job_id = download.id.clone();
     tracing::debug!(doc = doc.id(), job = %job_id, status = download.status.word(), "download initiated");
     let mut delay = policy.first_delay.max(MIN_POLL_DELAY);
@@ -88,7 +93,16 @@ pub async fn prepare(
                         .unwrap_or_else(|| "the server gave no failure reason".to_owned()),
                 })
             }
-            TransferStatus::Pending | TransferStatus::Processing | TransferStatus::Unknown(_) => {}
+            // Like a request no longer known: a fresh preparation starts a new one.
+            TransferStatus::Expired => {
+                return Err(ProviderError::LinkExpired {
+                    message: format!("download request {job_id} expired before the file was ready"),
+                })
+            }
+            TransferStatus::Initiated
+            | TransferStatus::Pending
+            | TransferStatus::Processing
+            | TransferStatus::Unknown(_) => {}
         }
         observer.status(PrepareStatus::WaitingForServer {
             state: download.status.word().to_owned(),

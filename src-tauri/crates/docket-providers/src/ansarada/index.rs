@@ -25,10 +25,21 @@ pub async fn page(
     let data: IndexData = endpoint
         .run("DataRoomDocumentIndexItems", schema::INDEX_ITEMS, variables)
         .await?;
-    let items = data.data_room_document_index.items;
+    let index = data
+        .data_room_document_index
+        .ok_or_else(|| ProviderError::protocol("the server answered no document index"))?;
+    // A null connection is an empty one.
+    let Some(items) = index.items else {
+        return Ok(Page {
+            items: Vec::new(),
+            next: None,
+        });
+    };
     let entries = items
         .edges
+        .unwrap_or_default()
         .into_iter()
+        .flatten()
         .filter_map(|edge| match edge.node? {
             IndexItem::DataRoomDocument(doc) => Some(document_entry(doc)),
             IndexItem::DataRoomFolder(folder) => Some(folder_entry(folder)),
@@ -53,8 +64,8 @@ pub async fn page(
 fn document_entry(doc: IndexDocument) -> Entry {
     let file = doc.file.unwrap_or_default();
     let name = schema::file_name(&doc.name, file.extension.as_deref());
+    // The vendor's schema has no file size: the entry has none until the download tells.
     let mut entry = Entry::document(doc.id, name);
-    entry.size = file.size;
     entry.modified = doc.last_modified_date;
     entry.parent = doc.parent_id;
     entry.extra = json!({
@@ -86,13 +97,13 @@ mod tests {
         let doc: IndexDocument = serde_json::from_value(json!({
             "id": "RGF0YVJvb21Eb2N1bWVudDo2NzM5NDoxMDAx", "status": "ACTIVE", "name": "Q1-Report",
             "number": "1.2", "createdDate": null, "lastModifiedDate": "2024-06-15T09:30:00Z",
-            "parentId": "RGF0YVJvb21Gb2xkZXI6NjczOTQ6Mg==", "file": {"extension": "pdf", "size": 1234}
+            "parentId": "RGF0YVJvb21Gb2xkZXI6NjczOTQ6Mg==", "file": {"extension": "pdf"}
         }))
         .unwrap();
         let entry = document_entry(doc);
         assert_eq!(entry.kind, EntryKind::Document);
         assert_eq!(entry.name, "Q1-Report.pdf");
-        assert_eq!(entry.size, Some(1234));
+        assert_eq!(entry.size, None);
         assert_eq!(entry.modified.as_deref(), Some("2024-06-15T09:30:00Z"));
         assert_eq!(entry.extra["number"], "1.2");
         assert!(entry.extra["createdDate"].is_null());

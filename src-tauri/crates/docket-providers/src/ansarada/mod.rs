@@ -22,10 +22,12 @@ use reqwest::StatusCode;
 
 use docket_core::{
     Capabilities, Credentials, DocRef, Entry, EntryKind, Kind, Location, Page, PageToken,
-    PrepareObserver, Provider, ProviderError, RemoteConfig, SettingSpec, TransferSource, Version,
+    PrepareObserver, Provider, ProviderError, RemoteConfig, SettingSpec, TransferSource, ValueRule,
+    Version,
 };
 
 pub use download::{PollPolicy, MIN_POLL_DELAY};
+pub use schema::operations;
 
 use crate::ProviderEntry;
 use graphql::DataRoomGraphql;
@@ -35,7 +37,11 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec::optional(
         "page_size",
         "index items per listing request, 1 to 100 (default 100)",
-    ),
+    )
+    .accepting(ValueRule::Number {
+        min: 1,
+        max: MAX_PAGE_SIZE as u64,
+    }),
 ];
 
 pub const ENTRY: ProviderEntry = ProviderEntry {

@@ -1,4 +1,6 @@
-//! The operations Docket sends and the shapes of their answers.
+//! The operations Docket sends and the shapes of their answers. `contracts/ansarada.graphql` holds the vendor's
+//! schema they are checked against: only fields the vendor documents are selected (so no file size, which no vendor
+//! page shows), and everything the schema allows to be null is read as optional.
 
 use serde::Deserialize;
 
@@ -8,7 +10,6 @@ pub const INDEX_ITEMS: &str = r#"
 query DataRoomDocumentIndexItems($folderIds: [ID!], $first: Int, $after: String) {
   dataRoomDocumentIndex {
     id
-    dataRoom
     items(folderIds: $folderIds, first: $first, after: $after) {
       edges {
         cursor
@@ -22,7 +23,7 @@ query DataRoomDocumentIndexItems($folderIds: [ID!], $first: Int, $after: String)
             createdDate
             lastModifiedDate
             parentId
-            file { extension size }
+            file { extension }
           }
           ... on DataRoomFolder {
             id
@@ -71,23 +72,38 @@ query GetDownloadStatus($id: ID!) {
 }
 "#;
 
+/// Every GraphQL document this provider sends, with the operation name it is sent under: what
+/// tests/contracts.rs validates against the vendor's schema.
+pub fn operations() -> Vec<(&'static str, String)> {
+    vec![
+        ("DataRoomDocumentIndexItems", INDEX_ITEMS.to_owned()),
+        (
+            "InitiateDataRoomDocumentDownload",
+            INITIATE_DOWNLOAD.to_owned(),
+        ),
+        ("GetDownloadStatus", DOWNLOAD_STATUS.to_owned()),
+    ]
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexData {
-    pub data_room_document_index: DocumentIndex,
+    pub data_room_document_index: Option<DocumentIndex>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentIndex {
-    pub items: ItemsConnection,
+    /// Null when the server has no items to page through.
+    pub items: Option<ItemsConnection>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemsConnection {
+    /// The list and each edge may be null in the vendor's schema.
     #[serde(default)]
-    pub edges: Vec<ItemEdge>,
+    pub edges: Option<Vec<Option<ItemEdge>>>,
     pub page_info: PageInfo,
 }
 
@@ -145,19 +161,17 @@ pub struct IndexFolder {
 pub struct DocumentFile {
     #[serde(default)]
     pub extension: Option<String>,
-    #[serde(default)]
-    pub size: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitiateData {
-    pub initiate_data_room_document_download: InitiatePayload,
+    pub initiate_data_room_document_download: Option<InitiatePayload>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct InitiatePayload {
-    pub download: Download,
+    pub download: Option<Download>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,14 +204,17 @@ pub struct DownloadDocument {
     pub file: Option<DocumentFile>,
 }
 
-/// `DocumentTransferStatus`.
+/// `DocumentTransferStatus`: the vendor's reference lists INITIATED and EXPIRED, its download page PENDING.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TransferStatus {
+    Initiated,
     Pending,
     Processing,
     Completed,
     Failed,
+    /// The request outlived its session before the file was ready.
+    Expired,
     /// A state added after this client was written: treated as still working.
     #[serde(untagged)]
     Unknown(String),
@@ -207,10 +224,12 @@ impl TransferStatus {
     /// The server's own word for the state, as the observer shows it.
     pub fn word(&self) -> &str {
         match self {
+            TransferStatus::Initiated => "INITIATED",
             TransferStatus::Pending => "PENDING",
             TransferStatus::Processing => "PROCESSING",
             TransferStatus::Completed => "COMPLETED",
             TransferStatus::Failed => "FAILED",
+            TransferStatus::Expired => "EXPIRED",
             TransferStatus::Unknown(word) => word,
         }
     }
@@ -261,5 +280,7 @@ mod tests {
         assert_eq!(status.word(), "QUEUED");
         let status: TransferStatus = serde_json::from_str("\"PROCESSING\"").unwrap();
         assert_eq!(status, TransferStatus::Processing);
+        let status: TransferStatus = serde_json::from_str("\"INITIATED\"").unwrap();
+        assert_eq!(status, TransferStatus::Initiated);
     }
 }

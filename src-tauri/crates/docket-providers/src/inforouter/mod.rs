@@ -20,7 +20,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use docket_core::{
     Capabilities, Credentials, DocRef, Entry, Kind, Location, Page, PageToken, PrepareObserver,
-    Provider, ProviderError, RemoteConfig, SettingSpec, TransferSource, Version,
+    Provider, ProviderError, RemoteConfig, SettingSpec, TransferSource, ValueRule, Version,
 };
 
 use crate::ProviderEntry;
@@ -35,7 +35,11 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec::optional(
         "chunk_size",
         "preferred download chunk size in bytes; the server clamps it to 262144..33554432 (default 4194304)",
-    ),
+    )
+    .accepting(ValueRule::Number {
+        min: 1,
+        max: u32::MAX as u64,
+    }),
 ];
 
 pub const ENTRY: ProviderEntry = ProviderEntry {

@@ -51,6 +51,18 @@ pub const NEXT_ENTITY_TYPE: &str = "query NextEntityType($seen: [String!]!) {
   }
 }";
 
+/// Every GraphQL document this provider sends, with the operation name it is sent under: what
+/// tests/contracts.rs validates against the vendor's schema.
+pub fn operations() -> Vec<(&'static str, String)> {
+    vec![
+        ("FileById", FILE_BY_ID.to_owned()),
+        ("FileLinksById", FILE_LINKS_BY_ID.to_owned()),
+        ("EntityFiles", ENTITY_FILES.to_owned()),
+        ("EntitiesOfType", ENTITIES_OF_TYPE.to_owned()),
+        ("NextEntityType", NEXT_ENTITY_TYPE.to_owned()),
+    ]
+}
+
 #[derive(Debug, Deserialize)]
 pub struct FilesData {
     pub files: Option<Connection>,

@@ -33,6 +33,7 @@ use docket_core::{
 
 use crate::ProviderEntry;
 use entity_cursor::{distinct_entities, EntityCursor};
+pub use files::operations;
 use files::{Connection, FileNode, FilesData};
 use graphql::{Identity, OrganizationGraphql};
 use location::Place;

@@ -42,16 +42,22 @@ impl StudyCreatorGraphql {
     }
 }
 
-/// Graphene answers its errors with HTTP 200 in `errors[]`; any other status is judged by the status alone.
+/// Graphene answers resolver errors with HTTP 200 and a query it refuses (an unknown argument, a bad field) with
+/// HTTP 400, both in `errors[]`: their words are the answer. A server in trouble (5xx, 429) is judged by its
+/// status, whatever its body says, so the retry policy sees a transient failure.
 struct GrapheneErrors;
 
 impl GraphqlErrorMap for GrapheneErrors {
-    fn graphql_error(&self, error: &GraphqlError, _: StatusCode, _: &HeaderMap) -> ProviderError {
+    fn graphql_error(
+        &self,
+        error: &GraphqlError,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> ProviderError {
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            return docket_core::http::status_error(status, headers, error.message_or_code());
+        }
         error_variant(&error.message_or_code())
-    }
-
-    fn errors_outrank_status(&self) -> bool {
-        false
     }
 }
 
@@ -89,6 +95,33 @@ pub(crate) fn fuzz_answer(status: u16, body: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_the_server_refuses_with_400_keeps_its_words_and_a_5xx_stays_transient() {
+        let refused = r#"{"errors":[{"message":"Unknown argument \"studyKfId\" on field \"allFiles\" of type \"Query\". Did you mean \"study_KfId\"?","locations":[{"line":2,"column":12}]}]}"#;
+        let err = crate::graphql::answer_data(
+            StatusCode::BAD_REQUEST,
+            &HeaderMap::new(),
+            refused,
+            &GrapheneErrors,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            ProviderError::Protocol {
+                message: "Unknown argument \"studyKfId\" on field \"allFiles\" of type \"Query\". Did you mean \"study_KfId\"?".into()
+            }
+        );
+        let busy = r#"{"errors":[{"message":"database is locked"}]}"#;
+        let err = crate::graphql::answer_data(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HeaderMap::new(),
+            busy,
+            &GrapheneErrors,
+        )
+        .unwrap_err();
+        assert!(matches!(err, ProviderError::Transient { .. }), "{err:?}");
+    }
 
     #[test]
     fn graphene_messages_become_the_variants_the_retry_policy_reads() {

@@ -13,23 +13,28 @@ mod provider;
 
 use std::sync::Arc;
 
-use docket_core::{Credentials, Kind, Provider, ProviderError, RemoteConfig, SettingSpec};
+use docket_core::{
+    Credentials, Kind, Provider, ProviderError, RemoteConfig, SettingSpec, ValueRule,
+};
 
 use crate::ProviderEntry;
 
 pub use auth::{Auth, TokenType};
 pub use ids::{DocumentId, StudyId};
+pub use nodes::operations;
 pub use provider::StudyCreator;
 
 pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec::required(
         "token_type",
         "`bearer` for a JWT (browse and download) or `developer` for a developer download token (download only)",
-    ),
+    )
+    .accepting(ValueRule::OneOf(&["bearer", "developer"])),
     SettingSpec::optional(
         "signed_urls",
         "`true` to download through single-use signed URLs (needs a bearer JWT); default `false`",
-    ),
+    )
+    .accepting(ValueRule::Flag),
     SettingSpec::secret("token", "the JWT or the developer download token"),
 ];
 

@@ -1,4 +1,7 @@
-//! The GraphQL documents this provider sends and the Relay shapes it reads back, turned into entries.
+//! The GraphQL documents this provider sends and the Relay shapes it reads back, turned into entries. They are
+//! checked against the real server's schema (`contracts/study-creator.graphql`), whose argument names are
+//! graphene's spelling of the Django filters (`study_KfId`, not `studyKfId`) and whose connections, edges and nodes
+//! may all be null.
 
 use docket_core::{Entry, PageToken, Version};
 use serde::Deserialize;
@@ -26,7 +29,7 @@ pub fn study_files() -> String {
     format!(
         "query StudyFiles($study: String!, $first: Int!, $after: String) {{
   studyByKfId(kfId: $study) {{ kfId }}
-  allFiles(studyKfId: $study, first: $first, after: $after) {{
+  allFiles(study_KfId: $study, first: $first, after: $after) {{
     pageInfo {{ hasNextPage endCursor }}
     edges {{ node {{ ...FileFields }} }}
   }}
@@ -51,22 +54,33 @@ pub const VERSIONS: &str = "query Versions($file: String!, $first: Int!, $after:
   }
 }";
 
+/// Every GraphQL document this provider sends, with the operation name it is sent under, the ones built at run time
+/// included: what tests/contracts.rs validates against the vendor's schema.
+pub fn operations() -> Vec<(&'static str, String)> {
+    vec![
+        ("Studies", STUDIES.to_owned()),
+        ("StudyFiles", study_files()),
+        ("File", file()),
+        ("Versions", VERSIONS.to_owned()),
+    ]
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection<N> {
     pub page_info: PageInfo,
-    pub edges: Vec<Edge<N>>,
+    pub edges: Vec<Option<Edge<N>>>,
 }
 
 /// A nested connection read only for its edges (a file's latest version).
 #[derive(Debug, Deserialize)]
 pub struct Edges<N> {
-    pub edges: Vec<Edge<N>>,
+    pub edges: Vec<Option<Edge<N>>>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct Edge<N> {
-    pub node: N,
+    pub node: Option<N>,
 }
 
 impl<N> Connection<N> {
@@ -79,14 +93,33 @@ impl<N> Connection<N> {
         }
     }
 
+    /// The nodes, skipping null edges and nodes.
     pub fn nodes(self) -> impl Iterator<Item = N> {
-        self.edges.into_iter().map(|e| e.node)
+        self.edges.into_iter().flatten().filter_map(|e| e.node)
     }
+}
+
+/// A root connection the server answered with null: an empty page.
+fn empty<N>() -> Connection<N> {
+    Connection {
+        page_info: PageInfo {
+            has_next_page: false,
+            end_cursor: None,
+        },
+        edges: Vec::new(),
+    }
+}
+
+fn or_empty<'de, D: serde::Deserializer<'de>, N: Deserialize<'de>>(
+    de: D,
+) -> Result<Connection<N>, D::Error> {
+    Ok(Option::<Connection<N>>::deserialize(de)?.unwrap_or_else(empty))
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StudiesData {
+    #[serde(deserialize_with = "or_empty")]
     pub all_studies: Connection<StudyNode>,
 }
 
@@ -120,6 +153,7 @@ impl StudyNode {
 #[serde(rename_all = "camelCase")]
 pub struct StudyFilesData {
     pub study_by_kf_id: Option<StudyRef>,
+    #[serde(deserialize_with = "or_empty")]
     pub all_files: Connection<FileNode>,
 }
 
@@ -142,7 +176,8 @@ pub struct FileNode {
     pub name: String,
     pub description: Option<String>,
     pub study: Option<StudyRef>,
-    pub versions: Edges<VersionNode>,
+    /// Null in the schema's terms when the server has no versions to page through.
+    pub versions: Option<Edges<VersionNode>>,
 }
 
 impl FileNode {
@@ -158,7 +193,13 @@ impl FileNode {
         if let Some(description) = self.description.filter(|d| !d.is_empty()) {
             extra.insert("description".into(), description.into());
         }
-        if let Some(latest) = self.versions.edges.into_iter().next().map(|e| e.node) {
+        let latest = self
+            .versions
+            .into_iter()
+            .flat_map(|versions| versions.edges)
+            .flatten()
+            .find_map(|edge| edge.node);
+        if let Some(latest) = latest {
             entry.size = latest.size;
             entry.modified = latest.created_at;
             entry.version = Some(latest.kf_id);
@@ -176,6 +217,7 @@ impl FileNode {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionsData {
+    #[serde(deserialize_with = "or_empty")]
     pub all_versions: Connection<VersionNode>,
 }
 
@@ -242,6 +284,28 @@ mod tests {
         assert_eq!(entry.version.as_deref(), Some("FV_TMMKQH14"));
         assert_eq!(entry.modified.as_deref(), Some("2024-06-15T09:30:00+00:00"));
         assert_eq!(entry.parent.as_deref(), Some("SD_ME0WME0W"));
+    }
+
+    #[test]
+    fn null_connections_edges_and_nodes_are_read_as_absent() {
+        let data: StudyFilesData = serde_json::from_value(serde_json::json!({
+            "studyByKfId": { "kfId": "SD_ME0WME0W" }, "allFiles": null
+        }))
+        .unwrap();
+        assert_eq!(data.all_files.next(), None);
+        assert_eq!(data.all_files.nodes().count(), 0);
+        let studies: StudiesData = serde_json::from_value(serde_json::json!({ "allStudies": {
+            "pageInfo": { "hasNextPage": false, "endCursor": null },
+            "edges": [null, { "node": null }, { "node": { "kfId": "SD_ME0WME0W" } }]
+        } }))
+        .unwrap();
+        let ids: Vec<String> = studies.all_studies.nodes().map(|s| s.kf_id).collect();
+        assert_eq!(ids, ["SD_ME0WME0W"]);
+        let file: FileNode = serde_json::from_value(serde_json::json!({
+            "kfId": "SF_C9BCXNC8", "name": "manifest.csv", "study": null, "versions": null
+        }))
+        .unwrap();
+        assert_eq!(file.into_entry("SD_ME0WME0W").version, None);
     }
 
     #[test]

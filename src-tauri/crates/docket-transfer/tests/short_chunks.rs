@@ -1,0 +1,143 @@
+//! A staged-file server that answers each chunk request with fewer bytes than asked (its `chunklength` is what
+//! counts, per the infoRouter page: older servers send smaller chunks): the queue writes what arrived, asks for
+//! the rest from there, and saves the file whole.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use common::*;
+use docket_core::{
+    Capabilities, Chunk, ChunkSource, DocRef, Entry, Kind, Location, Page, PageToken,
+    PrepareObserver, Provider, ProviderError, StagedFile, TransferSource, Version,
+};
+use docket_demo::library::sample;
+use docket_store::queue::{NewTransfer, TransferState};
+use docket_store::QueueStore;
+use docket_transfer::{RunScope, TransferQueue};
+
+/// The demo's infoRouter, except that every chunk comes back with at most half the bytes asked for.
+struct HalfChunks {
+    inner: Arc<dyn Provider>,
+    reads: Arc<AtomicU64>,
+}
+
+struct HalfChunkSource {
+    inner: Box<dyn ChunkSource>,
+    reads: Arc<AtomicU64>,
+}
+
+#[async_trait]
+impl ChunkSource for HalfChunkSource {
+    fn staged(&self) -> &StagedFile {
+        self.inner.staged()
+    }
+
+    async fn read(&self, offset: u64, len: u64) -> Result<Chunk, ProviderError> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.read(offset, len.div_ceil(2)).await
+    }
+
+    async fn release(&self) -> Result<(), ProviderError> {
+        self.inner.release().await
+    }
+}
+
+#[async_trait]
+impl Provider for HalfChunks {
+    fn kind(&self) -> Kind {
+        self.inner.kind()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+
+    async fn list(
+        &self,
+        location: &Location,
+        page: Option<&PageToken>,
+    ) -> Result<Page<Entry>, ProviderError> {
+        self.inner.list(location, page).await
+    }
+
+    async fn stat(&self, doc: &DocRef) -> Result<Entry, ProviderError> {
+        self.inner.stat(doc).await
+    }
+
+    async fn versions(&self, doc: &DocRef) -> Result<Vec<Version>, ProviderError> {
+        self.inner.versions(doc).await
+    }
+
+    async fn prepare(
+        &self,
+        doc: &DocRef,
+        version: Option<&str>,
+        observer: &dyn PrepareObserver,
+    ) -> Result<TransferSource, ProviderError> {
+        match self.inner.prepare(doc, version, observer).await? {
+            TransferSource::Chunked(inner) => {
+                Ok(TransferSource::Chunked(Box::new(HalfChunkSource {
+                    inner,
+                    reads: Arc::clone(&self.reads),
+                })))
+            }
+            url => Ok(url),
+        }
+    }
+
+    async fn release_staged(&self, handle: &str) -> Result<(), ProviderError> {
+        self.inner.release_staged(handle).await
+    }
+}
+
+#[tokio::test]
+async fn chunks_shorter_than_asked_are_written_and_the_rest_asked_for_from_where_they_ended() {
+    let chunk: u64 = 256 * 1024;
+    let bench = bench_with_chunks(2 * 1024 * 1024, quick_config(), Some(chunk)).await;
+    let remote = bench.remote(Kind::Inforouter);
+    let reads = Arc::new(AtomicU64::new(0));
+    let halving = HalfChunks {
+        inner: bench.provider(Kind::Inforouter),
+        reads: Arc::clone(&reads),
+    };
+    let providers: HashMap<String, Arc<dyn Provider>> =
+        HashMap::from([(remote.clone(), Arc::new(halving) as Arc<dyn Provider>)]);
+    let pool = docket_store::database::open(bench.data.path())
+        .await
+        .unwrap();
+    let queue = TransferQueue::new(
+        QueueStore::new(pool),
+        Arc::new(Remotes(providers)),
+        docket_core::http::client().unwrap(),
+        quick_config(),
+    );
+    let id = queue
+        .enqueue(&NewTransfer {
+            remote,
+            document: sample::LARGE_FILE.to_owned(),
+            version: None,
+            dest_dir: bench.dest.path().to_owned(),
+            priority: 0,
+        })
+        .await
+        .unwrap();
+    queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = queue.store().get(id).await.unwrap();
+    assert_eq!(
+        record.state,
+        TransferState::Completed,
+        "{:?}",
+        record.last_error
+    );
+    assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
+    let size = 2 * 1024 * 1024;
+    assert!(
+        reads.load(Ordering::SeqCst) >= 2 * size / chunk,
+        "every chunk came in two answers"
+    );
+    assert_eq!(bench.open_handlers(), 0, "the handler was released");
+}
