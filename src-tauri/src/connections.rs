@@ -48,6 +48,13 @@ impl Connections {
     /// Reads the remotes again and drops every cached provider.
     pub async fn reload(&self) -> Result<Vec<RemoteConfig>, IpcError> {
         let remotes = self.book.list().await?;
+        // Which remotes take which secrets decides whether `DOCKET_SECRET_<KEY>` names one remote only.
+        self.secrets.set_configured_remotes(remotes.iter().map(|r| {
+            (
+                r.name.clone(),
+                secret_keys(r.kind).map(str::to_owned).collect(),
+            )
+        }));
         *lock(&self.configs) = remotes.clone();
         lock(&self.providers).clear();
         Ok(remotes)
@@ -129,6 +136,22 @@ impl Connections {
         Ok(())
     }
 
+    /// Deletes the secrets `kinds` take that are filed under `name` and not in `kept`: what a remote saved
+    /// for another server or kind left behind, which would otherwise be sent to its new one later.
+    pub fn delete_secrets_except(
+        &self,
+        name: &str,
+        kinds: &[Kind],
+        kept: &Credentials,
+    ) -> Result<(), IpcError> {
+        for kind in kinds {
+            for key in secret_keys(*kind).filter(|key| kept.get(key).is_none()) {
+                self.secrets.delete(name, key)?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn delete_secrets(&self, name: &str, kind: Kind) -> Result<(), IpcError> {
         for spec in docket_providers::entry(kind)
             .settings
@@ -139,6 +162,41 @@ impl Connections {
         }
         Ok(())
     }
+}
+
+/// The secrets a kind of remote takes.
+fn secret_keys(kind: Kind) -> impl Iterator<Item = &'static str> {
+    docket_providers::entry(kind)
+        .settings
+        .iter()
+        .filter(|s| s.secret)
+        .map(|s| s.key)
+}
+
+/// Why the secrets saved for `stored` must not go where `draft` points, if they must not. Docket sends a saved
+/// secret only to the kind of server and the origin (scheme, host and port) it was saved for: a draft naming
+/// another address or kind (typed by the user, or by a compromised page) gets the secrets typed again.
+pub fn saved_secrets_belong_elsewhere(
+    stored: &RemoteConfig,
+    draft: &RemoteConfig,
+) -> Option<String> {
+    let same_origin = docket_core::redirects::same_origin_text(&stored.url, &draft.url);
+    if stored.kind == draft.kind && same_origin {
+        return None;
+    }
+    let described = |config: &RemoteConfig| {
+        format!(
+            "{} at {}",
+            config.kind.display_name(),
+            docket_core::redirects::origin_text(&config.url)
+        )
+    };
+    Some(format!(
+        "the saved one belongs to {}, and this connection is {}. Docket sends a saved secret only to the kind of \
+         server and the address it was saved for",
+        described(stored),
+        described(draft)
+    ))
 }
 
 /// The transfer queue finds providers through the same cache as browsing.
@@ -238,25 +296,37 @@ impl CheckedDraft {
             .map_err(|problem| form_problem(&problem))
     }
 
-    /// The typed secrets, completed from the keyring (under the remote's previous name) for those left empty.
+    /// The typed secrets, completed for those left empty from the keyring, under the remote's previous name,
+    /// when that remote is configured with the same kind and origin as this draft
+    /// ([`saved_secrets_belong_elsewhere`]); otherwise a required secret left empty must be typed again.
     pub fn credentials(
         &self,
         connections: &Connections,
         original_name: Option<&str>,
     ) -> Result<Credentials, IpcError> {
         let mut credentials = self.typed_secrets.clone();
+        let saved = original_name.and_then(|previous| connections.config(previous).ok());
+        let elsewhere = saved
+            .as_ref()
+            .and_then(|stored| saved_secrets_belong_elsewhere(stored, &self.config));
         let specs = docket_providers::entry(self.config.kind).settings;
         for spec in specs.iter().filter(|s| s.secret) {
             if credentials.get(spec.key).is_some() {
                 continue;
             }
-            let stored = match original_name {
-                Some(previous) => match connections.secrets.load(previous, spec.key) {
+            let stored = match (&saved, &elsewhere) {
+                (Some(_), Some(why)) if spec.required => {
+                    return Err(IpcError::invalid(format!(
+                        "Enter `{}` again: {why}.",
+                        spec.key
+                    )))
+                }
+                (Some(stored), None) => match connections.secrets.load(&stored.name, spec.key) {
                     Ok(value) => Some(value),
                     Err(SecretStoreError::Missing { .. }) => None,
                     Err(err) => return Err(err.into()),
                 },
-                None => None,
+                _ => None,
             };
             match stored {
                 Some(value) => credentials.insert(spec.key, value),
@@ -372,15 +442,129 @@ mod tests {
         assert!(err.message.contains("`tenant_id`"), "{}", err.message);
     }
 
+    async fn connections_in(dir: &std::path::Path) -> Connections {
+        let pool = docket_store::database::open(dir).await.unwrap();
+        let secrets = SecretStore::of_database(&pool).await.unwrap();
+        let book = RemoteBook::open(pool, dir).await.unwrap();
+        Connections::open(book, secrets, reqwest::Client::new())
+            .await
+            .unwrap()
+    }
+
+    fn remote(kind: Kind, url: &str) -> RemoteConfig {
+        RemoteConfig {
+            name: "files".into(),
+            kind,
+            url: url.into(),
+            settings: BTreeMap::from([("username".into(), "ada".into())]),
+        }
+    }
+
+    /// An edit of the saved remote `files` (infoRouter at https://ir.example.com) to `url`, secrets left empty.
+    fn edit_to(url: &str) -> RemoteDraft {
+        RemoteDraft {
+            original_name: Some("files".into()),
+            secrets: BTreeMap::new(),
+            ..draft("inforouter", url)
+        }
+    }
+
+    #[test]
+    fn saved_secrets_go_only_to_the_kind_and_origin_they_were_saved_for() {
+        let saved = remote(Kind::Inforouter, "https://ir.example.com/api");
+        let same = remote(Kind::Inforouter, "https://IR.example.com:443/other/path");
+        assert_eq!(saved_secrets_belong_elsewhere(&saved, &same), None);
+        for (kind, url) in [
+            (Kind::Inforouter, "https://files.attacker.example/api"),
+            (Kind::Inforouter, "http://ir.example.com/api"),
+            (Kind::Inforouter, "https://ir.example.com:8443/api"),
+            (Kind::StudyCreator, "https://ir.example.com/api"),
+        ] {
+            let why = saved_secrets_belong_elsewhere(&saved, &remote(kind, url))
+                .unwrap_or_else(|| panic!("{kind} at {url} may not reuse the secrets"));
+            assert!(
+                why.contains("infoRouter at https://ir.example.com,"),
+                "{why}"
+            );
+            assert!(
+                why.contains(&format!("{} at", kind.display_name())),
+                "{why}"
+            );
+        }
+    }
+
+    /// Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
+    #[tokio::test]
+    async fn an_edit_pointing_a_remote_at_another_server_must_type_its_secret_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let connections = connections_in(dir.path()).await;
+        connections
+            .add(remote(Kind::Inforouter, "https://ir.example.com"), false)
+            .await
+            .unwrap();
+        connections
+            .secrets
+            .store("files", "password", &Secret::new("saved-pw"))
+            .unwrap();
+
+        let mut refusals = Vec::new();
+        for url in ["https://files.attacker.example", "http://ir.example.com"] {
+            let checked = edit_to(url).check().unwrap();
+            refusals.push((url, checked.credentials(&connections, Some("files"))));
+        }
+        let mut typed_again = edit_to("https://files.example.org");
+        typed_again.secrets = BTreeMap::from([("password".into(), "new-pw".into())]);
+        let checked = typed_again.check().unwrap();
+        let typed = checked.credentials(&connections, Some("files"));
+        connections
+            .delete_secrets("files", Kind::Inforouter)
+            .unwrap();
+
+        for (url, refusal) in refusals {
+            let err = refusal
+                .err()
+                .unwrap_or_else(|| panic!("the saved password went to {url}"));
+            assert_eq!(err.code, ErrorCode::InvalidInput);
+            assert!(
+                err.message.starts_with("Enter `password` again:"),
+                "{}",
+                err.message
+            );
+            assert!(err.message.contains(url), "{}", err.message);
+        }
+        assert_eq!(typed.unwrap().get("password").unwrap().expose(), "new-pw");
+    }
+
+    /// Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
+    #[tokio::test]
+    async fn an_edit_keeping_the_kind_and_origin_reuses_the_saved_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let connections = connections_in(dir.path()).await;
+        connections
+            .add(remote(Kind::Inforouter, "https://ir.example.com"), false)
+            .await
+            .unwrap();
+        connections
+            .secrets
+            .store("files", "password", &Secret::new("saved-pw"))
+            .unwrap();
+        let checked = edit_to("https://ir.example.com:443/another/path")
+            .check()
+            .unwrap();
+        let credentials = checked.credentials(&connections, Some("files"));
+        connections
+            .delete_secrets("files", Kind::Inforouter)
+            .unwrap();
+        assert_eq!(
+            credentials.unwrap().get("password").unwrap().expose(),
+            "saved-pw"
+        );
+    }
+
     #[tokio::test]
     async fn a_new_remote_without_its_required_secret_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = docket_store::database::open(dir.path()).await.unwrap();
-        let secrets = SecretStore::of_database(&pool).await.unwrap();
-        let book = RemoteBook::open(pool, dir.path()).await.unwrap();
-        let connections = Connections::open(book, secrets, reqwest::Client::new())
-            .await
-            .unwrap();
+        let connections = connections_in(dir.path()).await;
         let mut no_secret = draft("inforouter", "http://127.0.0.1:9");
         no_secret.secrets.clear();
         let checked = no_secret.check().unwrap();

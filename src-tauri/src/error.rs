@@ -20,6 +20,9 @@ pub enum ErrorCode {
     NotFound,
     /// The OS keyring could not store or give back a secret.
     Keyring,
+    /// Doing it would run a program (opening an executable file): the UI asks the person first, then calls again
+    /// with `confirmed`. The message says which file and why.
+    NeedsConfirmation,
     Internal,
 }
 

@@ -30,22 +30,46 @@ impl Notice {
         }
     }
 
+    /// The text shown; every name and server message in it goes through [`quoted`].
     pub fn body(&self) -> String {
         match self {
             Notice::BatchDone { names } => match names.as_slice() {
-                [one] => format!("{one} is downloaded."),
+                [one] => format!("{} is downloaded.", quoted(one)),
                 _ => format!("{} documents are downloaded.", names.len()),
             },
             Notice::Failed {
                 name,
                 message: Some(message),
-            } => format!("{name}: {message}"),
+            } => format!("{}: {}", quoted(name), quoted(message)),
             Notice::Failed {
                 name,
                 message: None,
-            } => format!("{name} could not be downloaded."),
+            } => format!("{} could not be downloaded.", quoted(name)),
         }
     }
+}
+
+/// Server text as a notification shows it: isolated (FSI … PDI, the plain-text `<bdi>`) so a right-to-left name
+/// cannot reorder the sentence around it; control characters as their visible symbols (`␛`, `␡`, or `⟨U+009B⟩`);
+/// and bidi controls named (`⟨U+202E⟩`) rather than obeyed, since a notification has no room for the window's
+/// warning icon: `invoice⟨U+202E⟩fdp.exe`, never `invoiceexe.pdf`.
+fn quoted(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len() + 8);
+    shown.push('\u{2068}');
+    for c in text.chars() {
+        let code = u32::from(c);
+        match c {
+            // The Control Pictures block has a symbol for each C0 character, in order, and one for DEL.
+            '\u{0}'..='\u{1f}' => shown.extend(char::from_u32(0x2400 + code)),
+            '\u{7f}' => shown.push('\u{2421}'),
+            c if c.is_control() || docket_core::filename::is_bidi_control(c) => {
+                shown.push_str(&format!("⟨U+{code:04X}⟩"));
+            }
+            c => shown.push(c),
+        }
+    }
+    shown.push('\u{2069}');
+    shown
 }
 
 /// Follows successive transfer lists and says when to notify.
@@ -248,7 +272,7 @@ mod tests {
         );
         assert_eq!(
             notices[0].body(),
-            "minutes.pdf: The server could not prepare the file."
+            "\u{2068}minutes.pdf\u{2069}: \u{2068}The server could not prepare the file.\u{2069}"
         );
         // Nothing completed: the queue going idle is not a finished batch.
         assert!(watch
@@ -272,7 +296,30 @@ mod tests {
             .observe(&[transfer(1, "a", Downloading), transfer(2, "b", Downloading)])
             .is_empty());
         let notices = watch.observe(&[transfer(1, "a", Completed), transfer(2, "b", Paused)]);
-        assert_eq!(notices[0].body(), "a is downloaded.");
+        assert_eq!(notices[0].body(), "\u{2068}a\u{2069} is downloaded.");
+    }
+
+    #[test]
+    fn a_name_that_reverses_itself_is_shown_with_its_controls_named_and_isolated() {
+        let notice = Notice::BatchDone {
+            names: vec!["invoice\u{202E}fdp.exe".into()],
+        };
+        assert_eq!(
+            notice.body(),
+            "\u{2068}invoice⟨U+202E⟩fdp.exe\u{2069} is downloaded."
+        );
+    }
+
+    #[test]
+    fn escape_sequences_in_a_failure_are_shown_as_symbols() {
+        let notice = Notice::Failed {
+            name: "report\u{7f}.pdf".into(),
+            message: Some("\u{1b}]0;PWNED\u{7}\u{9b}31m".into()),
+        };
+        assert_eq!(
+            notice.body(),
+            "\u{2068}report␡.pdf\u{2069}: \u{2068}␛]0;PWNED␇⟨U+009B⟩31m\u{2069}"
+        );
     }
 
     #[test]

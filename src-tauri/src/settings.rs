@@ -1,5 +1,7 @@
 //! The window's preferences, kept as `settings.json` in the data dir.
 
+pub mod download_folder;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -66,13 +68,25 @@ impl Settings {
                 self.concurrency
             )));
         }
-        if !self.download_dir.is_empty() && !Path::new(&self.download_dir).is_absolute() {
-            return Err(IpcError::invalid(format!(
-                "The download folder must be a full path, not `{}`.",
-                self.download_dir
-            )));
+        if !self.download_dir.is_empty() {
+            check_download_dir(Path::new(&self.download_dir))?;
         }
         Ok(())
+    }
+}
+
+/// Refuses a download folder that is not a full path, or is a system, configuration or start-up folder
+/// ([`download_folder`]), telling the user to choose another.
+pub fn check_download_dir(dir: &Path) -> Result<(), IpcError> {
+    if !dir.is_absolute() {
+        return Err(IpcError::invalid(format!(
+            "The download folder must be a full path, not `{}`.",
+            dir.display()
+        )));
+    }
+    match download_folder::Forbidden::of_this_machine().refusal(dir) {
+        Some(refusal) => Err(IpcError::invalid(refusal.message(dir))),
+        None => Ok(()),
     }
 }
 
@@ -88,15 +102,26 @@ impl SettingsFile {
         }
     }
 
-    /// The stored settings; a missing or unreadable file gives the defaults (and says so in the log).
+    /// The stored settings; a missing or unreadable file gives the defaults (and says so in the log), and a
+    /// download folder Docket refuses (written before it checked, or by hand) gives the default folder.
     pub fn load(&self) -> Settings {
-        match std::fs::read(&self.path) {
+        let mut settings = match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|err| {
                 tracing::warn!(path = %self.path.display(), "settings file unreadable, using defaults: {err}");
                 Settings::default()
             }),
             Err(_) => Settings::default(),
+        };
+        if !settings.download_dir.is_empty() {
+            if let Err(refused) = check_download_dir(Path::new(&settings.download_dir)) {
+                tracing::warn!(
+                    "the default download folder is used instead: {}",
+                    refused.message
+                );
+                settings.download_dir.clear();
+            }
         }
+        settings
     }
 
     /// Writes through a temporary file so a crash never leaves half a settings file.
@@ -147,6 +172,41 @@ mod tests {
         let settings = SettingsFile::open(dir.path()).load();
         assert_eq!(settings.concurrency, 4);
         assert!(settings.notify_when_done);
+    }
+
+    #[test]
+    fn a_download_folder_in_the_autostart_or_system_folders_is_refused_telling_to_choose_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut refused = vec![PathBuf::from("/etc"), PathBuf::from("/")];
+        if let Some(home) = std::env::home_dir() {
+            refused.push(home.join(".config/autostart"));
+            refused.push(home.join(".ssh"));
+        }
+        for folder in refused {
+            let settings = Settings {
+                download_dir: folder.display().to_string(),
+                ..Settings::default()
+            };
+            let err = SettingsFile::open(dir.path()).save(&settings).unwrap_err();
+            assert_eq!(err.code, crate::error::ErrorCode::InvalidInput);
+            assert!(
+                err.message.contains("Choose another folder"),
+                "{}: {}",
+                folder.display(),
+                err.message
+            );
+        }
+        assert!(!dir.path().join(FILE_NAME).exists(), "nothing was saved");
+    }
+
+    #[test]
+    fn a_refused_download_folder_in_the_settings_file_gives_the_default_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = r#"{"downloadDir":"/etc/xdg/autostart","concurrency":4}"#;
+        std::fs::write(dir.path().join(FILE_NAME), json).unwrap();
+        let settings = SettingsFile::open(dir.path()).load();
+        assert_eq!(settings.download_dir, "");
+        assert_eq!(settings.concurrency, 4);
     }
 
     #[test]

@@ -138,8 +138,18 @@ pub async fn save_remote(
     }
     let credentials = checked.credentials(connections, original)?;
     checked.check_together(&credentials)?;
+    let edited = original.and_then(|o| connections.config(o).ok());
     // Secrets first: a keyring failure must not leave a remote that cannot sign in.
     connections.store_secrets(&name, &credentials)?;
+    if let (false, Some(edited)) = (renamed, &edited) {
+        // What the edit did not keep (another kind's secrets, one not typed again for a new address) must not
+        // stay under this name, to be sent to the new server later.
+        connections.delete_secrets_except(
+            &name,
+            &[edited.kind, checked.config.kind],
+            &credentials,
+        )?;
+    }
     connections
         .add(checked.config.clone(), !renamed && original.is_some())
         .await?;

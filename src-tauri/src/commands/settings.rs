@@ -53,13 +53,13 @@ pub async fn pick_download_folder(
     let folder = picked
         .await
         .map_err(|_| IpcError::internal("The folder picker closed without an answer."))?;
-    folder
-        .map(|f| {
-            f.into_path()
-                .map(|p| p.display().to_string())
-                .map_err(|err| {
-                    IpcError::internal(format!("The picked folder is not usable: {err}"))
-                })
-        })
-        .transpose()
+    let Some(folder) = folder else {
+        return Ok(None);
+    };
+    let path = folder
+        .into_path()
+        .map_err(|err| IpcError::internal(format!("The picked folder is not usable: {err}")))?;
+    // A folder picked in the dialog meets the same rules as a typed one.
+    crate::settings::check_download_dir(&path)?;
+    Ok(Some(path.display().to_string()))
 }

@@ -270,6 +270,7 @@ pub async fn rows(
                 ragged: Vec::new(),
                 end_of_table: true,
                 stop: None,
+                cut: None,
             }),
             Err(err) => Err(preview_error(err)),
         }
@@ -306,10 +307,7 @@ pub async fn server_preview(
     for (name, value) in &url.headers {
         get = get.header(name.as_str(), value.expose());
     }
-    let mut response = get
-        .send()
-        .await
-        .map_err(|err| fail(docket_core::ProviderError::from(err)))?;
+    let mut response = docket_core::redirects::send(get).await.map_err(fail)?;
     let status = response.status();
     if !status.is_success() {
         let headers = response.headers().clone();

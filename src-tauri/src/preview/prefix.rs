@@ -47,7 +47,7 @@ async fn fetch_url_prefix(
     if limit > 0 {
         get = get.header(RANGE, format!("bytes=0-{}", limit - 1));
     }
-    let mut response = get.send().await?;
+    let mut response = docket_core::redirects::send(get).await?;
     let status = response.status();
     if status == StatusCode::RANGE_NOT_SATISFIABLE {
         // An empty document has no byte 0.

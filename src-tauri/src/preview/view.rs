@@ -1,7 +1,7 @@
 //! What the preview panel receives over IPC: `docket-preview`'s results as plain, typed DTOs (the engine crate
 //! stays free of specta).
 
-use docket_preview::csv::{Alignment, CsvPage, RowCount, TableStop};
+use docket_preview::csv::{Alignment, CsvPage, PageTextCut, RowCount, TableStop};
 use docket_preview::xml::{OutlineNode, PrettyXml, XmlNode, XmlOutline, XmlSyntaxError};
 use docket_preview::{BinaryPreview, Coverage, TextPreview};
 use serde::Serialize;
@@ -85,6 +85,8 @@ pub struct RowsPage {
     pub end_of_table: bool,
     /// Why the table ends before the document does, in words.
     pub stop: Option<String>,
+    /// Why some cells of this page are shorter than in the document, in words.
+    pub cut: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -203,7 +205,16 @@ pub fn rows_page(page: CsvPage) -> RowsPage {
             .collect(),
         end_of_table: page.end_of_table,
         stop: page.stop.map(|stop| stop_note(&stop)),
+        cut: page.text_cut.map(|cut| cut_note(&cut)),
     }
+}
+
+fn cut_note(cut: &PageTextCut) -> String {
+    format!(
+        "These rows hold more than {} of text: from row {} on, long cells are cut short here; download the document to read them whole.",
+        human_bytes(cut.limit_bytes),
+        cut.from_row + 1
+    )
 }
 
 fn stop_note(stop: &TableStop) -> String {
@@ -338,4 +349,38 @@ pub fn human_bytes(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_cut_at(from_row: u64) -> CsvPage {
+        CsvPage {
+            first_row: 200,
+            rows: Vec::new(),
+            ragged: Vec::new(),
+            end_of_table: false,
+            stop: None,
+            text_cut: Some(PageTextCut {
+                limit_bytes: 4 << 20,
+                from_row,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_page_whose_cells_were_cut_says_so_from_the_first_cut_row_counting_from_one() {
+        let view = rows_page(page_cut_at(249));
+        let cut = view.cut.unwrap_or_default();
+        assert!(cut.contains("from row 250 on"), "{cut}");
+        assert!(cut.contains("4.0 MiB"), "{cut}");
+    }
+
+    #[test]
+    fn a_whole_page_carries_no_cut_note() {
+        let mut page = page_cut_at(0);
+        page.text_cut = None;
+        assert!(rows_page(page).cut.is_none());
+    }
 }

@@ -53,7 +53,9 @@ fn queue_error(err: QueueError) -> IpcError {
     match err {
         QueueError::NotFound(_) => IpcError::new(ErrorCode::NotFound, err.to_string()),
         QueueError::NotAllowed { .. } => IpcError::invalid(err.to_string()),
-        QueueError::Database(_) | QueueError::Corrupt(_) => IpcError::internal(err.to_string()),
+        QueueError::Database(_) | QueueError::StorageFull | QueueError::Corrupt(_) => {
+            IpcError::internal(err.to_string())
+        }
     }
 }
 

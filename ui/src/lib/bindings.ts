@@ -75,8 +75,11 @@ export const commands = {
 	saveSettings: (settings: Settings_Deserialize) => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("save_settings", { settings })),
 	/**  Asks for a folder with the system's folder picker; `None` when the user cancelled. */
 	pickDownloadFolder: () => typedError<string | null, IpcError>(__TAURI_INVOKE("pick_download_folder")),
-	/**  Opens a downloaded file with the system's default app for its type. */
-	openDownloaded: (file: DownloadedFile) => typedError<null, IpcError>(__TAURI_INVOKE("open_downloaded", { file })),
+	/**
+	 *  Opens a downloaded file with the system's default app for its type. A file that would run as a program is
+	 *  opened only with `confirmed`; without it the answer is `needs_confirmation`, saying why, for the window to ask.
+	 */
+	openDownloaded: (file: DownloadedFile, confirmed: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("open_downloaded", { file, confirmed })),
 	/**  Shows the folder that holds a downloaded file. */
 	revealDownloaded: (file: DownloadedFile) => typedError<null, IpcError>(__TAURI_INVOKE("reveal_downloaded", { file })),
 	/**  The window painted its first list with rows, `page_ms` after its page started loading. */
@@ -194,7 +197,12 @@ export type ErrorCode = "unknown_kind" |
 /**  The server answered something that is not the API of this kind (often a wrong URL). */
 "unexpected_answer" | "not_found" | 
 /**  The OS keyring could not store or give back a secret. */
-"keyring" | "internal";
+"keyring" | 
+/**
+ *  Doing it would run a program (opening an executable file): the UI asks the person first, then calls again
+ *  with `confirmed`. The message says which file and why.
+ */
+"needs_confirmation" | "internal";
 
 /**  One field of a kind's connection form. */
 export type FormField = {
@@ -463,6 +471,8 @@ export type RowsPage_Deserialize = {
 	endOfTable: boolean,
 	/**  Why the table ends before the document does, in words. */
 	stop?: string | null,
+	/**  Why some cells of this page are shorter than in the document, in words. */
+	cut?: string | null,
 };
 
 export type RowsPage_Serialize = {
@@ -473,6 +483,8 @@ export type RowsPage_Serialize = {
 	endOfTable: boolean,
 	/**  Why the table ends before the document does, in words. */
 	stop: string | null,
+	/**  Why some cells of this page are shorter than in the document, in words. */
+	cut: string | null,
 };
 
 /**  The server's own preview (Sage Active), ready for a sandboxed `<iframe>`. */

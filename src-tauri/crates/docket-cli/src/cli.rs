@@ -61,7 +61,8 @@ pub struct RemoteAddArgs {
     /// A non-secret setting, KEY=VALUE (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub settings: Vec<String>,
-    /// A secret to store in the OS keyring: read from DOCKET_SECRET_<KEY>, else asked for without echo.
+    /// A secret to store in the OS keyring: read from DOCKET_SECRET_<REMOTE>_<KEY> (or DOCKET_SECRET_<KEY>), else
+    /// asked for without echo.
     #[arg(long = "secret", value_name = "KEY")]
     pub secrets: Vec<String>,
     /// Replace a remote of the same name.

@@ -37,6 +37,13 @@ impl Context {
         remote: &str,
     ) -> Result<(RemoteConfig, Arc<dyn Provider>), CliError> {
         let config = self.book.get(remote).await?;
+        // Which remotes take which secrets decides whether `DOCKET_SECRET_<KEY>` names one remote only.
+        let remotes = self.book.list().await?;
+        self.secrets.set_configured_remotes(
+            remotes
+                .iter()
+                .map(|r| (r.name.clone(), secret_keys(r.kind))),
+        );
         let entry = docket_providers::entry(config.kind);
         let mut credentials = docket_core::Credentials::new(remote);
         for spec in entry.settings.iter().filter(|s| s.secret) {
@@ -50,4 +57,14 @@ impl Context {
             .map_err(|err| CliError::provider(remote, None, err))?;
         Ok((config, provider))
     }
+}
+
+/// The secrets a kind of remote takes.
+fn secret_keys(kind: docket_core::Kind) -> Vec<String> {
+    docket_providers::entry(kind)
+        .settings
+        .iter()
+        .filter(|s| s.secret)
+        .map(|s| s.key.to_owned())
+        .collect()
 }

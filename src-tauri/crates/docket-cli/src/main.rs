@@ -8,6 +8,7 @@ mod output;
 mod patience;
 mod rate;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -23,6 +24,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal: a pipe or a log file gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_env("DOCKET_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
         )
@@ -40,7 +43,8 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("docket: {err}");
+            // Server messages end up in errors: shown, never obeyed by the terminal.
+            output::stderr_line(&format!("docket: {err}"));
             ExitCode::from(err.exit_code())
         }
     }

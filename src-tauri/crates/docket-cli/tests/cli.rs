@@ -27,7 +27,7 @@ async fn demo() -> DemoServer {
     demo_on(0, 2 * 1024 * 1024).await
 }
 
-/// Registers the five demo remotes with `docket remote add`, secrets passed as DOCKET_SECRET_* variables.
+/// Registers the five demo remotes with `docket remote add`, secrets passed as DOCKET_SECRET_<REMOTE>_<KEY>.
 fn add_demo_remotes(server: &DemoServer, data_dir: &Path) -> Vec<(String, Credentials)> {
     let mut added = Vec::new();
     for (remote, credentials) in demo_remotes(server) {
@@ -51,7 +51,10 @@ fn add_demo_remotes(server: &DemoServer, data_dir: &Path) -> Vec<(String, Creden
                 .expect("demo secret")
                 .expose()
                 .to_owned();
-            command.env(format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()), value);
+            command.env(
+                docket_core::remote::secret_env_var(&remote.name, key),
+                value,
+            );
         }
         let output = command.output().expect("docket runs");
         assert!(
@@ -338,7 +341,7 @@ fn a_secret_without_a_value_and_no_terminal_says_which_variable_to_set() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("DOCKET_SECRET_TOKEN"),
+        stderr(&output).contains("set DOCKET_SECRET_ROOM_TOKEN"),
         "{}",
         stderr(&output)
     );

@@ -86,7 +86,9 @@ async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
     assert_eq!(refused.status.code(), Some(1));
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        message.contains("is completed; only failed or cancelled"),
+        message.contains(
+            "is completed; only failed, cancelled or interrupted transfers can be retried"
+        ),
         "{message}"
     );
     let missing = docket(data.path())

@@ -83,7 +83,7 @@ async fn no_secret_reaches_the_database_the_config_the_logs_or_crash_output() {
             let value = credentials.get(key).unwrap().expose().to_owned();
             add.args(["--secret", key]);
             add.env(
-                format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()),
+                docket_core::remote::secret_env_var(&remote.name, key),
                 &value,
             );
             secrets.push(value);

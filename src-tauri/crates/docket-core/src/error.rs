@@ -92,6 +92,9 @@ impl From<reqwest::Error> for ProviderError {
     fn from(err: reqwest::Error) -> Self {
         // reqwest calls a body that broke off mid-way a decode error too; only a JSON body that does not parse is
         // the server answering something unreadable. A broken connection is worth retrying.
+        if let Some(refused) = crate::redirects::refusal(&err) {
+            return refused.into();
+        }
         if let Some(problem) = certificate_problem(&err) {
             return ProviderError::InvalidRequest {
                 message: format!(

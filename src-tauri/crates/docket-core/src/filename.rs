@@ -39,9 +39,13 @@ pub fn sanitize_file_name(raw: &str) -> String {
     cap_length(&name)
 }
 
-/// Direction overrides and isolates: `invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// Direction marks, embeddings, overrides and isolates: `invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`.
+/// The CLI escapes them and the desktop shows them, so one list serves every front end.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 fn cap_length(name: &str) -> String {

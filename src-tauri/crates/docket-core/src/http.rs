@@ -7,8 +7,9 @@ use reqwest::StatusCode;
 
 use crate::error::ProviderError;
 
-/// API answers (JSON, XML) are read into memory up to this size; a larger one is refused, not buffered.
-pub const MAX_API_BODY: usize = 64 * 1024 * 1024;
+/// API answers (JSON, XML) are read into memory up to this size; a larger one is refused, not buffered. A page of
+/// a listing is far smaller; an unpaged Index Health collection of 100,000 documents about this size.
+pub const MAX_API_BODY: usize = 32 * 1024 * 1024;
 
 /// How long a connection may take to open.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -16,14 +17,16 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// server that never answers fails after this (and one probe), not after every retry of it.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Builds the shared client. Redirects are followed a few times; reqwest drops `Authorization` when a redirect
-/// leaves the original host, so credentials never follow a redirect elsewhere.
+/// Builds the shared client. Redirects follow [`crate::redirects::policy`]: never from https to http, and no
+/// credential goes to another origin (API requests go through [`crate::redirects::send`]).
 pub fn client() -> Result<reqwest::Client, ProviderError> {
     reqwest::Client::builder()
         .user_agent(concat!("Docket/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(CONNECT_TIMEOUT)
         .read_timeout(READ_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::limited(5))
+        .redirect(crate::redirects::policy())
+        // A `Referer` would hand the next host the URL a redirect came from: a short link, a signed query.
+        .referer(false)
         .build()
         .map_err(|err| ProviderError::transient(format!("could not set up HTTP: {err}")))
 }
@@ -55,16 +58,13 @@ pub async fn read_text(response: reqwest::Response) -> Result<String, ProviderEr
     Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is treated as absent).
+/// `Retry-After` as delay-seconds or an HTTP-date, at most [`crate::retry_after::MAX_WAIT`].
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    let date = headers
+        .get(reqwest::header::DATE)
+        .and_then(|d| d.to_str().ok());
+    crate::retry_after::honoured(value, date)
 }
 
 /// The generic meaning of an HTTP failure; providers first handle what their API documents specially.

@@ -13,7 +13,9 @@ pub mod kind;
 pub mod network_failure;
 pub mod paths;
 pub mod provider;
+pub mod redirects;
 pub mod remote;
+pub mod retry_after;
 pub mod secret;
 pub mod source;
 

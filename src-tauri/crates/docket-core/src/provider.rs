@@ -50,6 +50,12 @@ pub trait Provider: Send + Sync {
 
     fn capabilities(&self) -> Capabilities;
 
+    /// The server's address as the remote was configured: what a downloaded file records as its origin. `None`
+    /// where there is no one address (test doubles).
+    fn base_url(&self) -> Option<&str> {
+        None
+    }
+
     /// One page of the listing at `location`; pass the previous page's `next` to continue.
     async fn list(
         &self,
@@ -90,11 +96,12 @@ pub trait Provider: Send + Sync {
         Ok(None)
     }
 
-    /// Every entry at `location`, following pages to the end.
+    /// Every entry at `location`, following pages to the end: at most [`MAX_LISTING_PAGES`] pages, so a server
+    /// that hands out fresh cursors for ever is an error, not an endless listing.
     async fn list_all(&self, location: &Location) -> Result<Vec<Entry>, ProviderError> {
         let mut entries = Vec::new();
         let mut next: Option<PageToken> = None;
-        loop {
+        for _ in 0..MAX_LISTING_PAGES {
             let page = self.list(location, next.as_ref()).await?;
             entries.extend(page.items);
             match page.next {
@@ -107,5 +114,12 @@ pub trait Provider: Send + Sync {
                 None => return Ok(entries),
             }
         }
+        Err(ProviderError::protocol(format!(
+            "the server still promised more after {MAX_LISTING_PAGES} pages of one listing ({} entries)",
+            entries.len()
+        )))
     }
 }
+
+/// The most pages one listing may take: a million entries at the smallest page any vendor uses.
+pub const MAX_LISTING_PAGES: usize = 50_000;

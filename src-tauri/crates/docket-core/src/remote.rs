@@ -76,10 +76,10 @@ impl Credentials {
         self.get(key).ok_or_else(|| ProviderError::InvalidRequest {
             message: format!(
                 "remote `{}` has no `{key}` secret: store it with `docket remote add {} ... --secret {key}` \
-                 (or set DOCKET_SECRET_{})",
+                 (or set {})",
                 self.remote,
                 self.remote,
-                key.to_ascii_uppercase().replace('-', "_")
+                secret_env_var(&self.remote, key)
             ),
         })
     }
@@ -87,6 +87,32 @@ impl Credentials {
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.secrets.keys().map(String::as_str)
     }
+}
+
+/// The environment variable that supplies secret `key` of remote `remote` where the OS keyring cannot:
+/// `DOCKET_SECRET_<REMOTE>_<KEY>`, both upper case with every character but an ASCII letter or digit as `_`
+/// (`DOCKET_SECRET_DEMO_INDEX_HEALTH_CLIENT_SECRET`). One variable per remote, so a secret meant for one
+/// server is never sent to another that takes a secret of the same name.
+pub fn secret_env_var(remote: &str, key: &str) -> String {
+    format!("DOCKET_SECRET_{}_{}", env_word(remote), env_word(key))
+}
+
+/// `DOCKET_SECRET_<KEY>`, the form earlier Dockets read for every remote; it names no remote, so it is only
+/// unambiguous where a single remote takes that secret.
+pub fn shared_secret_env_var(key: &str) -> String {
+    format!("DOCKET_SECRET_{}", env_word(key))
+}
+
+fn env_word(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// What values a setting accepts; the CLI and the connection dialog refuse anything else when a remote is added.
@@ -174,6 +200,29 @@ impl SettingSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_secret_variable_names_the_remote_and_the_key_in_upper_case() {
+        assert_eq!(
+            secret_env_var("demo-index-health", "client_secret"),
+            "DOCKET_SECRET_DEMO_INDEX_HEALTH_CLIENT_SECRET"
+        );
+        assert_eq!(
+            secret_env_var("Room 2.0", "api-key"),
+            "DOCKET_SECRET_ROOM_2_0_API_KEY"
+        );
+        assert_eq!(shared_secret_env_var("api-key"), "DOCKET_SECRET_API_KEY");
+    }
+
+    #[test]
+    fn a_missing_secret_names_the_remotes_own_variable() {
+        let err = Credentials::new("acme-room").require("token").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("set DOCKET_SECRET_ACME_ROOM_TOKEN"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn a_rule_refuses_what_does_not_fit_and_says_what_would() {

@@ -16,7 +16,8 @@
 //!
 //! - `fail`: the next `count` (default 1) requests matching `method` (default any) and `path` (a string prefix
 //!   of the request path, default `/`) get `status` with `body` (default empty), `content_type` (default
-//!   `text/plain; charset=utf-8` when there is a body) and `Retry-After: <retry_after>` when given.
+//!   `text/plain; charset=utf-8` when there is a body), `Retry-After: <retry_after>` and `Location: <location>`
+//!   when given; with `repeat`, the body goes on with that text again and again and never ends.
 //! - `drop`: the next `count` matching responses are cut after `after_bytes` body bytes (connection reset).
 //! - `latency`: every request to `api` waits `ms` milliseconds first (0 turns it off).
 //! - `throttle`: every response body of `api` is sent at `bytes_per_sec` (0 turns it off).
@@ -80,6 +81,8 @@ enum FaultRequest {
         body: Option<String>,
         content_type: Option<String>,
         retry_after: Option<u64>,
+        location: Option<String>,
+        repeat: Option<String>,
     },
     Drop {
         api: Kind,
@@ -144,6 +147,8 @@ async fn add_fault(
             body,
             content_type,
             retry_after,
+            location,
+            repeat,
         } => {
             let status = StatusCode::from_u16(status)
                 .map_err(|_| ControlError(format!("`{status}` is not an HTTP status code")))?;
@@ -152,6 +157,8 @@ async fn add_fault(
                 body,
                 content_type,
                 retry_after,
+                location,
+                repeat,
             };
             faults.fail_next(target(api, method, path)?, count, failure);
         }

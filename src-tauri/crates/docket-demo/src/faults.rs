@@ -3,6 +3,7 @@
 //! per-API settings that stay until cleared. The fault layer (`fault_layer.rs`) applies all of this to every
 //! vendor router; the control endpoint and in-process tests script it through [`Faults`].
 
+use futures_util::StreamExt;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -59,6 +60,10 @@ pub struct Failure {
     pub content_type: Option<String>,
     /// Seconds, sent as `Retry-After`.
     pub retry_after: Option<u64>,
+    /// Sent as `Location` (a redirect to anywhere, another origin included).
+    pub location: Option<String>,
+    /// After `body`, this is sent again and again, for ever: a body that never ends (a hostile server).
+    pub repeat: Option<String>,
 }
 
 impl Failure {
@@ -68,7 +73,23 @@ impl Failure {
             body: None,
             content_type: None,
             retry_after: None,
+            location: None,
+            repeat: None,
         }
+    }
+
+    /// A redirect (`status` 301, 302, 303, 307 or 308) to `location`.
+    pub fn redirect(status: StatusCode, location: impl Into<String>) -> Failure {
+        Failure {
+            location: Some(location.into()),
+            ..Failure::status(status)
+        }
+    }
+
+    /// The body goes on with `repeat`, again and again, and never ends.
+    pub fn endless(mut self, repeat: impl Into<String>) -> Failure {
+        self.repeat = Some(repeat.into());
+        self
     }
 
     pub fn body(mut self, content_type: &str, body: impl Into<String>) -> Failure {
@@ -83,10 +104,29 @@ impl Failure {
     }
 
     pub(crate) fn response(&self) -> Response {
-        let mut response = (self.status, self.body.clone().unwrap_or_default()).into_response();
+        let first = self.body.clone().unwrap_or_default();
+        let mut response = match &self.repeat {
+            Some(repeat) => {
+                // Sent in chunks of about 64 KiB, as a server pouring out data would.
+                let copies = (64 * 1024 / repeat.len().max(1)).max(1);
+                let repeat = bytes::Bytes::from(repeat.repeat(copies).into_bytes());
+                let again = futures_util::stream::repeat(repeat).map(Ok::<_, std::io::Error>);
+                let stream = futures_util::stream::once(async move {
+                    Ok::<_, std::io::Error>(bytes::Bytes::from(first.into_bytes()))
+                })
+                .chain(again);
+                (self.status, axum::body::Body::from_stream(stream)).into_response()
+            }
+            None => (self.status, first).into_response(),
+        };
         let headers = response.headers_mut();
         if let Some(seconds) = self.retry_after {
             headers.insert("retry-after", HeaderValue::from(seconds));
+        }
+        if let Some(location) = self.location.as_deref() {
+            if let Ok(value) = HeaderValue::from_str(location) {
+                headers.insert("location", value);
+            }
         }
         match (&self.body, &self.content_type) {
             (_, Some(content_type)) => {

@@ -12,6 +12,7 @@ fn limits() -> PreviewLimits {
         cell_chars: 64,
         columns: 32,
         record_bytes: 8192,
+        page_text_bytes: 2048,
         ..PreviewLimits::default()
     }
 }
@@ -36,6 +37,13 @@ fuzz_target!(|data: &[u8]| {
         for start in [0, 3, 1, 40] {
             if let Ok(page) = table.page(start, limits.page_rows) {
                 assert!(page.rows.len() <= limits.page_rows);
+                let text: usize = page
+                    .rows
+                    .iter()
+                    .flat_map(|r| &r.cells)
+                    .map(String::len)
+                    .sum();
+                assert!(text <= limits.page_text_bytes, "{text} bytes in one page");
                 for (offset, row) in page.rows.iter().enumerate() {
                     assert_eq!(row.number, start + offset as u64);
                     assert!(row.cells.len() <= limits.columns);

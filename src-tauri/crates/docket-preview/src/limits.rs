@@ -15,6 +15,10 @@ pub struct PreviewLimits {
     pub columns: usize,
     /// Bytes one CSV record may span before the table stops there (a 200 MB line is not a row).
     pub record_bytes: u64,
+    /// Bytes of cell text one page of a table holds (each cell is also held to `cell_chars`): once a page has
+    /// this much, the cells after it are cut and marked, and the page says so. 200 rows of 1024 full cells would
+    /// otherwise be hundreds of MB.
+    pub page_text_bytes: usize,
     /// XML element nesting shown; deeper elements are counted but not listed.
     pub xml_depth: usize,
     /// XML outline nodes listed before the outline stops.
@@ -41,6 +45,7 @@ impl Default for PreviewLimits {
             cell_chars: 4096,
             columns: 1024,
             record_bytes: 16 * 1024 * 1024,
+            page_text_bytes: 4 * 1024 * 1024,
             xml_depth: 64,
             xml_nodes: 20_000,
             xml_attributes: 64,

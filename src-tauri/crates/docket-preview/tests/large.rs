@@ -107,3 +107,43 @@ fn pages_far_into_a_table_and_back_come_from_checkpoints_with_the_right_rows() {
         })
     ));
 }
+
+#[test]
+fn a_page_of_wide_rows_of_long_cells_holds_a_few_mib_of_text_and_says_where_it_was_cut() {
+    let limits = PreviewLimits::default();
+    let cell = "x".repeat(limits.cell_chars);
+    let row = vec![cell.as_str(); 64].join(",");
+    // 40 rows of 64 full cells: 10 MiB of cell text asked for in one page.
+    let csv = format!("{}\n", vec![row.as_str(); 41].join("\n"));
+    let mut table = docket_preview::csv::CsvTable::open(
+        PreviewSource::Prefix {
+            bytes: csv.into_bytes(),
+            total_size: None,
+        },
+        &limits,
+    )
+    .unwrap();
+    let page = table.page(0, 40).unwrap();
+    assert_eq!(page.rows.len(), 40, "every row is there, cut or not");
+    let text: usize = page
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .map(String::len)
+        .sum();
+    assert!(
+        text <= limits.page_text_bytes,
+        "{text} bytes of text in one page"
+    );
+    let cut = page.text_cut.expect("the page says it was cut");
+    assert_eq!(cut.limit_bytes, limits.page_text_bytes as u64);
+    let last = page.rows.last().unwrap();
+    assert!(
+        last.cut_cells.len() == last.cells.len(),
+        "the last row's cells are marked cut"
+    );
+    assert!(cut.from_row < 40);
+    assert!(page.rows[..cut.from_row as usize]
+        .iter()
+        .all(|r| r.cut_cells.is_empty()));
+}

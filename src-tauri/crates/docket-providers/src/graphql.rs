@@ -117,7 +117,8 @@ impl GraphqlEndpoint {
         for (name, value) in headers {
             request = request.header(*name, value);
         }
-        let response = request.send().await?;
+        // Through `redirects::send`: the headers are credentials (tokens, api keys, tenant ids).
+        let response = docket_core::redirects::send(request).await?;
         let status = response.status();
         let answer_headers = response.headers().clone();
         let text = http::read_text(response).await?;

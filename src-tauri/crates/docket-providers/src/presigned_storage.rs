@@ -17,6 +17,10 @@ pub struct S3Error {
     pub message: Option<String>,
 }
 
+/// Nesting deeper than this is no S3 error document (its fields sit at depth two); stopping there keeps a body of
+/// nested elements from costing a string per level.
+const MAX_DEPTH: usize = 16;
+
 /// Reads the error document; `None` when the body is not one (a proxy's HTML page, an empty body).
 pub fn parse(body: &str) -> Option<S3Error> {
     // Text is not trimmed while reading: entities arrive as separate events and the spaces around them count.
@@ -27,6 +31,9 @@ pub fn parse(body: &str) -> Option<S3Error> {
     loop {
         match reader.read_event().ok()? {
             Event::Start(start) => {
+                if path.len() >= MAX_DEPTH {
+                    return None;
+                }
                 let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
                 seen_error |= path.is_empty() && name == "Error";
                 path.push(name);
@@ -139,6 +146,39 @@ mod tests {
     fn a_non_xml_body_falls_back_to_the_status() {
         let err = link_failure(StatusCode::BAD_GATEWAY, &HeaderMap::new(), "<html>oops");
         assert!(matches!(err, ProviderError::Transient { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_body_nested_a_million_deep_is_no_error_document_and_holds_no_string_per_level() {
+        let body = format!("<Error>{}", "<a>".repeat(1_000_000));
+        let before = peak_rss();
+        assert_eq!(parse(&body), None);
+        if let (Some(before), Some(after)) = (before, peak_rss()) {
+            let grew = after.saturating_sub(before);
+            assert!(
+                grew < 16 << 20,
+                "parsing grew the peak memory by {} MiB",
+                grew >> 20
+            );
+        }
+    }
+
+    /// The process's peak resident memory so far (Linux `VmHWM`), in bytes: only when this test has the
+    /// process to itself (nextest), since other tests' peaks would count too.
+    fn peak_rss() -> Option<u64> {
+        if std::env::var("NEXTEST_EXECUTION_MODE").as_deref() != Ok("process-per-test") {
+            return None;
+        }
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let kib = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()?;
+        Some(kib * 1024)
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! Secrets in the OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows), never
-//! in a file. `DOCKET_SECRET_<KEY>` environment variables are the headless alternative.
+//! in a file. `DOCKET_SECRET_<REMOTE>_<KEY>` environment variables are the headless alternative; the older
+//! `DOCKET_SECRET_<KEY>` names no remote, so it is read only while a single configured remote takes that secret.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use docket_core::{Credentials, Secret};
 
@@ -35,12 +39,15 @@ pub enum SecretStoreError {
     },
 }
 
-/// The environment variable that supplies secret `key` headlessly: `DOCKET_SECRET_CLIENT_SECRET` for `client_secret`.
-pub fn env_var_for(key: &str) -> String {
-    format!(
-        "DOCKET_SECRET_{}",
-        key.to_ascii_uppercase().replace('-', "_")
-    )
+/// The environment variable that supplies secret `key` of `remote` headlessly:
+/// `DOCKET_SECRET_ROOM_CLIENT_SECRET` for `client_secret` of remote `room`.
+pub fn env_var_for(remote: &str, key: &str) -> String {
+    docket_core::remote::secret_env_var(remote, key)
+}
+
+/// `DOCKET_SECRET_<KEY>`, the form earlier Dockets read for any remote.
+pub fn shared_env_var_for(key: &str) -> String {
+    docket_core::remote::shared_secret_env_var(key)
 }
 
 /// The secrets of one data dir. Entries are filed under the data dir's id ([`crate::database::data_dir_id`]) and
@@ -49,6 +56,9 @@ pub fn env_var_for(key: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct SecretStore {
     data_dir_id: String,
+    /// The configured remotes and the secret keys each takes, which decide whether an environment variable
+    /// names one remote only. Shared by clones, so telling one store tells them all.
+    remotes: Arc<Mutex<BTreeMap<String, BTreeSet<String>>>>,
 }
 
 impl SecretStore {
@@ -63,7 +73,17 @@ impl SecretStore {
     pub fn for_data_dir(data_dir_id: impl Into<String>) -> Self {
         SecretStore {
             data_dir_id: data_dir_id.into(),
+            remotes: Arc::default(),
         }
+    }
+
+    /// Tells the store which remotes are configured and the secret keys each takes, replacing what it knew.
+    /// Until told, no remote gets a secret from `DOCKET_SECRET_<KEY>`.
+    pub fn set_configured_remotes(&self, remotes: impl IntoIterator<Item = (String, Vec<String>)>) {
+        *self.lock_remotes() = remotes
+            .into_iter()
+            .map(|(name, keys)| (name, keys.into_iter().collect()))
+            .collect();
     }
 
     pub fn store(&self, remote: &str, key: &str, value: &Secret) -> Result<(), SecretStoreError> {
@@ -73,7 +93,8 @@ impl SecretStore {
             .map_err(|err| classify(remote, key, err))
     }
 
-    /// The secret from the keyring; when the keyring has none or is unavailable, from `DOCKET_SECRET_<KEY>`.
+    /// The secret from the keyring; when the keyring has none or is unavailable, from the environment
+    /// (`DOCKET_SECRET_<REMOTE>_<KEY>`, or the older form where it is unambiguous).
     pub fn load(&self, remote: &str, key: &str) -> Result<Secret, SecretStoreError> {
         let from_keyring = self.entry(remote, key).and_then(|entry| {
             entry
@@ -86,11 +107,66 @@ impl SecretStore {
         };
         match from_keyring {
             Ok(value) => Ok(Secret::new(value)),
-            Err(problem) => match std::env::var(env_var_for(key)) {
-                Ok(value) if !value.is_empty() => Ok(Secret::new(value)),
-                _ => Err(problem),
-            },
+            Err(problem) => self.environment_value(remote, key).ok_or(problem),
         }
+    }
+
+    /// `DOCKET_SECRET_<REMOTE>_<KEY>`, unless another configured remote's name spells the same variable; else
+    /// `DOCKET_SECRET_<KEY>` when `remote` is the only configured remote taking `key`, with a warning to use the
+    /// remote's own variable. A variable that is set but not used says why, once.
+    fn environment_value(&self, remote: &str, key: &str) -> Option<Secret> {
+        let own = env_var_for(remote, key);
+        let remotes = self.lock_remotes();
+        let takers: Vec<&str> = remotes
+            .iter()
+            .filter(|(_, keys)| keys.contains(key))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if let Some(value) = set_var(&own) {
+            let alike: Vec<&str> = takers
+                .iter()
+                .copied()
+                .filter(|other| *other != remote && env_var_for(other, key) == own)
+                .collect();
+            if alike.is_empty() {
+                return Some(Secret::new(value));
+            }
+            warn_once(format!(
+                "{own} is not used: it would give the `{key}` secret of remote `{remote}` to {} as well, whose \
+                 names spell the same variable; rename one of these remotes",
+                quoted(&alike)
+            ));
+            return None;
+        }
+        let shared = shared_env_var_for(key);
+        let value = set_var(&shared)?;
+        if takers == [remote] {
+            warn_once(format!(
+                "{shared} supplies the `{key}` secret of remote `{remote}` only while no other remote takes a \
+                 `{key}`: set {own} instead"
+            ));
+            Some(Secret::new(value))
+        } else {
+            let why = if takers.len() > 1 {
+                format!(
+                    "remotes {} all take a `{key}` secret and it names none of them",
+                    quoted(&takers)
+                )
+            } else {
+                "it names no remote".to_owned()
+            };
+            warn_once(format!(
+                "{shared} is not used for remote `{remote}`: {why}; set {own} instead (one variable per remote)"
+            ));
+            None
+        }
+    }
+
+    fn lock_remotes(&self) -> MutexGuard<'_, BTreeMap<String, BTreeSet<String>>> {
+        // The map is replaced whole, so a panic elsewhere cannot leave it half written.
+        self.remotes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Removes this data dir's secret; one that is not there is not an error. An entry an older Docket filed
@@ -146,6 +222,34 @@ impl SecretStore {
     }
 }
 
+/// The value of environment variable `name` when it is set and not empty.
+fn set_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// `a`, `b` and `c`.
+fn quoted(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// Logs `message` as a warning the first time it comes up in this process (a queue run loads secrets again
+/// for every transfer).
+fn warn_once(message: String) {
+    static WARNED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let first = WARNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(message.clone());
+    if first {
+        tracing::warn!("{message}");
+    }
+}
+
 /// The keyring user of a secret: `<data dir id>/<remote>/<key>`.
 fn scoped_user(data_dir_id: &str, remote: &str, key: &str) -> String {
     format!("{data_dir_id}/{remote}/{key}")
@@ -161,14 +265,14 @@ fn classify(remote: &str, key: &str, err: keyring::Error) -> SecretStoreError {
         keyring::Error::NoEntry => SecretStoreError::Missing {
             remote: remote.to_owned(),
             key: key.to_owned(),
-            env_var: env_var_for(key),
+            env_var: env_var_for(remote, key),
         },
         keyring::Error::NoStorageAccess(inner) | keyring::Error::PlatformFailure(inner) => {
             SecretStoreError::Unavailable {
                 remote: remote.to_owned(),
                 key: key.to_owned(),
                 reason: inner.to_string(),
-                env_var: env_var_for(key),
+                env_var: env_var_for(remote, key),
             }
         }
         other => SecretStoreError::Refused {
@@ -184,9 +288,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_environment_variable_name_is_upper_case_with_underscores() {
-        assert_eq!(env_var_for("client_secret"), "DOCKET_SECRET_CLIENT_SECRET");
-        assert_eq!(env_var_for("api-key"), "DOCKET_SECRET_API_KEY");
+    fn the_environment_variable_names_the_remote_and_the_key_upper_case_with_underscores() {
+        assert_eq!(
+            env_var_for("ih", "client_secret"),
+            "DOCKET_SECRET_IH_CLIENT_SECRET"
+        );
+        assert_eq!(
+            env_var_for("acme-room.2", "api-key"),
+            "DOCKET_SECRET_ACME_ROOM_2_API_KEY"
+        );
+        assert_eq!(shared_env_var_for("api-key"), "DOCKET_SECRET_API_KEY");
+    }
+
+    #[test]
+    fn names_are_listed_with_and_before_the_last() {
+        assert_eq!(quoted(&["a"]), "`a`");
+        assert_eq!(quoted(&["a", "b", "c"]), "`a`, `b` and `c`");
     }
 
     /// Runs against the real Secret Service that `cargo xtask test` starts (gnome-keyring in a D-Bus session).

@@ -1,5 +1,5 @@
 //! With no keyring service reachable, the error says so plainly, says how to fix it, and names the
-//! `DOCKET_SECRET_<KEY>` alternative; that variable then works. Its own test binary, because it points this
+//! `DOCKET_SECRET_<REMOTE>_<KEY>` alternative; that variable then works. Its own test binary, because it points this
 //! process's D-Bus session address nowhere.
 
 use docket_core::Secret;
@@ -11,7 +11,7 @@ fn no_reachable_keyring_is_explained_with_the_fix_and_the_environment_alternativ
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/docket-test-no-bus",
     );
-    std::env::remove_var("DOCKET_SECRET_API_KEY");
+    std::env::remove_var("DOCKET_SECRET_HEADLESS_API_KEY");
     let store = SecretStore::for_data_dir("no-keyring-test");
 
     let err = store
@@ -26,7 +26,7 @@ fn no_reachable_keyring_is_explained_with_the_fix_and_the_environment_alternativ
         "no OS keyring service is reachable",
         "`api_key` secret of remote `headless`",
         "gnome-keyring-daemon",
-        "DOCKET_SECRET_API_KEY",
+        "DOCKET_SECRET_HEADLESS_API_KEY",
         "never writes secrets to a file",
     ] {
         assert!(
@@ -39,7 +39,7 @@ fn no_reachable_keyring_is_explained_with_the_fix_and_the_environment_alternativ
         store.load("headless", "api_key"),
         Err(SecretStoreError::Unavailable { .. })
     ));
-    std::env::set_var("DOCKET_SECRET_API_KEY", "from-the-environment");
+    std::env::set_var("DOCKET_SECRET_HEADLESS_API_KEY", "from-the-environment");
     assert_eq!(
         store.load("headless", "api_key").unwrap().expose(),
         "from-the-environment"

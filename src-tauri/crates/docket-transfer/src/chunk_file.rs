@@ -30,11 +30,7 @@ pub(crate) struct ChunkFile {
 impl ChunkFile {
     pub async fn open(partial: &PartialFile) -> Result<ChunkFile, TransferError> {
         let path = partial.path.clone();
-        let opened = blocking(&path, {
-            let path = path.clone();
-            move || std::fs::OpenOptions::new().write(true).open(path)
-        })
-        .await?;
+        let opened = partial.open().await?;
         Ok(ChunkFile {
             file: Arc::new(opened),
             path,

@@ -117,15 +117,7 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
     job.meter.set_done(done, Some(staged.size));
 
     let chunk = staged.chunk_size.max(1);
-    let plan: VecDeque<Range<u64>> = missing(&committed, staged.size)
-        .into_iter()
-        .flat_map(|gap| {
-            (gap.start..gap.end)
-                .step_by(chunk as usize)
-                .map(move |at| at..(at + chunk).min(gap.end))
-        })
-        .collect();
-    let plan = Mutex::new(plan);
+    let plan = Mutex::new(ChunkPlan::new(missing(&committed, staged.size), chunk));
     let file = ChunkFile::open(&partial).await?;
     // After a reader fails the others take no new chunk, but finish (and commit) the one they are writing: a
     // chunk on disk is not thrown away because another one did not fit.
@@ -150,10 +142,56 @@ async fn read_all(job: &Job, staging: &Staging) -> Result<Fetched, TransferError
     })
 }
 
+/// The chunks still to read, handed out one at a time: a cursor over the missing ranges, so its memory is that of
+/// the gaps (one per run of committed chunks), never one entry per chunk whatever the size and chunk size.
+#[derive(Debug)]
+struct ChunkPlan {
+    /// Ranges handed back to be read first (the rest of a chunk that came short).
+    again: VecDeque<Range<u64>>,
+    /// What is missing, in order; the front one is cut into chunks as they are taken.
+    gaps: VecDeque<Range<u64>>,
+    chunk: u64,
+}
+
+impl ChunkPlan {
+    fn new(gaps: Vec<Range<u64>>, chunk: u64) -> Self {
+        ChunkPlan {
+            again: VecDeque::new(),
+            gaps: gaps.into_iter().filter(|gap| !gap.is_empty()).collect(),
+            chunk: chunk.max(1),
+        }
+    }
+
+    /// The next chunk to read: a handed-back range first, else the next `chunk` bytes of the first gap.
+    fn pop_front(&mut self) -> Option<Range<u64>> {
+        if let Some(range) = self.again.pop_front() {
+            return Some(range);
+        }
+        let gap = self.gaps.front_mut()?;
+        let start = gap.start;
+        let end = start.saturating_add(self.chunk).min(gap.end);
+        gap.start = end;
+        if gap.is_empty() {
+            self.gaps.pop_front();
+        }
+        Some(start..end)
+    }
+
+    /// Hands a range back, to be read before anything else.
+    fn push_front(&mut self, range: Range<u64>) {
+        self.again.push_front(range);
+    }
+
+    fn clear(&mut self) {
+        self.again.clear();
+        self.gaps.clear();
+    }
+}
+
 async fn chunk_reader(
     job: &Job,
     staging: &Staging,
-    plan: &Mutex<VecDeque<Range<u64>>>,
+    plan: &Mutex<ChunkPlan>,
     file: &ChunkFile,
 ) -> Result<(), TransferError> {
     // One buffer per reader, reused chunk after chunk: allocating a chunk-sized buffer per read (and freeing it
@@ -272,4 +310,48 @@ async fn restage(job: &Job, staging: &Staging, seen: u64) -> Result<(), Transfer
     );
     *current = (seen + 1, fresh);
     Ok(())
+}
+
+#[cfg(test)]
+// A plan of one gap is what these tests mean, not a range to collect.
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+
+    fn drain(plan: &mut ChunkPlan) -> Vec<Range<u64>> {
+        std::iter::from_fn(|| plan.pop_front()).collect()
+    }
+
+    #[test]
+    fn the_gaps_are_cut_into_chunks_in_order_with_a_short_last_one() {
+        let mut plan = ChunkPlan::new(vec![0..10, 20..25], 4);
+        assert_eq!(drain(&mut plan), [0..4, 4..8, 8..10, 20..24, 24..25]);
+    }
+
+    #[test]
+    fn a_handed_back_range_is_read_before_the_next_chunk() {
+        let mut plan = ChunkPlan::new(vec![0..12], 4);
+        assert_eq!(plan.pop_front(), Some(0..4));
+        plan.push_front(2..4);
+        assert_eq!(drain(&mut plan), [2..4, 4..8, 8..12]);
+    }
+
+    #[test]
+    fn an_exabyte_in_one_byte_chunks_is_planned_without_a_list_of_chunks() {
+        let size = i64::MAX as u64;
+        let mut plan = ChunkPlan::new(vec![0..size], 1);
+        assert_eq!(plan.pop_front(), Some(0..1));
+        assert_eq!(plan.pop_front(), Some(1..2));
+        assert_eq!(plan.gaps.len() + plan.again.len(), 1);
+        let mut near_the_end = ChunkPlan::new(vec![u64::MAX - 3..u64::MAX], u64::MAX);
+        assert_eq!(drain(&mut near_the_end), [u64::MAX - 3..u64::MAX]);
+    }
+
+    #[test]
+    fn a_cleared_plan_hands_out_nothing() {
+        let mut plan = ChunkPlan::new(vec![0..100], 10);
+        plan.push_front(0..1);
+        plan.clear();
+        assert_eq!(plan.pop_front(), None);
+    }
 }

@@ -1,7 +1,7 @@
 //! What every transfer of one running queue shares: the store, HTTP, limits, progress and the providers.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use docket_core::{Provider, ProviderError};
@@ -49,6 +49,9 @@ pub(crate) struct Engine {
     /// Where completed downloads are recorded and which remotes are offline; none in bare engine tests.
     catalog: OnceLock<Catalog>,
     pub availability: Availability,
+    /// Set when a transfer could not record its progress because the disk holding the database is full; the run
+    /// that sees it stops.
+    pub storage_full: AtomicBool,
 }
 
 impl Engine {
@@ -75,6 +78,7 @@ impl Engine {
             controls: Mutex::new(HashMap::new()),
             catalog: OnceLock::new(),
             availability: Availability::default(),
+            storage_full: AtomicBool::new(false),
             config,
         }
     }

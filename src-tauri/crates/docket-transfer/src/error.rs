@@ -26,10 +26,30 @@ pub enum TransferError {
 }
 
 impl TransferError {
-    /// Out of disk space: the bytes so far stay on disk, since a retry after freeing space continues them.
+    /// Out of disk space, for the download or for the queue's database: the bytes so far stay on disk, since a
+    /// retry after freeing space continues them.
     pub fn is_disk_full(&self) -> bool {
-        matches!(self, TransferError::Io { source, .. }
-            if matches!(source.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded))
+        match self {
+            TransferError::Io { source, .. } => matches!(
+                source.kind(),
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+            ),
+            TransferError::Queue(QueueError::StorageFull) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the bytes on disk may still be used by a later run: everything but the server saying, for good,
+    /// that the document cannot be had. A local trouble (a disk, the database) never costs the bytes.
+    pub fn keeps_the_partial(&self) -> bool {
+        match self {
+            TransferError::Provider(err) => err.is_retryable(),
+            TransferError::Changed(_) => false,
+            TransferError::Io { .. }
+            | TransferError::Queue(_)
+            | TransferError::RemoteOffline { .. }
+            | TransferError::Stopped => true,
+        }
     }
 
     pub fn io(path: &Path) -> impl FnOnce(io::Error) -> TransferError + '_ {

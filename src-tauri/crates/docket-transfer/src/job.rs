@@ -361,6 +361,7 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
     }
     pause_point::reached("verified").await;
     let path = fetched.partial.promote(store, job.id()).await?;
+    crate::origin::mark(&path, job.provider.base_url(), &job.record).await;
     store
         .complete(job.id(), &path, digests.size, &digests.content_hash)
         .await?;
@@ -391,6 +392,7 @@ async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
     let promoted = PartialFile {
         final_path: path.clone(),
         path: path.clone(),
+        identity: None,
     };
     let digests = promoted.digests().await.ok()?;
     let crc32 = record
@@ -401,6 +403,7 @@ async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
     if digests.size != total || crc32.is_some_and(|crc| crc != digests.crc32) {
         return None;
     }
+    crate::origin::mark(&path, job.provider.base_url(), record).await;
     store
         .complete(job.id(), &path, digests.size, &digests.content_hash)
         .await
@@ -477,9 +480,10 @@ async fn settle(job: &Job, outcome: Result<std::path::PathBuf, TransferError>) -
         }
         Err(err) => {
             let message = err.to_string();
-            let resumable = matches!(&err, TransferError::Provider(e) if e.is_retryable())
-                || err.is_disk_full();
-            if !resumable {
+            if matches!(err, TransferError::Queue(QueueError::StorageFull)) {
+                job.engine.storage_full.store(true, Ordering::SeqCst);
+            }
+            if !err.keeps_the_partial() {
                 let record = store.get(job.id()).await.unwrap_or(job.record.clone());
                 if let Err(err) = discard_partial(store, &record).await {
                     tracing::warn!(

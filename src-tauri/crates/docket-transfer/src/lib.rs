@@ -17,11 +17,15 @@ pub mod destination;
 mod engine;
 pub mod error;
 pub mod file_digest;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod job;
 mod large_slots;
 pub mod limits;
 mod link;
 mod offline_wait;
+pub mod origin;
 pub mod orphans;
 pub mod partial;
 pub mod pause_point;

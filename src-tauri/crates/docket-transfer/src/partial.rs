@@ -28,6 +28,33 @@ const RESERVE_ATTEMPTS: u32 = 8;
 pub struct PartialFile {
     pub final_path: PathBuf,
     pub path: PathBuf,
+    /// Which file it is ([`file_identity`]), when known: every handle opened on it must be that file.
+    pub identity: Option<String>,
+}
+
+/// Which file `metadata` describes: `dev:ino` on Unix; `None` where the OS offers nothing stable.
+pub fn file_identity(metadata: &std::fs::Metadata) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(format!("{}:{}", metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        None
+    }
+}
+
+/// Why the file at a transfer's partial name is not its partial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotOurs {
+    /// Nothing is there.
+    Missing,
+    /// A symlink, a folder or another kind of entry: Docket only ever creates regular files.
+    NotAFile,
+    /// A regular file, but not the one Docket created (replaced since).
+    AnotherFile,
 }
 
 /// What verification read back from disk.
@@ -55,13 +82,29 @@ impl PartialFile {
     /// The partial file `record` owns, when it is there as a regular file (a symlink or anything else put in its
     /// place is not Docket's and is left alone).
     pub fn recorded(record: &TransferRecord) -> Option<PartialFile> {
-        let path = record.partial_path()?;
-        let final_path = record.dest_dir.join(record.file_name.as_deref()?);
-        let metadata = std::fs::symlink_metadata(&path).ok()?;
-        metadata
-            .file_type()
-            .is_file()
-            .then_some(PartialFile { final_path, path })
+        PartialFile::check_recorded(record).ok()
+    }
+
+    /// [`PartialFile::recorded`], saying why the file at the partial's name is not the partial.
+    pub fn check_recorded(record: &TransferRecord) -> Result<PartialFile, NotOurs> {
+        let (Some(path), Some(file_name)) = (record.partial_path(), record.file_name.as_deref())
+        else {
+            return Err(NotOurs::Missing);
+        };
+        let final_path = record.dest_dir.join(file_name);
+        let metadata = std::fs::symlink_metadata(&path).map_err(|_| NotOurs::Missing)?;
+        if !metadata.file_type().is_file() {
+            return Err(NotOurs::NotAFile);
+        }
+        let found = file_identity(&metadata);
+        match (&record.partial_identity, &found) {
+            (Some(recorded), Some(found)) if recorded != found => Err(NotOurs::AnotherFile),
+            _ => Ok(PartialFile {
+                final_path,
+                path,
+                identity: record.partial_identity.clone().or(found),
+            }),
+        }
     }
 
     /// Reserves a new partial for `name` in `dir`: picks a free final name (`name`, `name (1)`, …) and a partial
@@ -95,9 +138,17 @@ impl PartialFile {
             .await
             .map_err(|err| TransferError::io(&path)(io::Error::other(err)))?;
             match created {
-                Ok(_) => {
+                Ok(file) => {
+                    let identity = file.metadata().ok().as_ref().and_then(file_identity);
+                    if let Some(identity) = &identity {
+                        store.record_partial_identity(id, identity).await?;
+                    }
                     pause_point::reached("partial-created").await;
-                    return Ok(PartialFile { final_path, path });
+                    return Ok(PartialFile {
+                        final_path,
+                        path,
+                        identity,
+                    });
                 }
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(err) => return Err(TransferError::io(&path)(err)),
@@ -116,8 +167,38 @@ impl PartialFile {
         record: &TransferRecord,
         name: &str,
     ) -> Result<(PartialFile, bool), TransferError> {
-        if let Some(kept) = PartialFile::recorded(record) {
-            return Ok((kept, true));
+        match PartialFile::check_recorded(record) {
+            Ok(kept) => {
+                // Created in the instant before a crash, its identity was not recorded yet: it is recorded now.
+                if let (None, Some(identity)) = (&record.partial_identity, &kept.identity) {
+                    store.record_partial_identity(record.id, identity).await?;
+                }
+                return Ok((kept, true));
+            }
+            Err(NotOurs::Missing) => {}
+            Err(foreign) => {
+                // Left where it is (it is not Docket's to remove) and reported as a partial no transfer owns.
+                let shown = record.partial_path().unwrap_or_default();
+                let what = match foreign {
+                    NotOurs::NotAFile => "something other than a file (a symlink?)",
+                    _ => "another file",
+                };
+                tracing::warn!(
+                    id = record.id,
+                    path = %shown.display(),
+                    "the partial file was replaced by {what}; leaving it alone and starting a new partial"
+                );
+                store
+                    .note_error(
+                        record.id,
+                        &format!(
+                            "{} was replaced by {what}; it was left alone and the download started a new partial \
+                             file (see `docket queue orphans`)",
+                            shown.display()
+                        ),
+                    )
+                    .await?;
+            }
         }
         let reserved = PartialFile::reserve(store, record.id, &record.dest_dir, name).await?;
         Ok((reserved, false))
@@ -125,9 +206,8 @@ impl PartialFile {
 
     /// Writes a whole small file into this partial (emptied first), synced to disk, and digests the bytes written.
     pub async fn write_whole(&self, bytes: Vec<u8>) -> Result<Digests, TransferError> {
-        let path = self.path.clone();
+        let file = self.open().await?;
         let written = blocking(&self.path, move || {
-            let file = open_for_writing(&path)?;
             file.set_len(0)?;
             write_all_at(&file, &bytes, 0)?;
             file.sync_data()?;
@@ -166,10 +246,21 @@ impl PartialFile {
         })
     }
 
-    /// A handle to write with (never through a symlink).
+    /// A handle to write with: never through a symlink, and only on the very file Docket created.
     pub async fn open(&self) -> Result<std::fs::File, TransferError> {
         let path = self.path.clone();
-        blocking(&self.path, move || open_for_writing(&path)).await
+        let expected = self.identity.clone();
+        blocking(&self.path, move || {
+            let file = open_for_writing(&path)?;
+            let found = file_identity(&file.metadata()?);
+            match (expected, found) {
+                (Some(expected), Some(found)) if expected != found => Err(io::Error::other(
+                    "the partial file was replaced by another file; Docket leaves it alone",
+                )),
+                _ => Ok(file),
+            }
+        })
+        .await
     }
 
     /// fsyncs the partial (every handle's bytes the OS has accepted).
@@ -378,7 +469,11 @@ impl PartialFile {
         let final_path = dir.join(name);
         let path = dir.join(partial_name_for(name, 0));
         std::fs::write(&path, b"").expect("a scratch partial in a test folder");
-        PartialFile { final_path, path }
+        PartialFile {
+            final_path,
+            path,
+            identity: None,
+        }
     }
 }
 
@@ -466,6 +561,49 @@ mod tests {
             "the name it moved to was recorded"
         );
         assert_eq!(std::fs::read(dest.path().join("a.bin")).unwrap(), b"mine");
+    }
+
+    #[tokio::test]
+    async fn another_file_put_in_place_of_the_partial_is_left_alone_and_a_fresh_partial_is_started()
+    {
+        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
+        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
+            .await
+            .unwrap();
+        // Someone else's file takes the partial's name (renamed over it: same name, another file).
+        let foreign = dest.path().join("theirs.tmp");
+        std::fs::write(&foreign, b"not Docket's").unwrap();
+        std::fs::rename(&foreign, &partial.path).unwrap();
+        let record = store.get(id).await.unwrap();
+        assert_eq!(
+            PartialFile::check_recorded(&record).err(),
+            Some(NotOurs::AnotherFile)
+        );
+        assert!(
+            partial.writer(0, None).await.is_err(),
+            "a handle on another file is refused"
+        );
+        let (fresh, kept) = PartialFile::recorded_or_reserved(&store, &record, "a.bin")
+            .await
+            .unwrap();
+        assert!(!kept);
+        assert_ne!(fresh.path, partial.path);
+        assert_eq!(
+            std::fs::read(&partial.path).unwrap(),
+            b"not Docket's",
+            "left alone"
+        );
+        let record = store.get(id).await.unwrap();
+        assert!(
+            record
+                .last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("was replaced by another file")),
+            "{:?}",
+            record.last_error
+        );
+        assert_eq!(record.partial_path().as_deref(), Some(fresh.path.as_path()));
     }
 
     #[cfg(unix)]

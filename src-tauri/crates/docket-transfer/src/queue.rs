@@ -299,14 +299,29 @@ impl TransferQueue {
         let mut offline: HashMap<String, Offline> = HashMap::new();
         let mut offline_read: Option<Instant> = None;
         let mut waits = OfflineWaits::default();
+        // A transfer could not record its progress for want of disk space: nothing more starts, and the run ends
+        // saying so once the running transfers have stopped (they cannot record theirs either).
+        let mut halted = false;
+        engine
+            .storage_full
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         let outcome = async {
             loop {
-                if offline_read.is_none_or(|at| at.elapsed() >= OFFLINE_REREAD) {
-                    offline = engine.offline_remotes().await;
-                    offline_read = Some(Instant::now());
+                halted |= engine
+                    .storage_full
+                    .swap(false, std::sync::atomic::Ordering::SeqCst);
+                if halted {
+                    if running.is_empty() {
+                        return Err(QueueError::StorageFull);
+                    }
+                } else {
+                    if offline_read.is_none_or(|at| at.elapsed() >= OFFLINE_REREAD) {
+                        offline = engine.offline_remotes().await;
+                        offline_read = Some(Instant::now());
+                    }
+                    let skip: Vec<String> = offline.keys().cloned().collect();
+                    self.start_more(&scope, &mut running, &skip).await?;
                 }
-                let skip: Vec<String> = offline.keys().cloned().collect();
-                self.start_more(&scope, &mut running, &skip).await?;
                 let parked = self.parked_transfers(&scope, &offline).await?;
                 for (_, remote) in &parked {
                     engine.revive(remote);
@@ -482,9 +497,6 @@ async fn heartbeat(engine: Arc<Engine>) {
     let lease = engine.config.lease.as_millis() as i64;
     loop {
         tokio::time::sleep(every).await;
-        if let Err(err) = engine.store.renew(&engine.owner, lease).await {
-            tracing::warn!("could not renew the queue claims: {err}");
-        }
         let active: Vec<i64> = engine
             .controls
             .lock()
@@ -492,6 +504,9 @@ async fn heartbeat(engine: Arc<Engine>) {
             .keys()
             .copied()
             .collect();
+        if let Err(err) = engine.store.renew(&engine.owner, &active, lease).await {
+            tracing::warn!("could not renew the queue claims: {err}");
+        }
         let mut seen = HashMap::new();
         for id in active {
             if let Ok(record) = engine.store.get(id).await {

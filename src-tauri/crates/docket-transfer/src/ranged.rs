@@ -33,6 +33,15 @@ use crate::small;
 use crate::splitter::{missing, SegmentBoard};
 use crate::written::WrittenRanges;
 
+/// The largest document the URL shape downloads: far beyond any real document, far below what a hostile
+/// `Content-Range`, `Content-Length` or announced size could claim. A larger one is refused before a segment
+/// is planned or a block table allocated for it.
+pub(crate) const MAX_DOCUMENT_BYTES: u64 = 1 << 40;
+
+/// Files up to this size are hashed block by block as they arrive; a larger one is hashed from disk at the end,
+/// so the table of block digests (about 56 bytes per MiB) stays a few MiB whatever size a server claims.
+const MAX_FOLLOWED_BYTES: u64 = 64 << 30;
+
 /// An open response and what it holds: its connection slot and the link generation it came from.
 pub(crate) struct Opened {
     permit: ConnectionPermit,
@@ -230,7 +239,7 @@ pub(crate) async fn fetch(
     // Blocks are hashed as they are written only where bytes are never written twice (segments).
     let blocks = async {
         match total {
-            Some(total) if segmented => {
+            Some(total) if segmented && total <= MAX_FOLLOWED_BYTES => {
                 block_follower::follow(
                     partial.path.clone(),
                     Arc::clone(&checkpoints.written),
@@ -300,6 +309,21 @@ impl FirstAnswer {
             // The size the API announced outranks the header of one response, which may lie or be cut short.
             url.size.or(opened.response.content_length())
         };
+        if let Some(total) = total.filter(|total| *total > MAX_DOCUMENT_BYTES) {
+            let field = if partial_content {
+                "Content-Range"
+            } else if url.size.is_some() {
+                "the announced size"
+            } else {
+                "Content-Length"
+            };
+            return Err(ProviderError::protocol(format!(
+                "the server gave a size of {total} bytes ({field}), more than the {} TiB Docket accepts for one \
+                 document",
+                MAX_DOCUMENT_BYTES >> 40
+            ))
+            .into());
+        }
         let suggested = url.file_name.clone().or_else(|| {
             headers
                 .get(CONTENT_DISPOSITION)
@@ -682,7 +706,8 @@ async fn send(
         }
     }
     tracing::debug!(id = job.id(), url = %url.redacted(), ?range, "GET");
-    let response = request.send().await?;
+    // Followed to another origin without the link's headers (a storage host gets no credential of ours).
+    let response = docket_core::redirects::send(request).await?;
     let status = response.status();
     if status.is_success() {
         return Ok(response);
@@ -692,14 +717,25 @@ async fn send(
     Err(job.provider.link_failure(status, &headers, &body))
 }
 
-/// `bytes 100-199/1000` → (100, Some(1000)); `*` as the length is `None`.
+/// `bytes 100-199/1000` → (100, Some(1000)); `*` as the length is `None`. A range that ends before it starts,
+/// or past the length it gives, is not one.
 fn content_range(headers: &HeaderMap) -> Option<(u64, Option<u64>)> {
-    let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
+    content_range_value(headers.get(CONTENT_RANGE)?.to_str().ok()?)
+}
+
+pub(crate) fn content_range_value(value: &str) -> Option<(u64, Option<u64>)> {
     let rest = value.trim().strip_prefix("bytes ")?;
     let (span, total) = rest.split_once('/')?;
-    let (start, _end) = span.split_once('-')?;
-    let start = start.trim().parse().ok()?;
-    let total = total.trim().parse().ok();
+    let (start, end) = span.split_once('-')?;
+    let start: u64 = start.trim().parse().ok()?;
+    let end: u64 = end.trim().parse().ok()?;
+    let total = match total.trim() {
+        "*" => None,
+        length => Some(length.parse::<u64>().ok()?),
+    };
+    if end < start || total.is_some_and(|total| end >= total) {
+        return None;
+    }
     Some((start, total))
 }
 
@@ -741,6 +777,20 @@ mod tests {
         assert_eq!(content_range(&headers), Some((100, Some(1000))));
         headers.insert(CONTENT_RANGE, HeaderValue::from_static("bytes 0-9/*"));
         assert_eq!(content_range(&headers), Some((0, None)));
+    }
+
+    #[test]
+    fn a_content_range_that_contradicts_itself_is_not_read() {
+        for value in [
+            "bytes 200-100/1000",
+            "bytes 0-1000/1000",
+            "bytes 0-9/ten",
+            "bytes 0-/1000",
+            "bytes 5-9/99999999999999999999999",
+            "items 0-9/10",
+        ] {
+            assert_eq!(content_range_value(value), None, "{value}");
+        }
     }
 
     #[test]

@@ -61,7 +61,9 @@ impl RetryPolicy {
             return Decision::Fail;
         }
         let backoff = self.backoff(attempt);
-        Decision::RetryAfter(server_asked.map_or(backoff, |asked| asked.max(backoff)))
+        // However the provider read the server's wish, no wait beyond the cap is honoured.
+        let asked = server_asked.map(docket_core::retry_after::cap);
+        Decision::RetryAfter(asked.map_or(backoff, |asked| asked.max(backoff)))
     }
 
     /// Exponential backoff with jitter: between half and all of `base * 2^attempt`, capped, so many clients
@@ -117,6 +119,18 @@ mod tests {
         assert_eq!(
             policy().decide(&err, 0, false),
             Decision::RetryAfter(Duration::from_secs(7))
+        );
+    }
+
+    #[test]
+    fn a_429_asking_for_a_week_waits_an_hour_at_most() {
+        let err = ProviderError::RateLimited {
+            message: "come back next week".into(),
+            retry_after: Some(Duration::from_secs(7 * 24 * 3600)),
+        };
+        assert_eq!(
+            policy().decide(&err, 0, false),
+            Decision::RetryAfter(docket_core::retry_after::MAX_WAIT)
         );
     }
 

@@ -96,7 +96,7 @@ async fn fetch_url(
         get = get.header(name.as_str(), value.expose());
     }
     tracing::debug!(url = %url.redacted(), "GET");
-    let mut response = get.send().await.map_err(ProviderError::from)?;
+    let mut response = docket_core::redirects::send(get).await?;
     let status = response.status();
     if !status.is_success() {
         let headers = response.headers().clone();

@@ -1,6 +1,6 @@
 //! A download folder that fills up mid-transfer: the transfer fails saying the disk is full, the partial file and
 //! its committed bytes are kept, and once space is freed a retry completes the file byte-identical from where it
-//! stopped. The folder is a small tmpfs, which needs root (or CAP_SYS_ADMIN): where mounting is not permitted
+//! stopped. The same when the disk that fills is the one holding the queue's database. The folder is a small tmpfs, which needs root (or CAP_SYS_ADMIN): where mounting is not permitted
 //! the test fails saying why, unless DOCKET_SKIP_DISK_FULL=1 asks to skip it (a developer without root). CI runs
 //! as root, so there it always runs: a silent skip would hide that it never ran.
 
@@ -13,6 +13,7 @@ use common::*;
 use docket_core::Kind;
 use docket_demo::library::sample;
 use docket_store::queue::{NewTransfer, TransferState};
+use docket_store::QueueError;
 use docket_transfer::RunScope;
 
 const FILE_SIZE: u64 = 6 * 1024 * 1024;
@@ -88,20 +89,27 @@ async fn a_chunked_download_onto_a_full_disk_fails_clearly_and_completes_after_s
     fills_the_disk_then_completes(Kind::Inforouter).await;
 }
 
-async fn fills_the_disk_then_completes(kind: Kind) {
-    let disk = match SmallDisk::mount() {
-        Ok(disk) => disk,
+/// The small disk, or `None` when mounting is not permitted and skipping was asked for (else a failure that says
+/// how to run the test).
+fn small_disk(used_as: &str) -> Option<SmallDisk> {
+    match SmallDisk::mount() {
+        Ok(disk) => Some(disk),
         Err(why) if skip_requested() => {
             println!(
-                "skipped on request ({SKIP_VARIABLE}=1): cannot mount an 8 MiB tmpfs as the download folder \
-                 here ({why})"
+                "skipped on request ({SKIP_VARIABLE}=1): cannot mount an 8 MiB tmpfs as the {used_as} here ({why})"
             );
-            return;
+            None
         }
         Err(why) => panic!(
-            "cannot mount an 8 MiB tmpfs as the download folder, which this test needs: {why}\n\
+            "cannot mount an 8 MiB tmpfs as the {used_as}, which this test needs: {why}\n\
              run it as root (or with CAP_SYS_ADMIN), or set {SKIP_VARIABLE}=1 to skip it explicitly"
         ),
+    }
+}
+
+async fn fills_the_disk_then_completes(kind: Kind) {
+    let Some(disk) = small_disk("download folder") else {
+        return;
     };
     let filler = disk.path.join("filler.bin");
     std::fs::write(&filler, vec![7u8; FILLER]).unwrap();
@@ -184,5 +192,113 @@ async fn fills_the_disk_then_completes(kind: Kind) {
     assert!(
         sent_after as f64 <= resumed * 1.05 + 4.0 * quick_config().min_segment as f64,
         "the retry resumed instead of starting over: {sent_after} bytes sent"
+    );
+}
+
+/// Fills `dir`'s file system with `filler`, leaving about `leave` bytes free.
+fn fill_leaving(dir: &Path, filler: &Path, leave: u64) {
+    use std::io::Write;
+    let mut file = std::fs::File::create(filler).unwrap();
+    let block = vec![0u8; 64 * 1024];
+    let mut written = 0u64;
+    while file.write_all(&block).is_ok() {
+        written += block.len() as u64;
+    }
+    drop(file);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(filler)
+        .unwrap();
+    file.set_len(written.saturating_sub(leave)).unwrap();
+    assert!(dir.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_disk_under_the_queues_database_keeps_the_downloaded_bytes_and_the_download_completes_later(
+) {
+    let Some(disk) = small_disk("data dir") else {
+        return;
+    };
+    let bench = bench_with(FILE_SIZE, quick_config()).await;
+    let document = bench
+        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .await;
+    let pool = docket_store::database::open(&disk.path).await.unwrap();
+    let queue = docket_transfer::TransferQueue::new(
+        docket_store::QueueStore::new(pool),
+        bench.remotes.clone(),
+        docket_core::http::client().unwrap(),
+        quick_config(),
+    );
+    let id = queue
+        .enqueue(&NewTransfer {
+            remote: bench.remote(Kind::IndexHealth),
+            document,
+            version: None,
+            dest_dir: bench.dest.path().to_owned(),
+            priority: 0,
+        })
+        .await
+        .unwrap();
+    // Room for the claim and a few records of progress, not for the whole download's.
+    let filler = disk.path.join("filler.bin");
+    fill_leaving(&disk.path, &filler, 96 * 1024);
+    bench
+        .server
+        .state()
+        .faults
+        .set_throttle(Kind::IndexHealth, Some(2 * 1024 * 1024));
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        queue.run(RunScope::Only(vec![id])),
+    )
+    .await
+    .expect("the run ends, saying why, instead of waiting on its own claim");
+    let err = outcome.expect_err("the run cannot complete while the database cannot grow");
+    assert!(matches!(err, QueueError::StorageFull), "{err:?}");
+    assert!(
+        err.to_string().contains("free some space") && err.to_string().contains("are kept"),
+        "{err}"
+    );
+    let partials: Vec<String> = names_in(bench.dest.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".docket-part"))
+        .collect();
+    assert_eq!(partials.len(), 1, "the partial file is kept: {partials:?}");
+    let on_disk = std::fs::metadata(bench.dest.path().join(&partials[0]))
+        .unwrap()
+        .len();
+    assert!(
+        on_disk > 0,
+        "bytes were downloaded before the database filled"
+    );
+
+    std::fs::remove_file(&filler).unwrap();
+    bench
+        .server
+        .state()
+        .faults
+        .set_throttle(Kind::IndexHealth, None);
+    let sent_before = bench
+        .server
+        .state()
+        .stats
+        .get(Kind::IndexHealth, "/s3")
+        .bytes_sent;
+    queue.run(RunScope::Only(vec![id])).await.unwrap();
+    let record = queue.store().get(id).await.unwrap();
+    assert_eq!(record.state, TransferState::Completed, "{record:?}");
+    assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
+    let sent_after = bench
+        .server
+        .state()
+        .stats
+        .get(Kind::IndexHealth, "/s3")
+        .bytes_sent
+        - sent_before;
+    println!("sent after space was freed: {sent_after} of {FILE_SIZE}");
+    assert!(
+        sent_after < FILE_SIZE,
+        "it continued from what was recorded instead of starting over: {sent_after} bytes sent"
     );
 }

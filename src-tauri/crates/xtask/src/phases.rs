@@ -57,6 +57,9 @@ fn test_plan(root: &Path) -> Vec<Phase<'_>> {
         Phase::new("vitest", &[NPM_CI], move || ui::unit_tests(root)),
         Phase::new("rust tests", &[BUILD_UI], move || rust_tests(root)),
         Phase::new("crash loop x3", &[], move || soak::run(root, 3)),
+        Phase::new("hostile servers", &[BUILD_UI], move || {
+            hostile_servers(root)
+        }),
         Phase::new("benchmarks (smoke)", &[], move || crate::bench::smoke(root)),
         Phase::new("fuzz", &[], move || crate::fuzz::run_targets(root)),
         Phase::new("end-to-end", &[BUILD_UI, TAURI_DRIVER], move || {
@@ -159,7 +162,11 @@ fn binding_test_args() -> [&'static str; 8] {
 /// The Rust tests run against a real Secret Service (see keyring_session). The crash loop is left out: the
 /// `crash loop x3` phase runs it with fresh seeds.
 fn rust_tests(root: &Path) -> Result<(), String> {
-    let exclusion = soak::nextest_exclusion();
+    // The hostile-server suite runs as its own phase, its report shown.
+    let exclusion = format!(
+        "{} and not binary_id(={HOSTILE})",
+        soak::nextest_exclusion()
+    );
     let mut args = Vec::new();
     if prereqs::has_nextest() {
         args.extend(["nextest", "run", "--workspace", "--no-fail-fast", "-E"]);
@@ -172,6 +179,23 @@ fn rust_tests(root: &Path) -> Result<(), String> {
         keyring_session::command(&target_dir(root), "rust-tests", &cargo_program(), &args)?;
     tests.current_dir(root);
     run(&mut tests)
+}
+
+/// The hostile-server suite's test binary (`tests/hostile`).
+const HOSTILE: &str = "docket-desktop::hostile";
+
+/// Runs the hostile-server suite with its report (`N passed, N failed`) shown, in a private keyring session.
+fn hostile_servers(root: &Path) -> Result<(), String> {
+    // Its cases drive the `docket` binary, which a plain test build of the app package does not build.
+    // `--workspace`: features unified as in the main Rust run, so its builds are reused.
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "--workspace", "--bin", "docket"]))?;
+    let args = ["test", "--workspace", "--test", "hostile"];
+    let mut suite =
+        keyring_session::command(&target_dir(root), "hostile", &cargo_program(), &args)?;
+    suite.current_dir(root);
+    run(&mut suite)
 }
 
 fn require_display() -> Result<(), String> {

@@ -34,6 +34,14 @@ describe("RowPages", () => {
     expect(pages.stop).toContain("first 1.0 MiB");
   });
 
+  it("keeps why a page's cells were cut short after later pages arrive whole", () => {
+    const pages = new RowPages(page(0, 200), 1000, false, 200);
+    expect(pages.cut).toBeNull();
+    pages.add({ ...page(200, 200), cut: "from row 250 on, long cells are cut short" });
+    pages.add(page(400, 200));
+    expect(pages.cut).toContain("row 250");
+  });
+
   it("asks again for a page whose fetch failed", () => {
     const pages = new RowPages(page(0, 200), 1000, false, 200);
     expect(pages.claimMissing(200, 300)).toEqual([200]);

@@ -10,6 +10,8 @@ export interface RowsPageLike {
   ragged?: { row: number }[];
   endOfTable: boolean;
   stop: string | null;
+  /** Why some cells of the page are cut short, in words. */
+  cut?: string | null;
 }
 
 export class RowPages {
@@ -23,6 +25,8 @@ export class RowPages {
   exact: boolean;
   /** Why the table ends before the document does, once a page said so. */
   stop: string | null = null;
+  /** Why cells of some page read so far are cut short, once a page said so. */
+  cut: string | null = null;
 
   constructor(firstPage: RowsPageLike, rows: number, exact: boolean, pageSize: number) {
     this.pageSize = pageSize;
@@ -39,6 +43,7 @@ export class RowPages {
     for (const ragged of page.ragged ?? []) this.raggedRows.add(ragged.row);
     this.pages.set(index, page.rows);
     if (page.stop) this.stop = page.stop;
+    if (page.cut) this.cut = page.cut;
     const end = page.firstRow + page.rows.length;
     if (page.endOfTable) {
       this.total = end;

@@ -17,7 +17,7 @@ use crate::cli::GetArgs;
 use crate::commands::queue;
 use crate::context::Context;
 use crate::failure::CliError;
-use crate::output::{human_size, print_json};
+use crate::output::{human_size, print_json, stderr_line, terminal_safe};
 
 #[derive(Serialize)]
 struct SavedJson {
@@ -125,7 +125,7 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
             } else {
                 println!(
                     "saved {} ({}, {content_hash})",
-                    path.display(),
+                    terminal_safe(&path.display().to_string()),
                     human_size(bytes)
                 );
             }
@@ -187,7 +187,7 @@ impl TerminalProgress {
         let Some(bar) = &self.bar else { return };
         match event.state {
             TransferState::WaitingForServer => {
-                let what = event.message.as_deref().unwrap_or("preparing");
+                let what = terminal_safe(event.message.as_deref().unwrap_or("preparing"));
                 bar.set_message(format!("waiting for the server ({what})"));
             }
             TransferState::Refreshing => bar.set_message("refreshing the link"),
@@ -210,11 +210,11 @@ impl TerminalProgress {
         bar.tick();
     }
 
-    /// A line on stderr that does not tear the bar.
+    /// A line on stderr that does not tear the bar; it may quote the server, so it is made terminal safe.
     fn note(&self, line: &str) {
         match &self.bar {
-            Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.println(terminal_safe(line)),
+            None => stderr_line(line),
         }
     }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::cli::LsArgs;
 use crate::context::Context;
 use crate::failure::CliError;
-use crate::output::{entries_table, print_json};
+use crate::output::{entries_table, print_json, stderr_line};
 
 /// How long `ls` keeps revalidating after it answered from the cache; the catalog stays as it was if cut off.
 const REVALIDATE_LIMIT: Duration = Duration::from_secs(15);
@@ -47,11 +47,11 @@ pub async fn run(context: &Context, args: LsArgs) -> Result<(), CliError> {
         show(context, &args, &listing).await?;
         let status = catalog.remote_status(remote).await?;
         if let Some(offline) = status.offline {
-            eprintln!(
+            stderr_line(&format!(
                 "docket: {remote} was offline when last tried ({}); listing cached {}",
                 offline.reason,
                 age(listing.fetched_at)
-            );
+            ));
         }
         return Ok(());
     }
@@ -95,10 +95,10 @@ async fn revalidate(
     let provider = match context.provider(remote).await {
         Ok((_, provider)) => provider,
         Err(err) => {
-            eprintln!(
+            stderr_line(&format!(
                 "docket: this is the listing cached {}; it could not be refreshed: {err}",
                 age(listing.fetched_at)
-            );
+            ));
             return;
         }
     };
@@ -112,14 +112,14 @@ async fn revalidate(
             diff.removed.len()
         ),
         Ok(Ok(_)) => {}
-        Ok(Err(err)) if err.is_unreachable() => eprintln!(
+        Ok(Err(err)) if err.is_unreachable() => stderr_line(&format!(
             "docket: {remote} is offline, so this is the listing cached {} ({err})",
             age(listing.fetched_at)
-        ),
-        Ok(Err(err)) => eprintln!(
+        )),
+        Ok(Err(err)) => stderr_line(&format!(
             "docket: this is the listing cached {}; refreshing it failed: {err}",
             age(listing.fetched_at)
-        ),
+        )),
         Err(_) => eprintln!(
             "docket: this is the listing cached {}; the server did not finish answering within {} s",
             age(listing.fetched_at),

@@ -12,7 +12,7 @@ use docket_transfer::{EngineConfig, JobEnd, ProviderDirectory, RunScope, Transfe
 use crate::cli::{LimitArgs, QueueArgs, QueueCommand, Selection};
 use crate::context::Context;
 use crate::failure::CliError;
-use crate::output::{human_size, print_json};
+use crate::output::{human_size, print_json, stderr_line, terminal_safe};
 
 mod orphans;
 
@@ -150,7 +150,7 @@ async fn list(queue: &TransferQueue, json: bool) -> Result<(), CliError> {
         println!("the queue is empty");
     }
     for transfer in &transfers {
-        println!("{}", line(transfer));
+        println!("{}", terminal_safe(&line(transfer)));
     }
     orphans::note(queue, &[]).await;
     Ok(())
@@ -196,7 +196,10 @@ async fn work(
             };
             if let (TransferState::Queued, Some(why)) = (event.state, event.message) {
                 if told.insert((event.id, why.clone())) {
-                    eprintln!("docket: {}: {why}; Ctrl-C leaves it in the queue", event.id);
+                    stderr_line(&format!(
+                        "docket: {}: {why}; Ctrl-C leaves it in the queue",
+                        event.id
+                    ));
                 }
             }
         }
@@ -222,21 +225,21 @@ async fn work(
         match end {
             JobEnd::Completed => {
                 if let Some(path) = &record.saved_path {
-                    println!("{id}: saved {}", path.display());
+                    println!("{id}: saved {}", terminal_safe(&path.display().to_string()));
                 }
             }
             JobEnd::Failed(message) => {
                 failed += 1;
-                eprintln!(
+                stderr_line(&format!(
                     "docket: {id}: {}: {}: {message}",
                     record.remote, record.document
-                );
+                ));
             }
             JobEnd::Paused => println!("{id}: paused"),
             JobEnd::Cancelled => println!("{id}: cancelled"),
             JobEnd::WaitingForRemote(why) => {
                 unreachable += 1;
-                eprintln!("docket: {id}: {why}; it stays queued");
+                stderr_line(&format!("docket: {id}: {why}; it stays queued"));
             }
         }
     }

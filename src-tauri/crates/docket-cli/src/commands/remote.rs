@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use docket_core::{Credentials, RemoteConfig, Secret};
 use docket_providers::settings::{self, SettingsProblem};
-use docket_store::secrets::env_var_for;
+use docket_store::secrets::{env_var_for, shared_env_var_for};
 
 use crate::cli::{RemoteAddArgs, RemoteCommand};
 use crate::context::Context;
@@ -82,17 +82,20 @@ fn check_url(url: &str) -> Result<(), CliError> {
     }
 }
 
-/// `DOCKET_SECRET_<KEY>` when set, else a prompt without echo on a terminal.
+/// `DOCKET_SECRET_<REMOTE>_<KEY>` when set, else `DOCKET_SECRET_<KEY>` (adding names exactly one remote, so the
+/// older form is unambiguous here), else a prompt without echo on a terminal.
 fn read_secret(remote: &str, key: &str) -> Result<Secret, CliError> {
-    let var = env_var_for(key);
-    if let Ok(value) = std::env::var(&var) {
-        if !value.is_empty() {
-            return Ok(Secret::new(value));
+    let own = env_var_for(remote, key);
+    for var in [own.clone(), shared_env_var_for(key)] {
+        if let Ok(value) = std::env::var(&var) {
+            if !value.is_empty() {
+                return Ok(Secret::new(value));
+            }
         }
     }
     if !std::io::stdin().is_terminal() {
         return Err(CliError::Input(format!(
-            "no value for secret `{key}`: set {var}, or run this in a terminal to be asked for it"
+            "no value for secret `{key}`: set {own}, or run this in a terminal to be asked for it"
         )));
     }
     let value = rpassword::prompt_password(format!("{key} for {remote}: "))

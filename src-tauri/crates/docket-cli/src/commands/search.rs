@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::SearchArgs;
 use crate::context::Context;
 use crate::failure::CliError;
-use crate::output::{human_size, print_json};
+use crate::output::{human_size, print_json, terminal_safe};
 
 /// One result of `docket search --json`.
 #[derive(Serialize)]
@@ -79,7 +79,7 @@ fn table(hits: &[SearchHit]) -> String {
     let rows: Vec<[String; 5]> = hits
         .iter()
         .map(|hit| {
-            let mut name = hit.entry.name.clone();
+            let mut name = terminal_safe(&hit.entry.name).into_owned();
             if hit.entry.kind == EntryKind::Folder {
                 name.push('/');
             }
@@ -91,11 +91,11 @@ fn table(hits: &[SearchHit]) -> String {
                 });
             }
             [
-                hit.remote.clone(),
+                terminal_safe(&hit.remote).into_owned(),
                 name,
                 hit.entry.size.map(human_size).unwrap_or_default(),
-                hit.location.as_deref().unwrap_or("/").to_owned(),
-                hit.entry.id.clone(),
+                terminal_safe(hit.location.as_deref().unwrap_or("/")).into_owned(),
+                terminal_safe(&hit.entry.id).into_owned(),
             ]
         })
         .collect();

@@ -1,5 +1,5 @@
 //! What the CLI tests share: the `docket` binary on a data dir of the test's own, a command that must succeed,
-//! and a demo remote registered as a user would (`docket remote add`, secrets through DOCKET_SECRET_*).
+//! and a demo remote registered as a user would (`docket remote add`, secrets through DOCKET_SECRET_<REMOTE>_<KEY>).
 
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
@@ -60,9 +60,10 @@ pub fn add_remote(server: &DemoServer, data_dir: &Path, kind: Kind, extra: &[&st
     }
     for key in credentials.keys() {
         let value = credentials.get(key).expect("listed").expose().to_owned();
-        command
-            .args(["--secret", key])
-            .env(format!("DOCKET_SECRET_{}", key.to_ascii_uppercase()), value);
+        command.args(["--secret", key]).env(
+            docket_core::remote::secret_env_var(&remote.name, key),
+            value,
+        );
     }
     succeeded(command.output().expect("docket runs"));
     remote.name

@@ -9,7 +9,9 @@ mod table;
 
 pub use columns::{Alignment, ColumnInfo};
 pub use dialect::CsvDialect;
-pub use table::{CsvPage, CsvRow, CsvTable, RaggedRow, RowCount, TableStop, TableSummary};
+pub use table::{
+    CsvPage, CsvRow, CsvTable, PageTextCut, RaggedRow, RowCount, TableStop, TableSummary,
+};
 
 pub(crate) use dialect::sniff_delimiter;
 pub(crate) use table::{human_bytes, partial_note};

@@ -57,6 +57,49 @@ pub struct CsvPage {
     pub end_of_table: bool,
     /// Set when the table ends early, and why.
     pub stop: Option<TableStop>,
+    /// Set when the page's text reached its limit and later cells were cut (each listed in its row's
+    /// `cut_cells`).
+    pub text_cut: Option<PageTextCut>,
+}
+
+/// A page whose cells hold more text than a page may: from `from_row` on, cells are cut.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageTextCut {
+    pub limit_bytes: u64,
+    /// The first row with a cell cut to keep the page within the limit.
+    pub from_row: u64,
+}
+
+/// Bytes of cell text left to the page (or header) being decoded.
+struct TextBudget {
+    left: usize,
+    /// Whether a cell was cut for want of it.
+    spent: bool,
+}
+
+impl TextBudget {
+    fn new(bytes: usize) -> Self {
+        TextBudget {
+            left: bytes,
+            spent: false,
+        }
+    }
+
+    /// Cuts `text` to what is left (at a character boundary) and takes it; true when it was cut.
+    fn take(&mut self, text: &mut String) -> bool {
+        if text.len() <= self.left {
+            self.left -= text.len();
+            return false;
+        }
+        let mut end = self.left;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        self.left -= end;
+        self.spent = true;
+        true
+    }
 }
 
 /// What a virtualized table needs to lay itself out.
@@ -243,6 +286,8 @@ impl CsvTable {
         let partial = self.coverage.partial;
         let mut rows = Vec::new();
         let mut end_of_table = false;
+        let mut budget = TextBudget::new(self.limits.page_text_bytes);
+        let mut text_cut = None;
         {
             let mut cursor = UnitCursor::new(&mut self.source, encoding, offset);
             while rows.len() < count {
@@ -284,8 +329,16 @@ impl CsvTable {
                     self.frontier = record.end;
                 }
                 if row >= first_row {
-                    let mut decoded = decode_record(encoding, &record, self.limits.cell_chars);
+                    let was_spent = budget.spent;
+                    let mut decoded =
+                        decode_record(encoding, &record, self.limits.cell_chars, &mut budget);
                     decoded.number = row;
+                    if budget.spent && !was_spent {
+                        text_cut = Some(PageTextCut {
+                            limit_bytes: self.limits.page_text_bytes as u64,
+                            from_row: row,
+                        });
+                    }
                     rows.push(decoded);
                 }
                 row += 1;
@@ -314,6 +367,7 @@ impl CsvTable {
             } else {
                 None
             },
+            text_cut,
         })
     }
 
@@ -339,11 +393,22 @@ impl CsvTable {
     }
 
     fn decode(&self, record: &RawRecord) -> CsvRow {
-        decode_record(self.dialect.encoding, record, self.limits.cell_chars)
+        let mut budget = TextBudget::new(self.limits.page_text_bytes);
+        decode_record(
+            self.dialect.encoding,
+            record,
+            self.limits.cell_chars,
+            &mut budget,
+        )
     }
 }
 
-fn decode_record(encoding: TextEncoding, record: &RawRecord, cell_chars: usize) -> CsvRow {
+fn decode_record(
+    encoding: TextEncoding,
+    record: &RawRecord,
+    cell_chars: usize,
+    budget: &mut TextBudget,
+) -> CsvRow {
     let mut cut_cells = Vec::new();
     let cells = record
         .fields
@@ -356,6 +421,7 @@ fn decode_record(encoding: TextEncoding, record: &RawRecord, cell_chars: usize) 
                 text.truncate(byte);
                 cut = true;
             }
+            cut |= budget.take(&mut text);
             if cut {
                 cut_cells.push(index);
             }

@@ -9,11 +9,13 @@ mod download;
 mod graphql;
 #[cfg(feature = "fuzzing")]
 pub(crate) use graphql::fuzz_answer;
+#[cfg(feature = "fuzzing")]
+pub(crate) use rfc3339::parse as fuzz_rfc3339;
 mod index;
 mod rfc3339;
 mod schema;
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -53,6 +55,10 @@ pub const ENTRY: ProviderEntry = ProviderEntry {
 /// The page size asked for when the remote sets none; also the most Docket asks for.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
+/// The most folders a search for one document walks: a server whose index grows without end (every folder
+/// listing a fresh one) would otherwise be walked forever.
+const MAX_FOLDERS_WALKED: usize = 10_000;
+
 fn connect(
     config: RemoteConfig,
     credentials: Credentials,
@@ -64,6 +70,7 @@ fn connect(
 /// One data room.
 pub struct Ansarada {
     endpoint: DataRoomGraphql,
+    base_url: String,
     page_size: u32,
     poll: PollPolicy,
 }
@@ -91,6 +98,7 @@ impl Ansarada {
         };
         Ok(Ansarada {
             endpoint: DataRoomGraphql::new(http, config.base_url(), token),
+            base_url: config.base_url().to_owned(),
             page_size,
             poll: PollPolicy::default(),
         })
@@ -107,6 +115,10 @@ impl Ansarada {
 impl Provider for Ansarada {
     fn kind(&self) -> Kind {
         Kind::Ansarada
+    }
+
+    fn base_url(&self) -> Option<&str> {
+        Some(&self.base_url)
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -128,15 +140,31 @@ impl Provider for Ansarada {
     }
 
     /// The API has no query for one document, so this walks the index breadth first until it meets the id:
-    /// O(number of items) requests in the worst case. The catalog caches what it finds.
+    /// O(number of items) requests in the worst case. The catalog caches what it finds. Each folder is walked
+    /// once (an index that lists a folder inside itself is not walked forever), and at most
+    /// [`MAX_FOLDERS_WALKED`] of them.
     async fn stat(&self, doc: &DocRef) -> Result<Entry, ProviderError> {
         let mut folders = VecDeque::from([Location::root()]);
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut walked = 0;
         while let Some(folder) = folders.pop_front() {
+            walked += 1;
+            if walked > MAX_FOLDERS_WALKED {
+                return Err(ProviderError::protocol(format!(
+                    "the document index lists more than {MAX_FOLDERS_WALKED} folders; Docket stopped looking for {} \
+                     there",
+                    doc.id()
+                )));
+            }
             for entry in self.list_all(&folder).await? {
                 match entry.kind {
                     EntryKind::Document if entry.id == doc.id() => return Ok(entry),
                     EntryKind::Document => {}
-                    EntryKind::Folder => folders.push_back(Location::at(entry.id)),
+                    EntryKind::Folder => {
+                        if seen.insert(entry.id.clone()) {
+                            folders.push_back(Location::at(entry.id));
+                        }
+                    }
                 }
             }
         }

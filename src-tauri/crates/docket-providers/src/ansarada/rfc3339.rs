@@ -7,18 +7,19 @@ pub fn parse(text: &str) -> Option<SystemTime> {
     let text = text.trim();
     let (date, rest) = text.split_once(['T', 't', ' '])?;
     let mut date_parts = date.splitn(3, '-');
-    let year: i64 = date_parts.next()?.parse().ok()?;
-    let month: u32 = date_parts.next()?.parse().ok()?;
-    let day: u32 = date_parts.next()?.parse().ok()?;
+    // Fixed-width digits, as RFC 3339 has them: a year of twenty digits would overflow the day count.
+    let year: i64 = digits(date_parts.next()?, 4)?;
+    let month = u32::try_from(digits(date_parts.next()?, 2)?).ok()?;
+    let day = u32::try_from(digits(date_parts.next()?, 2)?).ok()?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let (clock, offset_seconds) = split_offset(rest)?;
     let (whole, fraction) = clock.split_once('.').unwrap_or((clock, ""));
     let mut clock_parts = whole.splitn(3, ':');
-    let hour: i64 = clock_parts.next()?.parse().ok()?;
-    let minute: i64 = clock_parts.next()?.parse().ok()?;
-    let second: i64 = clock_parts.next()?.parse().ok()?;
+    let hour = digits(clock_parts.next()?, 2)?;
+    let minute = digits(clock_parts.next()?, 2)?;
+    let second = digits(clock_parts.next()?, 2)?;
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
@@ -38,9 +39,20 @@ fn split_offset(rest: &str) -> Option<(&str, i64)> {
     let (clock, offset) = rest.split_at(at);
     let sign = if offset.starts_with('-') { -1 } else { 1 };
     let (h, m) = offset[1..].split_once(':')?;
-    let h: i64 = h.parse().ok()?;
-    let m: i64 = m.parse().ok()?;
+    let h = digits(h, 2)?;
+    let m = digits(m, 2)?;
+    if h > 23 || m > 59 {
+        return None;
+    }
     Some((clock, sign * (h * 3600 + m * 60)))
+}
+
+/// Exactly `width` ASCII digits.
+fn digits(text: &str, width: usize) -> Option<i64> {
+    if text.len() != width || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 fn fraction_nanos(fraction: &str) -> Option<u32> {
@@ -100,5 +112,12 @@ mod tests {
         assert_eq!(unix("tomorrow"), None);
         assert_eq!(unix("2024-13-01T00:00:00Z"), None);
         assert_eq!(unix("2024-06-15"), None);
+    }
+
+    #[test]
+    fn a_year_or_offset_too_large_for_any_clock_gives_none_without_overflowing() {
+        assert_eq!(unix("99999999999999999-01-01T00:00:00Z"), None);
+        assert_eq!(unix("2024-01-01T00:00:00+99999999999999:00"), None);
+        assert_eq!(unix("2024-01-01T-1:00:00Z"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! Authenticated calls to the IndexSDK: `POST {url}/<route>` with a JSON body and the bearer token, issuing a
 //! new token once when the server refuses the current one.
 
-use docket_core::{ProviderError, Secret};
+use docket_core::Secret;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -61,14 +61,13 @@ impl Api {
     ) -> Result<T, ApiError> {
         tracing::debug!(route, "POST");
         // `.json` sets `Content-Type: application/json`, which the API requires.
-        let response = self
+        let request = self
             .http
             .post(format!("{}/{route}", self.base_url))
             .bearer_auth(token.expose())
-            .json(body)
-            .send()
-            .await
-            .map_err(ProviderError::from)?;
+            .json(body);
+        // Through `redirects::send`: the bearer token stays with the API's origin.
+        let response = docket_core::redirects::send(request).await?;
         response::data(response).await
     }
 }

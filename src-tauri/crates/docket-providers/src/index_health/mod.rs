@@ -190,6 +190,10 @@ impl Provider for IndexHealth {
         Kind::IndexHealth
     }
 
+    fn base_url(&self) -> Option<&str> {
+        Some(self.api.base_url())
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             versions: false,

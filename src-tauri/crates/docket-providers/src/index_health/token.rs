@@ -102,13 +102,8 @@ impl ClientToken {
             },
         });
         tracing::debug!(client_id = %c.client_id, "issuing an Index Health client token");
-        let response = self
-            .http
-            .post(&self.url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(ProviderError::from)?;
+        // Through `redirects::send`: the body holds the client secret, never sent to another origin.
+        let response = docket_core::redirects::send(self.http.post(&self.url).json(&body)).await?;
         let data: TokenData = response::data(response).await?;
         if data.access_token.is_empty() {
             return Err(ProviderError::protocol("the server issued an empty access token").into());

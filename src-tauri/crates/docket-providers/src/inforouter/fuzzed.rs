@@ -3,7 +3,8 @@
 use super::answer::{check, Method};
 use super::streamed::ChunkDecoder;
 use super::xml::Element;
-use super::{listing, staged, versions};
+use super::{listing, paths, staged, versions};
+use docket_core::{DocRef, Location};
 
 const METHODS: [Method; 8] = [
     Method::AuthenticateUser,
@@ -41,4 +42,17 @@ fn chunk_answer(body: &[u8]) {
         }
     }
     let _ = decoder.finish();
+}
+
+/// A document path, folder location and version number as a user (or a listing's ids) would give them: the
+/// `Path` sent is absolute (or a short id), without empty segments.
+pub(crate) fn paths_of(text: &str) {
+    if let Ok(path) = paths::document_path(&DocRef::new(text)) {
+        assert!(path.starts_with('/') || path.starts_with("~D"), "{path}");
+    }
+    let folder = paths::folder_path(&Location::at(text));
+    assert!(folder.starts_with('/'), "{folder}");
+    assert!(!folder.contains("//"), "{folder}");
+    let _ = paths::join(&folder, text);
+    let _ = paths::version_number(Some(text));
 }

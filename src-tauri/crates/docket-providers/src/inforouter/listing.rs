@@ -9,6 +9,10 @@ use super::xml::Element;
 /// Items per page when the server does not say (the reference's default).
 pub(super) const PAGE_SIZE: usize = 20;
 
+/// The most pages one folder is read to: 2,000,000 items at the default page size. A server whose `itemcount`
+/// or full pages promise more without end would otherwise be listed forever.
+pub(super) const MAX_PAGES: u32 = 100_000;
+
 /// The page number a continuation token stands for; no token is page 1.
 pub(super) fn page_number(token: Option<&PageToken>) -> Result<u32, ProviderError> {
     match token {
@@ -46,9 +50,16 @@ pub(super) fn page(
     let total: Option<u64> = answer.attr("itemcount").and_then(|n| n.trim().parse().ok());
     let more = !items.is_empty()
         && match total {
-            Some(total) => u64::from(page) * page_size < total,
+            Some(total) => u64::from(page).saturating_mul(page_size) < total,
             None => items.len() as u64 >= page_size,
         };
+    if more && page >= MAX_PAGES {
+        return Err(ProviderError::protocol(format!(
+            "GetFoldersAndDocumentsByPage still promised more items after {MAX_PAGES} pages of `{folder}` \
+             (itemcount=\"{}\"); Docket stops listing there",
+            total.map_or_else(|| "?".to_owned(), |t| t.to_string())
+        )));
+    }
     Ok(Page {
         items,
         next: more.then(|| PageToken((page + 1).to_string())),
@@ -177,6 +188,27 @@ mod tests {
             Some(PageToken("2".into()))
         );
         assert_eq!(page("/", 3, &answer).unwrap().next, None);
+    }
+
+    #[test]
+    fn a_huge_page_size_and_item_count_do_not_overflow() {
+        let answer = Element::parse(
+            r#"<response success="true" pageSize="18446744073709551615" itemcount="18446744073709551615"><f id="1" n="a"/></response>"#,
+        )
+        .unwrap();
+        assert_eq!(page("/", 2, &answer).unwrap().next, None);
+    }
+
+    #[test]
+    fn a_folder_promising_pages_without_end_stops_at_the_page_limit() {
+        let answer = Element::parse(
+            r#"<response success="true" itemcount="18446744073709551615"><f id="1" n="a"/></response>"#,
+        )
+        .unwrap();
+        assert!(page("/", MAX_PAGES - 1, &answer).unwrap().next.is_some());
+        let err = page("/", MAX_PAGES, &answer).unwrap_err();
+        assert!(matches!(err, ProviderError::Protocol { .. }), "{err:?}");
+        assert!(err.message().contains("itemcount="), "{err}");
     }
 
     #[test]

@@ -37,8 +37,8 @@ pub const SETTINGS: &[SettingSpec] = &[
         "preferred download chunk size in bytes; the server clamps it to 262144..33554432 (default 4194304)",
     )
     .accepting(ValueRule::Number {
-        min: 1,
-        max: u32::MAX as u64,
+        min: *staged::CHUNK_SIZES.start(),
+        max: *staged::CHUNK_SIZES.end(),
     }),
 ];
 
@@ -62,6 +62,7 @@ fn connect(
 
 pub struct Inforouter {
     session: Arc<Session>,
+    base_url: String,
     chunk_size: u64,
 }
 
@@ -89,6 +90,7 @@ impl Inforouter {
         };
         Ok(Inforouter {
             session: Arc::new(Session::new(http, config.base_url(), username, password)),
+            base_url: config.base_url().to_owned(),
             chunk_size,
         })
     }
@@ -98,6 +100,10 @@ impl Inforouter {
 impl Provider for Inforouter {
     fn kind(&self) -> Kind {
         Kind::Inforouter
+    }
+
+    fn base_url(&self) -> Option<&str> {
+        Some(&self.base_url)
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -171,7 +171,8 @@ impl Session {
     ) -> Result<Result<ChunkAnswer, Refusal>, ProviderError> {
         let url = format!("{}/{}", self.endpoint, method.name());
         tracing::debug!(url = %url, "POST");
-        let response = self.http.post(&url).form(form).send().await?;
+        // Through `redirects::send`: the form carries the password or the ticket, never to another origin.
+        let response = docket_core::redirects::send(self.http.post(&url).form(form)).await?;
         let status = response.status();
         if !status.is_success() {
             let headers = response.headers().clone();

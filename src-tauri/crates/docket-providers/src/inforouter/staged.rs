@@ -28,6 +28,16 @@ impl StagedDownload {
     }
 }
 
+/// The largest document Docket stages: far beyond any document a data room holds, far below what a hostile
+/// `Size` could claim. A larger one is refused before anything is planned or allocated for it.
+pub const MAX_DOCUMENT_BYTES: u64 = 1 << 40;
+
+/// The chunk sizes Docket reads with. The page has the server clamp `PreferedChunkSize` to 262144..33554432,
+/// but older servers answer smaller chunks (64 KiB is seen), so the floor is lower than the page's: below
+/// 4 KiB a large document would take millions of requests. The ceiling is the page's: every chunk read is held
+/// in memory (a few at once), so a larger one is refused rather than trusted.
+pub const CHUNK_SIZES: std::ops::RangeInclusive<u64> = 4096..=33_554_432;
+
 /// Reads a `GetDownloadHandler` answer. The handler is opaque (a GUID now, `ir178` on older servers).
 pub(super) fn staged_file(answer: &Element) -> Result<StagedFile, ProviderError> {
     let handle = answer
@@ -38,11 +48,19 @@ pub(super) fn staged_file(answer: &Element) -> Result<StagedFile, ProviderError>
             ProviderError::protocol("GetDownloadHandler answered without a downloadhandler")
         })?;
     let size = number(answer, "Size")?;
+    if size > MAX_DOCUMENT_BYTES {
+        return Err(ProviderError::protocol(format!(
+            "GetDownloadHandler answered Size=\"{size}\", more than the {} TiB Docket accepts for one document",
+            MAX_DOCUMENT_BYTES >> 40
+        )));
+    }
     let chunk_size = number(answer, "ChunkSize")?;
-    if chunk_size == 0 {
-        return Err(ProviderError::protocol(
-            "GetDownloadHandler answered ChunkSize=\"0\"",
-        ));
+    if !CHUNK_SIZES.contains(&chunk_size) {
+        return Err(ProviderError::protocol(format!(
+            "GetDownloadHandler answered ChunkSize=\"{chunk_size}\", outside the {} to {} bytes Docket reads chunks of",
+            CHUNK_SIZES.start(),
+            CHUNK_SIZES.end()
+        )));
     }
     // A rendered (converted) file has no CRC32; the attribute is then empty.
     let rendered = answer
@@ -283,6 +301,48 @@ mod tests {
         assert_eq!(staged.crc32, Some(0xa3f1_c29d));
         assert_eq!(staged.file_name.as_deref(), Some("_Q1_Report.pdf"));
         assert_eq!(staged.modified.as_deref(), Some("2024-06-15"));
+    }
+
+    fn staging_answer(size: &str, chunk_size: &str) -> Element {
+        Element::parse(&format!(
+            r#"<response success="true" Size="{size}" ChunkSize="{chunk_size}" CRC32="a3f1c29d" downloadhandler="h"/>"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_size_beyond_a_tebibyte_is_refused_naming_the_field() {
+        let err = staged_file(&staging_answer("9223372036854775807", "1048576")).unwrap_err();
+        assert!(matches!(err, ProviderError::Protocol { .. }), "{err:?}");
+        assert!(
+            err.message()
+                .starts_with("GetDownloadHandler answered Size=\"9223372036854775807\""),
+            "{err}"
+        );
+        assert!(staged_file(&staging_answer(&MAX_DOCUMENT_BYTES.to_string(), "1048576")).is_ok());
+    }
+
+    #[test]
+    fn a_chunk_size_outside_what_docket_reads_is_refused_naming_the_field() {
+        for chunk_size in ["0", "1", "4095", "33554433", "18446744073709551615"] {
+            let err = staged_file(&staging_answer("2097152", chunk_size)).unwrap_err();
+            assert!(matches!(err, ProviderError::Protocol { .. }), "{err:?}");
+            assert!(
+                err.message().starts_with(&format!(
+                    "GetDownloadHandler answered ChunkSize=\"{chunk_size}\""
+                )),
+                "{err}"
+            );
+        }
+        for chunk_size in ["4096", "65536", "262144", "33554432"] {
+            assert!(staged_file(&staging_answer("2097152", chunk_size)).is_ok());
+        }
+    }
+
+    #[test]
+    fn the_probe_from_the_issue_is_refused() {
+        let err = staged_file(&staging_answer("9223372036854775807", "1")).unwrap_err();
+        assert!(matches!(err, ProviderError::Protocol { .. }), "{err:?}");
     }
 
     #[test]

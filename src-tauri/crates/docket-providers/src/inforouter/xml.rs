@@ -6,6 +6,20 @@ use quick_xml::Reader;
 
 use docket_core::ProviderError;
 
+/// The deepest element nesting an answer may have. infoRouter answers are a few levels deep (a SOAP envelope
+/// around `<response><Versions><Version><CheckSum>` is six); a tree much deeper is hostile, and dropping or
+/// cloning one recurses once per level, so a deep enough one would overflow the stack.
+pub(super) const MAX_DEPTH: usize = 64;
+
+/// The most elements and attributes one answer may hold. An answer is read whole (up to the API body limit),
+/// and each `<a/>` of four bytes costs about a hundred once it is an element: a body of nothing but empty
+/// elements or attributes would cost gigabytes. Real answers (a page of 20 items, a document's versions) hold
+/// hundreds.
+pub(super) const MAX_NODES: usize = 200_000;
+
+/// The most attributes one element may have (infoRouter's carry about a dozen).
+const MAX_ATTRIBUTES: usize = 1024;
+
 /// One XML element: its local name, attributes (entities resolved), text content and child elements.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Element {
@@ -22,14 +36,35 @@ impl Element {
         let mut reader = Reader::from_str(xml);
         let mut open: Vec<Element> = Vec::new();
         let mut root: Option<Element> = None;
+        let mut nodes = 0usize;
+        let mut count = |element: &Element| {
+            nodes += 1 + element.attributes.len();
+            if nodes > MAX_NODES {
+                Err(ProviderError::protocol(format!(
+                    "the server's XML answer holds more than {MAX_NODES} elements and attributes"
+                )))
+            } else {
+                Ok(())
+            }
+        };
         loop {
             let event = reader
                 .read_event()
                 .map_err(|err| malformed(&reader, &err.to_string()))?;
             match event {
-                Event::Start(start) => open.push(start_element(&reader, &start)?),
+                Event::Start(start) => {
+                    if open.len() >= MAX_DEPTH {
+                        return Err(ProviderError::protocol(format!(
+                            "the server's XML answer nests elements more than {MAX_DEPTH} deep"
+                        )));
+                    }
+                    let element = start_element(&reader, &start)?;
+                    count(&element)?;
+                    open.push(element);
+                }
                 Event::Empty(start) => {
                     let element = start_element(&reader, &start)?;
+                    count(&element)?;
                     close(&mut open, &mut root, element);
                 }
                 Event::End(_) => {
@@ -118,6 +153,12 @@ pub(super) fn start_element(
         if key.as_ref() == b"xmlns" || key.prefix().is_some_and(|p| p.as_ref() == b"xmlns") {
             continue;
         }
+        if attributes.len() >= MAX_ATTRIBUTES {
+            return Err(malformed(
+                reader,
+                &format!("an element with more than {MAX_ATTRIBUTES} attributes"),
+            ));
+        }
         let value = attribute
             .decode_and_unescape_value(reader.decoder())
             .map_err(|err| malformed(reader, &err.to_string()))?;
@@ -191,6 +232,43 @@ mod tests {
         assert_eq!(root.name, "string");
         assert_eq!(root.attributes, vec![("id".to_owned(), "7".to_owned())]);
         assert_eq!(root.text, "text");
+    }
+
+    #[test]
+    fn an_answer_nested_100000_deep_is_refused_without_overflowing_the_stack() {
+        let depth = 100_000;
+        let xml = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        // A thread with a small stack, as tokio's workers have: the tree must never be built that deep.
+        let outcome = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || Element::parse(&xml))
+            .unwrap()
+            .join()
+            .expect("parsing did not overflow the stack");
+        let err = outcome.unwrap_err();
+        assert!(matches!(err, ProviderError::Protocol { .. }), "{err:?}");
+        assert!(err.message().contains("more than 64 deep"), "{err}");
+    }
+
+    #[test]
+    fn an_answer_exactly_as_deep_as_allowed_is_read() {
+        let xml = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(Element::parse(&xml).is_ok());
+    }
+
+    #[test]
+    fn an_answer_of_a_million_empty_elements_is_refused_before_it_costs_gigabytes() {
+        let xml = format!("<response>{}</response>", "<a/>".repeat(1_000_000));
+        let err = Element::parse(&xml).unwrap_err();
+        assert!(matches!(err, ProviderError::Protocol { .. }), "{err:?}");
+        assert!(err.message().contains("more than 200000 elements"), "{err}");
+    }
+
+    #[test]
+    fn an_element_with_thousands_of_attributes_is_refused() {
+        let attributes: String = (0..5000).map(|i| format!(" a{i}=\"\"")).collect();
+        let err = Element::parse(&format!("<response{attributes}/>")).unwrap_err();
+        assert!(err.message().contains("more than 1024 attributes"), "{err}");
     }
 
     #[test]

@@ -15,6 +15,8 @@ mod files;
 mod graphql;
 #[cfg(feature = "fuzzing")]
 pub(crate) use graphql::fuzz_answer;
+#[cfg(feature = "fuzzing")]
+pub(crate) use short_link::absolute as fuzz_link_url;
 mod location;
 mod short_link;
 
@@ -254,6 +256,10 @@ fn api_base(url: &str) -> String {
 impl Provider for SageActive {
     fn kind(&self) -> Kind {
         Kind::SageActive
+    }
+
+    fn base_url(&self) -> Option<&str> {
+        Some(&self.api_base)
     }
 
     fn capabilities(&self) -> Capabilities {

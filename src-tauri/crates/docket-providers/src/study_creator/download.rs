@@ -41,11 +41,11 @@ pub async fn mint_signed_url(
 ) -> Result<RemoteUrl, ProviderError> {
     let endpoint = format!("{base}/signed-url{tail}");
     tracing::debug!(url = %endpoint, "minting a signed URL");
-    let response = http_client
+    let request = http_client
         .get(&endpoint)
-        .header(reqwest::header::AUTHORIZATION, authorization.expose())
-        .send()
-        .await?;
+        .header(reqwest::header::AUTHORIZATION, authorization.expose());
+    // Through `redirects::send`: the credential stays with the API's origin.
+    let response = docket_core::redirects::send(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = http::read_body(response).await?;
@@ -69,7 +69,7 @@ pub async fn mint_signed_url(
 }
 
 /// The path and query of the server's URL, whatever scheme and host it claims.
-fn download_path(answer: &str) -> Result<&str, ProviderError> {
+pub(crate) fn download_path(answer: &str) -> Result<&str, ProviderError> {
     let path = match answer.find("://") {
         Some(at) => {
             let after_scheme = &answer[at + 3..];

@@ -6,7 +6,11 @@ mod auth;
 mod download;
 mod graphql;
 #[cfg(feature = "fuzzing")]
+pub(crate) use download::download_path as fuzz_download_path;
+#[cfg(feature = "fuzzing")]
 pub(crate) use graphql::fuzz_answer;
+#[cfg(feature = "fuzzing")]
+pub(crate) use ids::DocumentId as FuzzDocumentId;
 mod ids;
 mod nodes;
 mod provider;

@@ -16,6 +16,10 @@ use super::graphql::StudyCreatorGraphql;
 use super::ids::{self, DocumentId, StudyId};
 use super::nodes::{self, FileData, FileNode, StudiesData, StudyFilesData, VersionsData, MAX_PAGE};
 
+/// The most pages of one file's versions read: 250,000 versions at the largest page. A server that promises
+/// another page without end (a fresh cursor every time) would otherwise be asked forever.
+const MAX_VERSION_PAGES: usize = 1000;
+
 pub struct StudyCreator {
     http: reqwest::Client,
     base: String,
@@ -145,6 +149,10 @@ impl Provider for StudyCreator {
         Kind::StudyCreator
     }
 
+    fn base_url(&self) -> Option<&str> {
+        Some(&self.base)
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             versions: true,
@@ -178,7 +186,7 @@ impl Provider for StudyCreator {
         let (_, node) = self.file(&DocumentId::parse(doc.id())?).await?;
         let mut versions = Vec::new();
         let mut after: Option<PageToken> = None;
-        loop {
+        for _ in 0..MAX_VERSION_PAGES {
             let variables = json!({ "file": node.kf_id, "first": self.page_size, "after": after.as_ref().map(|t| &t.0) });
             let data: VersionsData = self
                 .graphql
@@ -196,6 +204,10 @@ impl Provider for StudyCreator {
                 None => return Ok(versions),
             }
         }
+        Err(ProviderError::protocol(format!(
+            "allVersions still said hasNextPage after {MAX_VERSION_PAGES} pages of {}'s versions; Docket stops there",
+            node.kf_id
+        )))
     }
 
     async fn prepare(

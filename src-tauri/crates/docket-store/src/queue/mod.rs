@@ -26,7 +26,13 @@ use states::{FINISHED, PENDING};
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("the transfer queue could not be read or written: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The disk holding the data dir is full: progress cannot be recorded, but nothing on disk is lost.
+    #[error(
+        "the disk that holds Docket's data dir is full, so the transfer queue cannot record progress: free some \
+         space, then `docket queue run` (or `docket queue retry`) continues; the bytes downloaded so far are kept"
+    )]
+    StorageFull,
     #[error("there is no transfer {0} in the queue (see `docket queue`)")]
     NotFound(i64),
     #[error("transfer {id} is {state}; only {allowed} transfers can be {action}")]
@@ -38,6 +44,28 @@ pub enum QueueError {
     },
     #[error("the queue holds a transfer in an unknown state: {0}")]
     Corrupt(#[from] UnknownState),
+}
+
+impl From<sqlx::Error> for QueueError {
+    fn from(err: sqlx::Error) -> Self {
+        if is_storage_full(&err) {
+            QueueError::StorageFull
+        } else {
+            QueueError::Database(err)
+        }
+    }
+}
+
+/// SQLite's `SQLITE_FULL` (13), or the OS saying the disk is full.
+fn is_storage_full(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.code().as_deref() == Some("13"),
+        sqlx::Error::Io(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        ),
+        _ => false,
+    }
 }
 
 /// What a person asks of one transfer.
@@ -93,9 +121,9 @@ impl QueueAction {
             ),
             QueueAction::Retry => (
                 "retried",
-                &[Failed, Cancelled],
+                &[Failed, Cancelled, Interrupted],
                 Queued,
-                "failed or cancelled",
+                "failed, cancelled or interrupted",
             ),
         }
     }
@@ -126,7 +154,7 @@ pub struct QueueStore {
     marks: SqlitePool,
 }
 
-const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, partial_name, state, priority, position, \
+const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, partial_name, partial_identity, state, priority, position, \
     bytes_total, bytes_done, attempts, refreshes, last_error, validator, staged_handle, content_hash, saved_path, \
     created_at, updated_at, finished_at";
 
@@ -281,13 +309,17 @@ impl QueueStore {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Extends every claim of `owner`.
-    pub async fn renew(&self, owner: &str, lease_ms: i64) -> Result<(), QueueError> {
-        sqlx::query("UPDATE transfers SET lease_until = ? WHERE owner = ?")
-            .bind(now_ms() + lease_ms)
-            .bind(owner)
-            .execute(&self.pool)
-            .await?;
+    /// Extends `owner`'s claims on `ids` only: a claim the runner no longer works on (its release could not be
+    /// recorded) lapses instead of being kept alive by the runner's own renewals.
+    pub async fn renew(&self, owner: &str, ids: &[i64], lease_ms: i64) -> Result<(), QueueError> {
+        sqlx::query(
+            "UPDATE transfers SET lease_until = ? WHERE owner = ? AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(now_ms() + lease_ms)
+        .bind(owner)
+        .bind(as_json(ids)?)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -768,8 +800,8 @@ impl QueueStore {
         // The ranges and written marks go with it (trigger `transfers_completed_forget_progress`).
         sqlx::query(
             "UPDATE transfers SET state = 'completed', saved_path = ?, file_name = ?, partial_name = NULL, \
-             bytes_total = ?, bytes_done = ?, content_hash = ?, last_error = NULL, owner = NULL, lease_until = NULL, updated_at = ?, \
-             finished_at = ? WHERE id = ?",
+             partial_identity = NULL, bytes_total = ?, bytes_done = ?, content_hash = ?, last_error = NULL, \
+             owner = NULL, lease_until = NULL, updated_at = ?, finished_at = ? WHERE id = ?",
         )
         .bind(path_text(saved_path))
         .bind(
@@ -916,6 +948,7 @@ fn record(row: &SqliteRow) -> Result<TransferRecord, QueueError> {
         dest_dir: PathBuf::from(dest_dir),
         file_name: row.try_get("file_name")?,
         partial_name: row.try_get("partial_name")?,
+        partial_identity: row.try_get("partial_identity")?,
         state: state.parse()?,
         priority: row.try_get("priority")?,
         position: row.try_get("position")?,

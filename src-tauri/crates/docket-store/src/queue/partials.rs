@@ -29,7 +29,8 @@ impl QueueStore {
         let mut tx = self.pool.begin().await?;
         forget_ranges(&mut tx, id).await?;
         sqlx::query(
-            "UPDATE transfers SET file_name = ?, partial_name = ?, bytes_done = 0, updated_at = ? WHERE id = ?",
+            "UPDATE transfers SET file_name = ?, partial_name = ?, partial_identity = NULL, bytes_done = 0, \
+             updated_at = ? WHERE id = ?",
         )
         .bind(file_name)
         .bind(partial_name)
@@ -38,6 +39,16 @@ impl QueueStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records which file the partial of `id` is (call right after creating it).
+    pub async fn record_partial_identity(&self, id: i64, identity: &str) -> Result<(), QueueError> {
+        sqlx::query("UPDATE transfers SET partial_identity = ? WHERE id = ?")
+            .bind(identity)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -56,7 +67,9 @@ impl QueueStore {
     /// Forgets the partial file of `id` (it was deleted) with every byte recorded of it.
     pub async fn forget_partial(&self, id: i64) -> Result<(), QueueError> {
         self.reset_progress(id).await?;
-        sqlx::query("UPDATE transfers SET partial_name = NULL, updated_at = ? WHERE id = ?")
+        sqlx::query(
+            "UPDATE transfers SET partial_name = NULL, partial_identity = NULL, updated_at = ? WHERE id = ?",
+        )
             .bind(now_ms())
             .bind(id)
             .execute(&self.pool)

@@ -134,6 +134,10 @@ pub struct TransferRecord {
     /// The partial file in `dest_dir` this transfer owns: recorded before the file is created, so a file a
     /// transfer made is always known to it. `None` when it has none.
     pub partial_name: Option<String>,
+    /// Which file the partial is (`dev:ino` on Unix), recorded right after it was created; `None` for a partial
+    /// an older Docket made, or one created in the instant before a crash.
+    #[serde(skip)]
+    pub partial_identity: Option<String>,
     pub state: TransferState,
     pub priority: i64,
     pub position: i64,

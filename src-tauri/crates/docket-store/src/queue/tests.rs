@@ -131,7 +131,7 @@ async fn actions_that_do_not_fit_the_state_are_refused_with_what_would_fit() {
     let err = queue.request(id, QueueAction::Retry).await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("transfer {id} is queued; only failed or cancelled transfers can be retried")
+        format!("transfer {id} is queued; only failed, cancelled or interrupted transfers can be retried")
     );
     queue.fail(id, "boom").await.unwrap();
     queue.request(id, QueueAction::Retry).await.unwrap();

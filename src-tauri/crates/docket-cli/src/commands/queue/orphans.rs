@@ -8,7 +8,7 @@ use docket_transfer::TransferQueue;
 
 use crate::cli::OrphansArgs;
 use crate::failure::CliError;
-use crate::output::{human_size, print_json};
+use crate::output::{human_size, print_json, terminal_safe};
 
 pub async fn run(queue: &TransferQueue, args: OrphansArgs) -> Result<(), CliError> {
     let dirs = absolute(&args.dirs)?;
@@ -19,7 +19,8 @@ pub async fn run(queue: &TransferQueue, args: OrphansArgs) -> Result<(), CliErro
         println!("no partial file without a transfer");
     } else {
         for orphan in &orphans {
-            println!("{}", line(orphan));
+            // A download folder may hold names made to attack a terminal.
+            println!("{}", terminal_safe(&line(orphan)));
         }
     }
     if !args.remove {
@@ -30,7 +31,10 @@ pub async fn run(queue: &TransferQueue, args: OrphansArgs) -> Result<(), CliErro
         match queue.remove_orphan_partial(&orphan.path, &dirs).await {
             Ok(()) => {
                 if !args.json {
-                    println!("removed {}", orphan.path.display());
+                    println!(
+                        "removed {}",
+                        terminal_safe(&orphan.path.display().to_string())
+                    );
                 }
             }
             Err(err) => refused.push(err.to_string()),
