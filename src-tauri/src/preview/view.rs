@@ -2,6 +2,7 @@
 //! stays free of specta).
 
 use docket_preview::csv::{Alignment, CsvPage, PageTextCut, RowCount, TableStop};
+pub use docket_preview::human_bytes;
 use docket_preview::xml::{OutlineNode, PrettyXml, XmlNode, XmlOutline, XmlSyntaxError};
 use docket_preview::{BinaryPreview, Coverage, TextPreview};
 use serde::Serialize;
@@ -335,20 +336,6 @@ pub fn binary_view(binary: &BinaryPreview) -> BinaryView {
             })
             .collect(),
     }
-}
-
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if bytes < 1024 {
-        return format!("{bytes} bytes");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use docket_demo::library::sample;
 use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
 
-use support::{demo_on, docket};
+use support::{demo_on, docket, free_port_base};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -391,23 +391,6 @@ fn docket_demo_registers_five_remotes_that_another_terminal_can_browse() {
 
     let _ = demo.kill();
     let _ = demo.wait();
-}
-
-/// A base with five consecutive free ports.
-fn free_port_base() -> u16 {
-    for _ in 0..50 {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = probe.local_addr().unwrap().port();
-        drop(probe);
-        if base > 60_000 {
-            continue;
-        }
-        let all_free = (0..6).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok());
-        if all_free {
-            return base;
-        }
-    }
-    panic!("no five consecutive free ports");
 }
 
 /// No request is sent to the far address: the refusal happens when the remote is added, and the allowed remote

@@ -16,7 +16,7 @@ use docket_demo::library::sample;
 use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
 
-use support::{demo_on, docket, library_bytes};
+use support::{demo_on, docket, free_port_base, library_bytes};
 
 const REMOTE: &str = "demo-inforouter";
 const FOLDER: &str = "/Finance/Reports/2024";
@@ -96,23 +96,6 @@ fn listed(data_dir: &Path, name: &str) -> Value {
     .into_iter()
     .find(|e| e["name"].as_str().unwrap_or("").contains(name))
     .unwrap_or_else(|| panic!("{name} is listed"))
-}
-
-/// A base with five consecutive free ports, so a stopped demo server can start again on the same ones.
-fn free_port_base() -> u16 {
-    for _ in 0..50 {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = probe.local_addr().unwrap().port();
-        drop(probe);
-        if base > 60_000 {
-            continue;
-        }
-        let all_free = (0..5).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok());
-        if all_free {
-            return base;
-        }
-    }
-    panic!("no five consecutive free ports");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,6 +3,7 @@
 
 pub mod block_hash;
 pub mod boot;
+pub mod calendar;
 pub mod content_disposition;
 pub mod content_hash;
 pub mod entry;

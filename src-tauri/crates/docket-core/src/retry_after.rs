@@ -4,6 +4,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::calendar::days_from_civil;
+
 /// The longest wait a server's `Retry-After` gets: after it the retry policy tries again (and gives up after its
 /// own attempts), so a hostile or confused server cannot park a transfer for days.
 pub const MAX_WAIT: Duration = Duration::from_secs(60 * 60);
@@ -144,17 +146,6 @@ fn clock_of(text: &str) -> Option<(u32, u32, u32)> {
         return None;
     }
     Some((hour, minute, second))
-}
-
-// Howard Hinnant's days_from_civil (proleptic Gregorian calendar).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod html;
 mod limits;
 mod source;
 mod text;
+mod units;
 pub mod xml;
 
 pub use binary::{magic_format, BinaryPreview, HexLine};
@@ -21,6 +22,7 @@ pub use html::{sandboxed_frame, SandboxedFrame, SERVER_PREVIEW_CSP};
 pub use limits::{PreviewLimits, DEFAULT_PREFIX_BYTES};
 pub use source::{Coverage, PreviewSource};
 pub use text::{JsonError, TextPreview};
+pub use units::human_bytes;
 
 use crate::csv::CsvTable;
 use crate::encoding::{EncodingGuess, TextEncoding as Enc};

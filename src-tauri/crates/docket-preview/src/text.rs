@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
-use crate::csv::{human_bytes, partial_note};
+use crate::csv::partial_note;
 use crate::encoding::EncodingGuess;
 use crate::error::PreviewError;
+use crate::human_bytes;
 use crate::limits::PreviewLimits;
 use crate::source::{Coverage, OpenedSource};
 

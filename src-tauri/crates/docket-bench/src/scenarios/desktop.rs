@@ -4,10 +4,12 @@
 //! and quits. The figure is spawn to that line, median of several runs.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use virtual_display::VirtualDisplay;
 
 use crate::error::BenchError;
 use crate::lab::Bench;
@@ -36,7 +38,7 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         report.method(9, "not measured in this run (see Missed targets).");
         return Ok(());
     }
-    let display = VirtualDisplay::start()?;
+    let display = VirtualDisplay::start().map_err(BenchError::Setup)?;
     let mut samples = Vec::with_capacity(RUNS);
     let mut page_ms = Vec::with_capacity(RUNS);
     for run in 0..RUNS {
@@ -181,57 +183,4 @@ fn stop(child: &mut Child) {
 
 fn ms(duration: Duration) -> String {
     format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
-}
-
-/// An Xvfb server on a free display number, stopped when dropped.
-struct VirtualDisplay {
-    number: u32,
-    server: Child,
-}
-
-impl VirtualDisplay {
-    fn start() -> Result<Self, BenchError> {
-        let number = (150..250)
-            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
-            .ok_or_else(|| {
-                BenchError::Setup("no free X display number between :150 and :249".into())
-            })?;
-        let server = Command::new("Xvfb")
-            .args([
-                &format!(":{number}"),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| BenchError::Setup(format!("could not start Xvfb: {e}")))?;
-        let display = VirtualDisplay { number, server };
-        // Dropping `display` on the error path below stops the server.
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-        let started = Instant::now();
-        while !socket.exists() {
-            if started.elapsed() > Duration::from_secs(10) {
-                return Err(BenchError::Setup(format!(
-                    "Xvfb :{number} did not come up within 10 s"
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(display)
-    }
-
-    fn name(&self) -> String {
-        format!(":{}", self.number)
-    }
-}
-
-impl Drop for VirtualDisplay {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
-    }
 }

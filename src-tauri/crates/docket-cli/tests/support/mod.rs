@@ -22,6 +22,24 @@ pub fn docket(data_dir: &Path) -> Command {
     command
 }
 
+/// A port base with room for every demo listener and a few to spare, all free now, so a demo server stopped by a
+/// test can start again on the same ports.
+pub fn free_port_base() -> u16 {
+    const PORTS: u16 = 8;
+    for _ in 0..50 {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = probe.local_addr().unwrap().port();
+        drop(probe);
+        if base > 60_000 {
+            continue;
+        }
+        if (0..PORTS).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok()) {
+            return base;
+        }
+    }
+    panic!("no {PORTS} consecutive free ports");
+}
+
 /// A demo server on `port_base` (0: any free ports) whose large sample file has `large_file_size` bytes.
 pub async fn demo_on(port_base: u16, large_file_size: u64) -> DemoServer {
     DemoServer::start(docket_demo::DemoConfig {

@@ -14,4 +14,4 @@ pub use table::{
 };
 
 pub(crate) use dialect::sniff_delimiter;
-pub(crate) use table::{human_bytes, partial_note};
+pub(crate) use table::partial_note;

@@ -9,6 +9,7 @@ use super::dialect::{looks_like_header, mode, sniff_delimiter, CsvDialect};
 use super::records::{read_record, RawRecord, RecordBounds, RecordRead};
 use crate::encoding::{guess_encoding, EncodingGuess, TextEncoding};
 use crate::error::PreviewError;
+use crate::human_bytes;
 use crate::limits::PreviewLimits;
 use crate::source::{Coverage, OpenedSource, PreviewSource};
 
@@ -448,20 +449,5 @@ pub(crate) fn partial_note(coverage: &Coverage) -> String {
             "showing the first {}; download the document to see all of it",
             human_bytes(coverage.available_bytes)
         ),
-    }
-}
-
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }

@@ -451,7 +451,7 @@ fn describe(outline: &XmlOutline, limits: &PreviewLimits) -> Vec<String> {
         )),
         Some(OutlineTruncation::EventTooLarge { limit_bytes, .. }) => notes.push(format!(
             "truncated: a single tag, text or comment is longer than {}; the outline stops there",
-            crate::csv::human_bytes(*limit_bytes)
+            crate::human_bytes(*limit_bytes)
         )),
         Some(OutlineTruncation::PrefixEnd { .. }) => {
             notes.push(crate::csv::partial_note(&outline.coverage))

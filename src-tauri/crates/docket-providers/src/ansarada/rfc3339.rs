@@ -2,6 +2,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use docket_core::calendar::days_from_civil;
+
 /// `2024-06-15T09:30:00Z`, `2024-06-15T09:30:00.123+02:00`, ... as a `SystemTime`; `None` when it is not one.
 pub fn parse(text: &str) -> Option<SystemTime> {
     let text = text.trim();
@@ -68,17 +70,6 @@ fn fraction_nanos(fraction: &str) -> Option<u32> {
         .take(9)
         .collect();
     digits.parse().ok()
-}
-
-// Howard Hinnant's days_from_civil (proleptic Gregorian calendar).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
