@@ -656,6 +656,13 @@ async fn notifications_are_on_by_default_and_stay_off_once_turned_off_in_setting
         serde_json::json!(true),
         "a settings file without the setting notifies"
     );
+    let version = wait_for_text(
+        session,
+        "[data-testid=app-version]",
+        &format!("Docket {}", env!("CARGO_PKG_VERSION")),
+    )
+    .await;
+    println!("e2e: settings show the version: {version}");
     app.save_screenshot("settings").await;
     click(session, "[data-testid=setting-notify]").await;
     click(session, "[data-testid=save-settings]").await;

@@ -14,6 +14,8 @@ pub struct SettingsView {
     pub settings: Settings,
     /// The folder downloads go to now (the default one when the settings name none).
     pub effective_download_dir: String,
+    /// The running Docket's version: the same as the package's and `docket --version`.
+    pub app_version: String,
 }
 
 #[tauri::command]
@@ -22,6 +24,7 @@ pub async fn get_settings(state: State<'_, ShellState>) -> Result<SettingsView, 
     Ok(SettingsView {
         settings: state.settings(),
         effective_download_dir: state.download_dir().display().to_string(),
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
     })
 }
 

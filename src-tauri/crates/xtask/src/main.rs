@@ -5,6 +5,8 @@ mod bench;
 mod e2e;
 mod fuzz;
 mod keyring_session;
+mod package;
+mod package_install;
 mod phase_clock;
 mod phases;
 mod prereqs;
@@ -20,7 +22,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo        install what is missing, build the UI and open the Docket app
   test        everything CI runs: fmt, clippy, bindings, svelte-check, vitest, Rust tests, the crash loop x3,
-              benchmark smoke run, fuzz, end-to-end; every phase runs even after one failed, and the end names
+              benchmark smoke run, fuzz, end-to-end, the package installed and purged; every phase runs even after one failed, and the end names
               each failed one
   e2e [NAME]  only the end-to-end suite (builds the app, runs it under Xvfb through WebDriver); with NAME, only
               the tests whose names contain it
@@ -31,6 +33,9 @@ commands:
               session; prints `N passed, N failed` and, for each failed run, its seed and the end of its log
               (all logs in target/soak/). DOCKET_CRASH_SEED=<seed> replays one seed, DOCKET_CRASH_RUNS=<kills>
               sets the kills per run (20)
+  package     release build of the app and the `docket` command, bundled as target/package/docket_<version>_amd64.deb
+              (and an .rpm); `test` also installs it, starts it and purges it again (needs root or sudo;
+              DOCKET_SKIP_PACKAGE_INSTALL=1 only builds it)
   bindings    regenerate ui/src/lib/bindings.ts from the Rust commands and types
   setup       only install and check prerequisites (system packages, npm dependencies, tauri-driver)";
 
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
         }
         Some("soak") => soak::run_from_args(&root, args.get(1).map(String::as_str)),
         Some("bindings") => phases::bindings(&root),
+        Some("package") => phases::package(&root),
         Some("setup") => phases::setup(&root),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");

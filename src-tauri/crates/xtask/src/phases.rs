@@ -5,7 +5,7 @@ use std::process::Command;
 
 use crate::phase_clock::{Phase, PhaseClock};
 use crate::process::{cargo, cargo_program, run};
-use crate::{e2e, keyring_session, prereqs, soak, ui};
+use crate::{e2e, keyring_session, package, package_install, prereqs, soak, ui};
 
 // Phases that later ones name as prerequisites.
 const NODE: &str = "node and npm";
@@ -65,8 +65,29 @@ fn test_plan(root: &Path) -> Vec<Phase<'_>> {
         Phase::new("end-to-end", &[BUILD_UI, TAURI_DRIVER], move || {
             e2e::run_suite(root, &target_dir(root), None)
         }),
+        Phase::new(
+            "package: build, install, start, purge",
+            &[BUILD_UI],
+            move || {
+                let target = target_dir(root);
+                let built = package::build(root, &target)?;
+                package_install::check(&target, &built)
+            },
+        ),
     ]);
     phases
+}
+
+/// `cargo xtask package`: the release packages in `target/package/`, not installed.
+pub fn package(root: &Path) -> Result<(), String> {
+    let mut phases = preparation(root);
+    phases.push(Phase::new("package", &[BUILD_UI], move || {
+        package::build(root, &target_dir(root)).map(|_| ())
+    }));
+    let mut clock = PhaseClock::default();
+    let outcome = clock.run_until_failure(phases);
+    clock.print_summary();
+    outcome
 }
 
 /// Builds the desktop app (debug) into the target dir.
