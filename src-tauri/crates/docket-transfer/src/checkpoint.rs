@@ -112,11 +112,19 @@ impl Checkpoints {
                 let _recording = self.recording.lock().await;
                 self.sync_failed.store(true, Ordering::SeqCst);
                 if let Some(boot) = config.boot_id.as_deref() {
-                    let _ = job
+                    // The failed fsync is the error to report; marks that cannot be cut back are only logged.
+                    if let Err(err) = job
                         .engine
                         .store
                         .mark_written(job.id(), &durable, boot)
-                        .await;
+                        .await
+                    {
+                        tracing::warn!(
+                            id = job.id(),
+                            %err,
+                            "could not cut the written marks back to the durable bytes"
+                        );
+                    }
                 }
                 return Err(err);
             }

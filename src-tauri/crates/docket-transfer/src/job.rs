@@ -9,16 +9,16 @@ use docket_core::{
     DocRef, PrepareObserver, PrepareStatus, Provider, ProviderError, TransferSource,
 };
 use docket_store::queue::{TransferRecord, TransferState};
-use docket_store::{QueueError, QueueStore};
 use tokio::sync::watch;
 
 use crate::engine::{Control, Engine};
 use crate::error::TransferError;
 use crate::large_slots::LargeSlot;
-use crate::partial::{remove_partial, Digests, PartialFile};
+use crate::partial::{Digests, PartialFile};
 use crate::pause_point;
 use crate::progress::ProgressMeter;
 use crate::retry::Decision;
+use crate::settle::{settle, JobEnd};
 use crate::{chunked, ranged};
 use docket_core::block_hash::BlockHashes;
 
@@ -169,23 +169,16 @@ impl PrepareObserver for WaitingObserver<'_> {
         let engine = Arc::clone(&self.job.engine);
         let id = self.job.id();
         tokio::spawn(async move {
-            let _ = engine
+            // Only what the row shows while the server works: the run goes on either way.
+            if let Err(err) = engine
                 .store
                 .advance(id, &engine.owner, TransferState::WaitingForServer)
-                .await;
+                .await
+            {
+                tracing::warn!(id, %err, "could not record that the server is preparing the file");
+            }
         });
     }
-}
-
-/// How a run of one transfer ended, for the scheduler.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobEnd {
-    Completed,
-    Failed(String),
-    Paused,
-    Cancelled,
-    /// Put back in the queue until its server can be reached again (the run starts it then); says why.
-    WaitingForRemote(String),
 }
 
 pub(crate) async fn run(
@@ -203,7 +196,9 @@ pub(crate) async fn run(
         Ok(provider) => provider,
         Err(err) => {
             let message = err.to_string();
-            let _ = engine.store.fail(record.id, &message).await;
+            if let Err(err) = engine.store.fail(record.id, &message).await {
+                tracing::warn!(id = record.id, %err, "could not record the failure");
+            }
             meter.state(TransferState::Failed, Some(message.clone()));
             meter.finish().await;
             return JobEnd::Failed(message);
@@ -224,7 +219,10 @@ pub(crate) async fn run(
     let end = settle(&job, outcome).await;
     // Completing gave the claim up already.
     if end != JobEnd::Completed {
-        let _ = engine.store.unclaim(job.id(), &engine.owner).await;
+        // A claim that cannot be given up lapses: the runner stops renewing it.
+        if let Err(err) = engine.store.unclaim(job.id(), &engine.owner).await {
+            tracing::warn!(id = job.id(), %err, "could not give up the claim");
+        }
     }
     meter.finish().await;
     end
@@ -246,7 +244,9 @@ async fn release_left_staged(job: &Job) {
                 id = job.id(),
                 "released the staged file an earlier run left"
             );
-            let _ = job.engine.store.set_staged(job.id(), None).await;
+            if let Err(err) = job.engine.store.set_staged(job.id(), None).await {
+                tracing::warn!(id = job.id(), %err, "could not forget the released staged file");
+            }
         }
         Err(err) => tracing::warn!(id = job.id(), "could not release a staged file: {err}"),
     }
@@ -404,10 +404,14 @@ async fn adopt_promoted(job: &Job) -> Option<std::path::PathBuf> {
         return None;
     }
     crate::origin::mark(&path, job.provider.base_url(), record).await;
-    store
+    if let Err(err) = store
         .complete(job.id(), &path, digests.size, &digests.content_hash)
         .await
-        .ok()?;
+    {
+        // Not adopted then: the run downloads it as usual.
+        tracing::warn!(id = job.id(), %err, "could not record the file in place as completed");
+        return None;
+    }
     record_in_catalog(job, &path, digests.size, &digests.content_hash).await;
     job.meter.set_done(digests.size, Some(digests.size));
     job.meter.state(TransferState::Completed, None);
@@ -442,73 +446,4 @@ async fn record_in_catalog(job: &Job, path: &std::path::Path, bytes: u64, conten
             "could not record the download in the catalog: {err}"
         );
     }
-}
-
-/// Records how the run ended: paused keeps the partial, cancelled removes it, a final failure keeps it only when
-/// retrying later could finish it.
-async fn settle(job: &Job, outcome: Result<std::path::PathBuf, TransferError>) -> JobEnd {
-    let store = &job.engine.store;
-    match outcome {
-        Ok(_) => JobEnd::Completed,
-        Err(TransferError::Stopped) => {
-            let control = *job.stop.borrow();
-            let state = store.get(job.id()).await.map(|r| r.state).ok();
-            if control == Control::Cancel || state == Some(TransferState::Cancelled) {
-                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
-                if let Err(err) = discard_partial(store, &record).await {
-                    tracing::warn!(
-                        id = job.id(),
-                        "could not forget the cancelled partial: {err}"
-                    );
-                }
-                job.meter.state(TransferState::Cancelled, None);
-                JobEnd::Cancelled
-            } else {
-                job.meter.state(TransferState::Paused, None);
-                JobEnd::Paused
-            }
-        }
-        Err(TransferError::RemoteOffline { remote, reason }) => {
-            let message = format!("waiting for {remote} to be reachable again ({reason})");
-            let _ = store
-                .wait_for_remote(job.id(), &job.engine.owner, &message)
-                .await;
-            job.meter
-                .state(TransferState::Queued, Some(message.clone()));
-            tracing::info!(id = job.id(), "{message}");
-            JobEnd::WaitingForRemote(message)
-        }
-        Err(err) => {
-            let message = err.to_string();
-            if matches!(err, TransferError::Queue(QueueError::StorageFull)) {
-                job.engine.storage_full.store(true, Ordering::SeqCst);
-            }
-            if !err.keeps_the_partial() {
-                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
-                if let Err(err) = discard_partial(store, &record).await {
-                    tracing::warn!(
-                        id = job.id(),
-                        "could not forget the discarded partial: {err}"
-                    );
-                }
-            }
-            let _ = store.fail(job.id(), &message).await;
-            job.meter
-                .state(TransferState::Failed, Some(message.clone()));
-            tracing::info!(id = job.id(), "failed: {message}");
-            JobEnd::Failed(message)
-        }
-    }
-}
-
-/// Removes a transfer's partial file, if it has one (a symlink in its place is removed, never followed), and
-/// forgets it with every byte recorded of it.
-pub(crate) async fn discard_partial(
-    store: &QueueStore,
-    record: &TransferRecord,
-) -> Result<(), QueueError> {
-    if let Some(path) = record.partial_path() {
-        remove_partial(&path).await;
-    }
-    store.forget_partial(record.id).await
 }

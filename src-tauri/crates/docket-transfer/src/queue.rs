@@ -14,11 +14,12 @@ use tokio::task::JoinSet;
 
 use crate::config::EngineConfig;
 use crate::engine::{Control, Engine, ProviderDirectory};
-use crate::job::{self, JobEnd};
+use crate::job;
 use crate::limits::QueueLimits;
 use crate::offline_wait::OfflineWaits;
 use crate::orphans::{self, OrphanError, OrphanPartial};
 use crate::progress::TransferEvent;
+use crate::settle::{discard_partial, JobEnd};
 
 /// What [`TransferQueue::enqueue_or_continue`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +158,7 @@ impl TransferQueue {
             && !self.engine.store.claim(id, &self.engine.owner, 0).await?
             && self.engine.store.get(id).await?.state != TransferState::Cancelled;
         if !held_elsewhere {
-            job::discard_partial(&self.engine.store, &before).await?;
+            discard_partial(&self.engine.store, &before).await?;
             self.release_leftovers().await?;
         }
         Ok(())
@@ -195,7 +196,7 @@ impl TransferQueue {
         let record = self.engine.store.get(id).await?;
         match record.state {
             TransferState::Completed | TransferState::Cancelled => {}
-            TransferState::Failed => job::discard_partial(&self.engine.store, &record).await?,
+            TransferState::Failed => discard_partial(&self.engine.store, &record).await?,
             _ => {
                 self.cancel(id).await?;
                 // A running transfer removes its partial file itself as it stops.
@@ -215,7 +216,7 @@ impl TransferQueue {
     pub async fn clear_finished(&self) -> Result<u64, QueueError> {
         for record in self.list().await? {
             if record.state == TransferState::Failed {
-                job::discard_partial(&self.engine.store, &record).await?;
+                discard_partial(&self.engine.store, &record).await?;
             }
         }
         self.engine.store.delete_finished().await

@@ -55,7 +55,7 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
     queue::note_orphans(&queue, &[dest_dir]).await;
     if args.no_wait {
         if args.json {
-            print_json(&serde_json::json!({ "id": id, "state": "queued" }));
+            print_json(&serde_json::json!({ "id": id, "state": TransferState::Queued }));
         } else {
             println!("queued as {id} (run `docket queue run` to download)");
         }

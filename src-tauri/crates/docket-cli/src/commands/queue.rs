@@ -126,10 +126,9 @@ async fn act(queue: &TransferQueue, action: QueueAction, which: Selection) -> Re
     }
     let applied = queue.apply_to_all(action).await?;
     let verb = match action {
-        QueueAction::Pause => "paused",
-        QueueAction::Resume => "resumed",
-        QueueAction::Cancel => "cancelled",
+        // "retried" would not say where they went.
         QueueAction::Retry => "queued again",
+        other => other.rule().verb,
     };
     let noun = if applied == 1 {
         "transfer"

@@ -3,10 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::{
-    forget_ranges, now_ms, path_text, record, NewTransfer, QueueError, QueueStore, TransferRecord,
-    COLUMNS,
-};
+use super::progress::forget_ranges;
+use super::{now_ms, QueueError, QueueStore};
 
 /// A partial file some transfer of this queue owns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,24 +99,5 @@ impl QueueStore {
                 .fetch_all(&self.pool)
                 .await?;
         Ok(dirs.into_iter().map(PathBuf::from).collect())
-    }
-
-    /// The newest transfer of the same document (and version) into the same folder that has not completed: a
-    /// second request for it continues that one instead of downloading a copy beside it.
-    pub async fn find_unfinished(
-        &self,
-        wanted: &NewTransfer,
-    ) -> Result<Option<TransferRecord>, QueueError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM transfers WHERE remote = ? AND document = ? AND version IS ? AND dest_dir = ? \
-             AND state != 'completed' ORDER BY id DESC LIMIT 1"
-        ))
-        .bind(&wanted.remote)
-        .bind(&wanted.document)
-        .bind(&wanted.version)
-        .bind(path_text(&wanted.dest_dir))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(record).transpose()
     }
 }

@@ -1,9 +1,11 @@
 //! Telling the truth about transfers whose runner is gone: a row left "downloading" by a killed process is
 //! marked interrupted (and its claim dropped) as soon as another process can tell, not when its lease lapses.
 
+use super::rows::as_json;
 use super::runner::RunnerId;
-use super::states::WORKED;
-use super::{as_json, now_ms, QueueError, QueueStore};
+use super::state_sql::{list_of, WORKED};
+use super::transitions::INTERRUPT;
+use super::{now_ms, QueueError, QueueStore};
 
 impl QueueStore {
     /// Marks as interrupted every transfer a runner left mid-work and no longer works: its process ended (known
@@ -27,14 +29,15 @@ impl QueueStore {
             }
         }
         let marked = sqlx::query(&format!(
-            "UPDATE transfers SET state = 'interrupted', owner = NULL, lease_until = NULL, updated_at = ?1 \
-             WHERE state IN {worked} AND (owner IS NULL OR owner IN (SELECT value FROM json_each(?2)) OR \
+            "UPDATE transfers SET state = ?4, owner = NULL, lease_until = NULL, updated_at = ?1 \
+             WHERE state IN {from} AND (owner IS NULL OR owner IN (SELECT value FROM json_each(?2)) OR \
              (owner IN (SELECT value FROM json_each(?3)) AND lease_until < ?1))",
-            worked = *WORKED
+            from = list_of(INTERRUPT.from)
         ))
         .bind(now_ms())
         .bind(as_json(&gone)?)
         .bind(as_json(&judged_by_lease)?)
+        .bind(INTERRUPT.to.as_str())
         .execute(&self.pool)
         .await?;
         Ok(marked.rows_affected())

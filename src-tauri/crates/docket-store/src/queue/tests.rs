@@ -1,3 +1,5 @@
+use std::path::{Path, PathBuf};
+
 use super::*;
 
 async fn store() -> (tempfile::TempDir, QueueStore) {

@@ -1,0 +1,50 @@
+//! Adding transfers to the queue, and finding the unfinished one a second request for the same document
+//! continues instead of downloading a copy beside it.
+
+use super::rows::{path_text, record, COLUMNS};
+use super::transitions::ENQUEUED;
+use super::{now_ms, NewTransfer, QueueError, QueueStore, TransferRecord, TransferState};
+
+impl QueueStore {
+    /// Adds a transfer at the end of the queue.
+    pub async fn enqueue(&self, new: &NewTransfer) -> Result<i64, QueueError> {
+        let now = now_ms();
+        let id = sqlx::query(
+            "INSERT INTO transfers (remote, document, version, dest_dir, state, priority, position, created_at, \
+             updated_at) VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM transfers), \
+             ?, ?)",
+        )
+        .bind(&new.remote)
+        .bind(&new.document)
+        .bind(&new.version)
+        .bind(path_text(&new.dest_dir))
+        .bind(ENQUEUED.as_str())
+        .bind(new.priority)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .last_insert_rowid();
+        Ok(id)
+    }
+
+    /// The newest transfer of the same document (and version) into the same folder that has not completed: a
+    /// second request for it continues that one instead of downloading a copy beside it.
+    pub async fn find_unfinished(
+        &self,
+        wanted: &NewTransfer,
+    ) -> Result<Option<TransferRecord>, QueueError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM transfers WHERE remote = ? AND document = ? AND version IS ? AND dest_dir = ? \
+             AND state != ? ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(&wanted.remote)
+        .bind(&wanted.document)
+        .bind(&wanted.version)
+        .bind(path_text(&wanted.dest_dir))
+        .bind(TransferState::Completed.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(record).transpose()
+    }
+}

@@ -1,0 +1,101 @@
+//! How a run of one transfer ends, recorded in the queue: paused keeps the partial, cancelled removes it, a
+//! server that cannot be reached puts the transfer back in the queue, a final failure keeps the partial only when
+//! retrying later could finish it.
+
+use std::sync::atomic::Ordering;
+
+use docket_store::queue::{TransferRecord, TransferState};
+use docket_store::{QueueError, QueueStore};
+
+use crate::engine::Control;
+use crate::error::TransferError;
+use crate::job::Job;
+use crate::partial::remove_partial;
+
+/// How a run of one transfer ended, for the scheduler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEnd {
+    Completed,
+    Failed(String),
+    Paused,
+    Cancelled,
+    /// Put back in the queue until its server can be reached again (the run starts it then); says why.
+    WaitingForRemote(String),
+}
+
+/// Records how the run ended: paused keeps the partial, cancelled removes it, a final failure keeps it only when
+/// retrying later could finish it.
+pub(crate) async fn settle(
+    job: &Job,
+    outcome: Result<std::path::PathBuf, TransferError>,
+) -> JobEnd {
+    let store = &job.engine.store;
+    match outcome {
+        Ok(_) => JobEnd::Completed,
+        Err(TransferError::Stopped) => {
+            let control = *job.stop.borrow();
+            let state = store.get(job.id()).await.map(|r| r.state).ok();
+            if control == Control::Cancel || state == Some(TransferState::Cancelled) {
+                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
+                if let Err(err) = discard_partial(store, &record).await {
+                    tracing::warn!(
+                        id = job.id(),
+                        "could not forget the cancelled partial: {err}"
+                    );
+                }
+                job.meter.state(TransferState::Cancelled, None);
+                JobEnd::Cancelled
+            } else {
+                job.meter.state(TransferState::Paused, None);
+                JobEnd::Paused
+            }
+        }
+        Err(TransferError::RemoteOffline { remote, reason }) => {
+            let message = format!("waiting for {remote} to be reachable again ({reason})");
+            if let Err(err) = store
+                .wait_for_remote(job.id(), &job.engine.owner, &message)
+                .await
+            {
+                tracing::warn!(id = job.id(), %err, "could not put the transfer back in the queue");
+            }
+            job.meter
+                .state(TransferState::Queued, Some(message.clone()));
+            tracing::info!(id = job.id(), "{message}");
+            JobEnd::WaitingForRemote(message)
+        }
+        Err(err) => {
+            let message = err.to_string();
+            if matches!(err, TransferError::Queue(QueueError::StorageFull)) {
+                job.engine.storage_full.store(true, Ordering::SeqCst);
+            }
+            if !err.keeps_the_partial() {
+                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
+                if let Err(err) = discard_partial(store, &record).await {
+                    tracing::warn!(
+                        id = job.id(),
+                        "could not forget the discarded partial: {err}"
+                    );
+                }
+            }
+            if let Err(err) = store.fail(job.id(), &message).await {
+                tracing::warn!(id = job.id(), %err, "could not record the failure");
+            }
+            job.meter
+                .state(TransferState::Failed, Some(message.clone()));
+            tracing::info!(id = job.id(), "failed: {message}");
+            JobEnd::Failed(message)
+        }
+    }
+}
+
+/// Removes a transfer's partial file, if it has one (a symlink in its place is removed, never followed), and
+/// forgets it with every byte recorded of it.
+pub(crate) async fn discard_partial(
+    store: &QueueStore,
+    record: &TransferRecord,
+) -> Result<(), QueueError> {
+    if let Some(path) = record.partial_path() {
+        remove_partial(&path).await;
+    }
+    store.forget_partial(record.id).await
+}
