@@ -112,7 +112,7 @@ impl Connections {
         stored_as: &str,
     ) -> Result<Credentials, IpcError> {
         let mut credentials = Credentials::new(config.name.clone());
-        for spec in docket_providers::entry(config.kind)
+        for spec in docket_providers::entry(config.kind)?
             .settings
             .iter()
             .filter(|s| s.secret)
@@ -153,24 +153,24 @@ impl Connections {
     }
 
     pub fn delete_secrets(&self, name: &str, kind: Kind) -> Result<(), IpcError> {
-        for spec in docket_providers::entry(kind)
-            .settings
-            .iter()
-            .filter(|s| s.secret)
-        {
+        for spec in secret_specs(kind) {
             self.secrets.delete(name, spec.key)?;
         }
         Ok(())
     }
 }
 
-/// The secrets a kind of remote takes.
-fn secret_keys(kind: Kind) -> impl Iterator<Item = &'static str> {
+/// The secrets a kind of remote takes; none known for a kind no module speaks any more.
+fn secret_specs(kind: Kind) -> impl Iterator<Item = &'static docket_core::SettingSpec> {
     docket_providers::entry(kind)
-        .settings
+        .map_or(&[][..], |entry| entry.settings)
         .iter()
         .filter(|s| s.secret)
-        .map(|s| s.key)
+}
+
+/// The keys of [`secret_specs`].
+fn secret_keys(kind: Kind) -> impl Iterator<Item = &'static str> {
+    secret_specs(kind).map(|s| s.key)
 }
 
 /// Why the secrets saved for `stored` must not go where `draft` points, if they must not. Docket sends a saved
@@ -187,7 +187,7 @@ pub fn saved_secrets_belong_elsewhere(
     let described = |config: &RemoteConfig| {
         format!(
             "{} at {}",
-            config.kind.display_name(),
+            docket_providers::entry(config.kind).map_or(config.kind.id(), |e| e.display_name),
             docket_core::redirects::origin_text(&config.url)
         )
     };
@@ -241,7 +241,8 @@ impl RemoteDraft {
                 "Give the server a name, e.g. `acme-dataroom`.",
             ));
         }
-        let kind: Kind = self.kind.parse()?;
+        let entry = docket_providers::registry::find(&self.kind)?;
+        let kind = entry.kind;
         let url = check_url(&self.url)?;
         let settings: BTreeMap<String, String> = self
             .settings
@@ -253,7 +254,7 @@ impl RemoteDraft {
         // kind's required ones are judged here.
         let mut secret_keys: BTreeSet<String> = self.secrets.keys().cloned().collect();
         secret_keys.extend(
-            docket_providers::entry(kind)
+            entry
                 .settings
                 .iter()
                 .filter(|s| s.secret && s.required)
@@ -309,7 +310,7 @@ impl CheckedDraft {
         let elsewhere = saved
             .as_ref()
             .and_then(|stored| saved_secrets_belong_elsewhere(stored, &self.config));
-        let specs = docket_providers::entry(self.config.kind).settings;
+        let specs = docket_providers::entry(self.config.kind)?.settings;
         for spec in specs.iter().filter(|s| s.secret) {
             if credentials.get(spec.key).is_some() {
                 continue;
@@ -471,14 +472,32 @@ mod tests {
 
     #[test]
     fn saved_secrets_go_only_to_the_kind_and_origin_they_were_saved_for() {
-        let saved = remote(Kind::Inforouter, "https://ir.example.com/api");
-        let same = remote(Kind::Inforouter, "https://IR.example.com:443/other/path");
+        let saved = remote(
+            docket_providers::inforouter::KIND,
+            "https://ir.example.com/api",
+        );
+        let same = remote(
+            docket_providers::inforouter::KIND,
+            "https://IR.example.com:443/other/path",
+        );
         assert_eq!(saved_secrets_belong_elsewhere(&saved, &same), None);
         for (kind, url) in [
-            (Kind::Inforouter, "https://files.attacker.example/api"),
-            (Kind::Inforouter, "http://ir.example.com/api"),
-            (Kind::Inforouter, "https://ir.example.com:8443/api"),
-            (Kind::StudyCreator, "https://ir.example.com/api"),
+            (
+                docket_providers::inforouter::KIND,
+                "https://files.attacker.example/api",
+            ),
+            (
+                docket_providers::inforouter::KIND,
+                "http://ir.example.com/api",
+            ),
+            (
+                docket_providers::inforouter::KIND,
+                "https://ir.example.com:8443/api",
+            ),
+            (
+                docket_providers::study_creator::KIND,
+                "https://ir.example.com/api",
+            ),
         ] {
             let why = saved_secrets_belong_elsewhere(&saved, &remote(kind, url))
                 .unwrap_or_else(|| panic!("{kind} at {url} may not reuse the secrets"));
@@ -487,7 +506,10 @@ mod tests {
                 "{why}"
             );
             assert!(
-                why.contains(&format!("{} at", kind.display_name())),
+                why.contains(&format!(
+                    "{} at",
+                    docket_providers::entry(kind).unwrap().display_name
+                )),
                 "{why}"
             );
         }
@@ -499,7 +521,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let connections = connections_in(dir.path()).await;
         connections
-            .add(remote(Kind::Inforouter, "https://ir.example.com"), false)
+            .add(
+                remote(docket_providers::inforouter::KIND, "https://ir.example.com"),
+                false,
+            )
             .await
             .unwrap();
         connections
@@ -517,7 +542,7 @@ mod tests {
         let checked = typed_again.check().unwrap();
         let typed = checked.credentials(&connections, Some("files"));
         connections
-            .delete_secrets("files", Kind::Inforouter)
+            .delete_secrets("files", docket_providers::inforouter::KIND)
             .unwrap();
 
         for (url, refusal) in refusals {
@@ -541,7 +566,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let connections = connections_in(dir.path()).await;
         connections
-            .add(remote(Kind::Inforouter, "https://ir.example.com"), false)
+            .add(
+                remote(docket_providers::inforouter::KIND, "https://ir.example.com"),
+                false,
+            )
             .await
             .unwrap();
         connections
@@ -553,7 +581,7 @@ mod tests {
             .unwrap();
         let credentials = checked.credentials(&connections, Some("files"));
         connections
-            .delete_secrets("files", Kind::Inforouter)
+            .delete_secrets("files", docket_providers::inforouter::KIND)
             .unwrap();
         assert_eq!(
             credentials.unwrap().get("password").unwrap().expose(),

@@ -126,7 +126,10 @@ mod tests {
 
     #[test]
     fn an_error_crosses_ipc_as_code_and_message() {
-        let err: IpcError = "ftp".parse::<docket_core::Kind>().unwrap_err().into();
+        let err: IpcError = docket_providers::registry::find("ftp")
+            .err()
+            .unwrap()
+            .into();
         let json = serde_json::to_value(&err).unwrap();
         assert_eq!(json["code"], "unknown_kind");
         assert!(json["message"].as_str().unwrap().contains("`ftp`"));

@@ -27,13 +27,8 @@ async fn first_run_offers_the_demo_and_a_folder_of_every_kind_opens() {
         .unwrap();
 
     open_demo(&app).await;
-    for remote in [
-        "demo-ansarada",
-        "demo-index-health",
-        "demo-inforouter",
-        "demo-sage-active",
-        "demo-study-creator",
-    ] {
+    for kind in docket_demo::apis::kinds() {
+        let remote = &docket_demo::demo_remote_name(kind);
         select_remote(session, remote).await;
         let folder = enter_first_folder(session).await;
         let rows = session.find_all("[data-testid=entry]").await.unwrap();

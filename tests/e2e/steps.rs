@@ -11,7 +11,7 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 pub const ENTER: &str = "\u{E007}";
 pub const DELETE: &str = "\u{E017}";
 
-/// Clicks "Open the demo data rooms" and waits for the five demo remotes in the sidebar.
+/// Clicks "Open the demo data rooms" and waits for one demo remote per API the demo serves in the sidebar.
 pub async fn open_demo(app: &RunningApp) {
     let session = &app.session;
     let button = session
@@ -20,10 +20,13 @@ pub async fn open_demo(app: &RunningApp) {
         .unwrap();
     session.click(&button).await.unwrap();
     session
-        .wait_for_count("[data-testid=remote]", 5, PATIENCE)
+        .wait_for_count("[data-testid=remote]", docket_demo::APIS.len(), PATIENCE)
         .await
         .unwrap();
-    println!("e2e: the five demo remotes are in the sidebar");
+    println!(
+        "e2e: the {} demo remotes are in the sidebar",
+        docket_demo::APIS.len()
+    );
 }
 
 pub async fn select_remote(session: &Session, remote: &str) {

@@ -173,12 +173,16 @@ async fn huge_staged_file(world: &World) -> Result<String, String> {
     let hostile = r#"<response success="true" Size="9223372036854775807" ContentType="application/pdf" ModificationDate="2024-04-02" VersionNumber="1000000" AlterDocumentName="Q1-Report.pdf" RenderedContent="false" CRC32="00000000" ChunkSize="1" downloadhandler="11111111-2222-3333-4444-555555555555"/>"#;
     answer_next(
         world,
-        Kind::Inforouter,
+        docket_providers::inforouter::KIND,
         "/srv.asmx/GetDownloadHandler",
         1,
         Failure::status(StatusCode::OK).body("text/xml; charset=utf-8", hostile),
     );
-    let (_bench, finished) = get(world, Kind::Inforouter, sample::REPORT_PDF)?;
+    let (_bench, finished) = get(
+        world,
+        docket_providers::inforouter::KIND,
+        sample::REPORT_PDF,
+    )?;
     clear_failure(&finished, &["demo-inforouter"])
 }
 
@@ -191,17 +195,17 @@ async fn deep_listing(world: &World) -> Result<String, String> {
     );
     answer_next(
         world,
-        Kind::Inforouter,
+        docket_providers::inforouter::KIND,
         "/srv.asmx/GetFoldersAndDocumentsByPage",
         1,
         Failure::status(StatusCode::OK).body("text/xml; charset=utf-8", hostile),
     );
-    let finished = list(world, Kind::Inforouter, "/Finance")?;
+    let finished = list(world, docket_providers::inforouter::KIND, "/Finance")?;
     clear_failure(&finished, &["demo-inforouter"])
 }
 
 async fn dangling_symlink_partial(world: &World) -> Result<String, String> {
-    let (bench, remote) = world.bench_with(Kind::Inforouter)?;
+    let (bench, remote) = world.bench_with(docket_providers::inforouter::KIND)?;
     let trap = bench.dest_dir().join("Q1-Report.pdf.docket-part");
     std::os::unix::fs::symlink("/nonexistent/docket-hostile-target", &trap)
         .map_err(|e| e.to_string())?;
@@ -240,7 +244,7 @@ async fn escape_sequences_in_an_error(world: &World) -> Result<String, String> {
         "{\"statusCode\":437,\"message\":\"Document not found \u{1b}]0;PWNED\u{7}\u{1b}[31mRED\"}";
     answer_next(
         world,
-        Kind::IndexHealth,
+        docket_providers::index_health::KIND,
         "/get-document-details",
         1,
         Failure::status(StatusCode::from_u16(437).unwrap_or(StatusCode::NOT_FOUND))
@@ -248,18 +252,18 @@ async fn escape_sequences_in_an_error(world: &World) -> Result<String, String> {
     );
     answer_next(
         world,
-        Kind::IndexHealth,
+        docket_providers::index_health::KIND,
         "/download",
         4,
         Failure::status(StatusCode::from_u16(437).unwrap_or(StatusCode::NOT_FOUND))
             .body("application/json", hostile),
     );
-    let (_bench, finished) = get(world, Kind::IndexHealth, "doc-1001")?;
+    let (_bench, finished) = get(world, docket_providers::index_health::KIND, "doc-1001")?;
     clear_failure(&finished, &["PWNED"])
 }
 
 async fn partial_replaced_by_a_symlink(world: &World) -> Result<String, String> {
-    let (bench, remote) = world.bench_with(Kind::IndexHealth)?;
+    let (bench, remote) = world.bench_with(docket_providers::index_health::KIND)?;
     let victim = bench.data_dir().join("victim.txt");
     std::fs::write(&victim, b"precious").map_err(|e| e.to_string())?;
     let mark = bench.data_dir().join("paused");
@@ -337,7 +341,7 @@ async fn redirect_to_another_origin(world: &World) -> Result<String, String> {
     let (port, seen) = recording_origin()?;
     answer_next(
         world,
-        Kind::SageActive,
+        docket_providers::sage_active::KIND,
         "/files/",
         4,
         Failure::redirect(
@@ -351,7 +355,7 @@ async fn redirect_to_another_origin(world: &World) -> Result<String, String> {
         .document_by_path(sample::REPORT_PDF)
         .ok_or("the demo library has the report")?;
     let file = docket_demo::sage_active::catalog::file_id(report);
-    let (_bench, finished) = get(world, Kind::SageActive, &file)?;
+    let (_bench, finished) = get(world, docket_providers::sage_active::KIND, &file)?;
     bounded(&finished)?;
     let requests = seen.lock().map(|s| s.clone()).unwrap_or_default();
     for request in &requests {
@@ -378,14 +382,14 @@ async fn redirect_to_another_origin(world: &World) -> Result<String, String> {
 async fn endless_api_answer(world: &World) -> Result<String, String> {
     answer_next(
         world,
-        Kind::IndexHealth,
+        docket_providers::index_health::KIND,
         "/get-documents",
         8,
         Failure::status(StatusCode::OK)
             .body("application/json", "{\"statusCode\":200,\"data\":[")
             .endless("{\"document_id\":\"x\",\"document_name\":\"x\"},"),
     );
-    let finished = list(world, Kind::IndexHealth, "col-finance")?;
+    let finished = list(world, docket_providers::index_health::KIND, "col-finance")?;
     clear_failure(&finished, &["demo-index-health"])
 }
 
@@ -398,12 +402,12 @@ async fn deep_json_listing(world: &World) -> Result<String, String> {
     );
     answer_next(
         world,
-        Kind::IndexHealth,
+        docket_providers::index_health::KIND,
         "/get-documents",
         8,
         Failure::status(StatusCode::OK).body("application/json", hostile),
     );
-    let finished = list(world, Kind::IndexHealth, "col-finance")?;
+    let finished = list(world, docket_providers::index_health::KIND, "col-finance")?;
     clear_failure(&finished, &["demo-index-health"])
 }
 
@@ -411,12 +415,12 @@ async fn bidi_and_control_names(world: &World) -> Result<String, String> {
     let hostile = "{\"statusCode\":200,\"data\":[{\"document_id\":\"doc-evil\",\"document_name\":\"invoice\u{202e}fdp.exe\\u001b[2J\",\"collection_id\":\"col-finance\",\"created_at\":\"2024-01-01T00:00:00Z\",\"updated_at\":\"2024-01-01T00:00:00Z\"}],\"message\":\"OKAY\"}";
     answer_next(
         world,
-        Kind::IndexHealth,
+        docket_providers::index_health::KIND,
         "/get-documents",
         1,
         Failure::status(StatusCode::OK).body("application/json", hostile),
     );
-    let finished = list(world, Kind::IndexHealth, "col-finance")?;
+    let finished = list(world, docket_providers::index_health::KIND, "col-finance")?;
     bounded(&finished)?;
     let stdout = String::from_utf8_lossy(&finished.stdout);
     if stdout.contains('\u{202e}') {

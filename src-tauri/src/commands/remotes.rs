@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use docket_core::{Kind, Location};
+use docket_core::Location;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -76,7 +76,11 @@ fn view(config: docket_core::RemoteConfig) -> RemoteView {
     RemoteView {
         demo: config.name.starts_with(DEMO_PREFIX),
         kind: config.kind.id().to_owned(),
-        kind_name: config.kind.display_name().to_owned(),
+        // A kind no module speaks any more is shown by its id.
+        kind_name: docket_providers::entry(config.kind).map_or_else(
+            |_| config.kind.id().to_owned(),
+            |e| e.display_name.to_owned(),
+        ),
         name: config.name,
         url: config.url,
         settings: config.settings,
@@ -100,13 +104,12 @@ pub async fn list_remotes(state: State<'_, ShellState>) -> Result<Vec<RemoteView
 #[tauri::command]
 #[specta::specta]
 pub fn remote_forms() -> Vec<KindForm> {
-    Kind::ALL
-        .into_iter()
-        .map(|kind| KindForm {
-            kind: kind.id().to_owned(),
-            name: kind.display_name().to_owned(),
-            summary: kind.download_summary().to_owned(),
-            fields: docket_providers::entry(kind)
+    docket_providers::registry::entries()
+        .map(|entry| KindForm {
+            kind: entry.kind.id().to_owned(),
+            name: entry.display_name.to_owned(),
+            summary: entry.download_summary.to_owned(),
+            fields: entry
                 .all_settings()
                 .map(|spec| FormField {
                     key: spec.key.to_owned(),

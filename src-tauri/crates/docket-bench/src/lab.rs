@@ -88,8 +88,8 @@ impl<'b> Lab<'b> {
             server: Some(server),
             data_dir,
         };
-        lab.register(Kind::IndexHealth, &[])?;
-        lab.register(Kind::Inforouter, inforouter_settings)?;
+        lab.register(docket_providers::index_health::KIND, &[])?;
+        lab.register(docket_providers::inforouter::KIND, inforouter_settings)?;
         Ok(lab)
     }
 
@@ -174,7 +174,7 @@ impl<'b> Lab<'b> {
     /// The URL Docket itself would fetch for an Index Health document (presigned, valid an hour, reusable):
     /// the peers get exactly this URL and its headers.
     pub fn presigned(&self, document: &str) -> Result<RemoteUrl, BenchError> {
-        let (config, credentials) = self.remote(Kind::IndexHealth)?;
+        let (config, credentials) = self.remote(docket_providers::index_health::KIND)?;
         let http = docket_core::http::client()?;
         let provider = docket_providers::connect(config, credentials, http)?;
         let source = self.bench.runtime.block_on(provider.prepare(
@@ -204,7 +204,7 @@ impl<'b> Lab<'b> {
     /// An Index Health access token, issued by `generate-client-auth-token` with the demo remote's client
     /// credentials, as a user's script would get it once before a loop of API calls.
     pub fn index_health_token(&self) -> Result<String, BenchError> {
-        let (config, credentials) = self.remote(Kind::IndexHealth)?;
+        let (config, credentials) = self.remote(docket_providers::index_health::KIND)?;
         let setting = |key: &str| config.settings.get(key).cloned().unwrap_or_default();
         let body = serde_json::json!({
             "client_id": setting("client_id"),
@@ -236,7 +236,7 @@ impl<'b> Lab<'b> {
 
     /// The infoRouter user name and password of the demo remote.
     pub fn inforouter_login(&self) -> Result<(String, String), BenchError> {
-        let (config, credentials) = self.remote(Kind::Inforouter)?;
+        let (config, credentials) = self.remote(docket_providers::inforouter::KIND)?;
         let user = config.settings.get("username").cloned().unwrap_or_default();
         let password = credentials
             .get("password")

@@ -52,8 +52,8 @@ pub enum RemoteCommand {
 #[derive(Debug, Args)]
 pub struct RemoteAddArgs {
     pub name: String,
-    /// ansarada, index-health, inforouter, sage-active or study-creator.
-    #[arg(long, value_parser = parse_kind)]
+    // The help lists the registered kinds, so a new kind needs no edit here.
+    #[arg(long, value_parser = parse_kind, help = kind_help())]
     pub kind: docket_core::Kind,
     /// The server's base address.
     #[arg(long)]
@@ -70,10 +70,23 @@ pub struct RemoteAddArgs {
     pub replace: bool,
 }
 
+/// The registered kind ids, as `--kind` help: `ansarada, index-health, … or study-creator.`
+fn kind_help() -> String {
+    let ids: Vec<&str> = docket_providers::registry::entries()
+        .map(|entry| entry.kind.id())
+        .collect();
+    match ids.split_last() {
+        Some((last, [])) => format!("{last}."),
+        Some((last, rest)) => format!("{} or {last}.", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// A kind name, or a usage error that lists the kinds.
 fn parse_kind(text: &str) -> Result<docket_core::Kind, String> {
-    text.parse()
-        .map_err(|err: docket_core::UnknownKind| err.to_string())
+    docket_providers::registry::find(text)
+        .map(|entry| entry.kind)
+        .map_err(|err| err.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -44,7 +44,8 @@ impl Context {
                 .iter()
                 .map(|r| (r.name.clone(), secret_keys(r.kind))),
         );
-        let entry = docket_providers::entry(config.kind);
+        let entry = docket_providers::entry(config.kind)
+            .map_err(|err| CliError::provider(remote, None, err.into()))?;
         let mut credentials = docket_core::Credentials::new(remote);
         for spec in entry.settings.iter().filter(|s| s.secret) {
             match self.secrets.load(remote, spec.key) {
@@ -59,10 +60,11 @@ impl Context {
     }
 }
 
-/// The secrets a kind of remote takes.
+/// The secrets a kind of remote takes; none known for a kind no module speaks any more.
 fn secret_keys(kind: docket_core::Kind) -> Vec<String> {
     docket_providers::entry(kind)
-        .settings
+        .map(|entry| entry.settings)
+        .unwrap_or_default()
         .iter()
         .filter(|s| s.secret)
         .map(|s| s.key.to_owned())

@@ -173,7 +173,7 @@ async fn every_demo_remote_lists_as_json_and_downloads_a_report_byte_for_byte() 
         .content
         .content_hash();
 
-    for kind in docket_core::Kind::ALL {
+    for kind in docket_demo::apis::kinds() {
         let remote = docket_demo::demo_remote_name(kind);
         let entry = find_document(data.path(), &remote, "Q1-Report");
         for field in ["id", "name", "kind", "size", "mime", "modified", "version"] {
@@ -372,7 +372,7 @@ fn docket_demo_registers_five_remotes_that_another_terminal_can_browse() {
 
     let output = docket(data.path()).args(["remote", "ls"]).output().unwrap();
     let listing = stdout(&output);
-    for kind in docket_core::Kind::ALL {
+    for kind in docket_demo::apis::kinds() {
         assert!(
             listing.contains(&docket_demo::demo_remote_name(kind)),
             "{listing}"

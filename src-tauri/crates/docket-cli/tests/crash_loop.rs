@@ -23,7 +23,7 @@ const DOCUMENTS: [&str; 3] = [sample::LARGE_FILE, sample::REPORT_PDF, sample::RE
 /// infoRouter reads small chunks here, so a kill lands between many of them.
 fn chunk_setting(kind: Kind) -> Vec<&'static str> {
     match kind {
-        Kind::Inforouter => vec!["chunk_size=262144"],
+        docket_providers::inforouter::KIND => vec!["chunk_size=262144"],
         _ => Vec::new(),
     }
 }
@@ -75,7 +75,7 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let mut expected = Vec::new();
-    for kind in Kind::ALL {
+    for kind in docket_demo::apis::kinds() {
         let remote = add_remote(&server, data.path(), kind, &chunk_setting(kind));
         let ids = document_ids(&server, kind, &DOCUMENTS).await;
         let folder = dest.path().join(kind.id());
@@ -135,7 +135,7 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
         }
         before = after;
     }
-    for kind in Kind::ALL {
+    for kind in docket_demo::apis::kinds() {
         state.faults.set_throttle(kind, None);
     }
     let started = Instant::now();
@@ -192,8 +192,7 @@ async fn a_mixed_queue_killed_at_random_moments_ends_complete_byte_identical_and
         expected.len(),
         "two transfers saved to one file"
     );
-    let mut on_disk: Vec<String> = Kind::ALL
-        .into_iter()
+    let mut on_disk: Vec<String> = docket_demo::apis::kinds()
         .flat_map(|kind| std::fs::read_dir(dest.path().join(kind.id())).unwrap())
         .filter_map(Result::ok)
         .map(|e| e.path().to_string_lossy().into_owned())

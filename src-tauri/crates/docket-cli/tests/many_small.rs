@@ -1,7 +1,6 @@
 //! Many small documents through `docket queue run`: every one completes with its own bytes, and the queue and the
 //! catalog record each of them. Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
 
-use docket_core::Kind;
 use docket_demo::{DemoConfig, DemoServer, GeneratedDocuments};
 use docket_store::queue::{NewTransfer, TransferState};
 use docket_store::{Catalog, QueueStore};
@@ -28,7 +27,12 @@ async fn many_small_documents_complete_with_their_own_bytes_and_are_all_recorded
     let state = server.state();
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let remote = add_remote(&server, data.path(), Kind::IndexHealth, &[]);
+    let remote = add_remote(
+        &server,
+        data.path(),
+        docket_providers::index_health::KIND,
+        &[],
+    );
 
     let pool = docket_store::database::open(data.path()).await.unwrap();
     let store = QueueStore::new(pool.clone());

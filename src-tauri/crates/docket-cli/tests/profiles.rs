@@ -6,7 +6,6 @@ mod support;
 
 use std::path::Path;
 
-use docket_core::Kind;
 use docket_demo::demo_remotes;
 
 use support::{demo_on, docket, succeeded};
@@ -15,7 +14,7 @@ use support::{demo_on, docket, succeeded};
 fn add_kf(server: &docket_demo::DemoServer, data_dir: &Path, client_secret: &str) {
     let (remote, _) = demo_remotes(server)
         .into_iter()
-        .find(|(r, _)| r.kind == Kind::IndexHealth)
+        .find(|(r, _)| r.kind == docket_providers::index_health::KIND)
         .unwrap();
     let mut command = docket(data_dir);
     command.args([
@@ -42,7 +41,7 @@ async fn two_data_dirs_with_a_remote_of_the_same_name_keep_separate_secrets() {
     let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (_, credentials) = demo_remotes(&server)
         .into_iter()
-        .find(|(r, _)| r.kind == Kind::IndexHealth)
+        .find(|(r, _)| r.kind == docket_providers::index_health::KIND)
         .unwrap();
     let right = credentials
         .get("client_secret")

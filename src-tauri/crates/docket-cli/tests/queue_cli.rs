@@ -1,7 +1,6 @@
 //! `docket get --no-wait`, `docket queue`, `docket queue run` and the per-transfer actions, as a user types them.
 //! Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
 
-use docket_core::Kind;
 use docket_demo::library::sample;
 use serde_json::Value;
 
@@ -14,7 +13,12 @@ async fn no_wait_only_queues_and_queue_run_downloads_everything_queued() {
     let server = demo_on(0, 1024 * 1024).await;
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let remote = add_remote(&server, data.path(), Kind::Inforouter, &[]);
+    let remote = add_remote(
+        &server,
+        data.path(),
+        docket_providers::inforouter::KIND,
+        &[],
+    );
     for document in [sample::REPORT_PDF, sample::NOTES_TXT] {
         let printed = succeeded(
             docket(data.path())
@@ -104,7 +108,12 @@ async fn queue_clear_removes_finished_transfers_and_remove_takes_a_paused_one_ou
     let server = demo_on(0, 1024 * 1024).await;
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let remote = add_remote(&server, data.path(), Kind::Inforouter, &[]);
+    let remote = add_remote(
+        &server,
+        data.path(),
+        docket_providers::inforouter::KIND,
+        &[],
+    );
     let queue_one = |document: &str| {
         let printed = succeeded(
             docket(data.path())

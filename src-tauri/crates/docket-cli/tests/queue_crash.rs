@@ -8,7 +8,6 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use docket_core::Kind;
 use docket_demo::library::sample;
 use docket_demo::DemoServer;
 use serde_json::Value;
@@ -90,20 +89,30 @@ async fn a_ranged_download_killed_mid_way_completes_with_queue_run_refetching_at
     let state = server.state();
     let data = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let remote = add_remote(&server, data.path(), Kind::IndexHealth, &[]);
+    let remote = add_remote(
+        &server,
+        data.path(),
+        docket_providers::index_health::KIND,
+        &[],
+    );
     let document = "doc-1006";
     state
         .faults
-        .set_throttle(Kind::IndexHealth, Some(1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(1024 * 1024));
 
     let committed = get_then_kill(data.path(), dest.path(), &remote, document, 4 * 1024 * 1024);
-    let before = state.stats.get(Kind::IndexHealth, "/s3").bytes_sent;
+    let before = state
+        .stats
+        .get(docket_providers::index_health::KIND, "/s3")
+        .bytes_sent;
     let partial = std::fs::read_dir(dest.path())
         .unwrap()
         .filter_map(Result::ok)
         .count();
     assert_eq!(partial, 1, "only the partial file is there");
-    state.faults.set_throttle(Kind::IndexHealth, None);
+    state
+        .faults
+        .set_throttle(docket_providers::index_health::KIND, None);
 
     let transfer = run_queue(data.path());
     assert_eq!(transfer["state"], "completed", "{transfer}");
@@ -116,7 +125,11 @@ async fn a_ranged_download_killed_mid_way_completes_with_queue_run_refetching_at
         library.latest().content.content_hash()
     );
 
-    let after = state.stats.get(Kind::IndexHealth, "/s3").bytes_sent - before;
+    let after = state
+        .stats
+        .get(docket_providers::index_health::KIND, "/s3")
+        .bytes_sent
+        - before;
     let fetched_again = (before + after).saturating_sub(LARGE);
     let config = docket_transfer::EngineConfig::default();
     let connections = config.segments_per_transfer as u64;
@@ -140,12 +153,12 @@ async fn a_chunked_download_killed_mid_way_completes_with_queue_run_rereading_at
     let remote = add_remote(
         &server,
         data.path(),
-        Kind::Inforouter,
+        docket_providers::inforouter::KIND,
         &[&format!("chunk_size={chunk}")],
     );
     state
         .faults
-        .set_throttle(Kind::Inforouter, Some(1024 * 1024));
+        .set_throttle(docket_providers::inforouter::KIND, Some(1024 * 1024));
 
     let committed = get_then_kill(
         data.path(),
@@ -158,9 +171,14 @@ async fn a_chunked_download_killed_mid_way_completes_with_queue_run_rereading_at
     assert_eq!(gauge(), 1, "the killed run left its handler open");
     let before = state
         .stats
-        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        )
         .requests;
-    state.faults.set_throttle(Kind::Inforouter, None);
+    state
+        .faults
+        .set_throttle(docket_providers::inforouter::KIND, None);
 
     let transfer = run_queue(data.path());
     assert_eq!(transfer["state"], "completed", "{transfer}");
@@ -178,7 +196,10 @@ async fn a_chunked_download_killed_mid_way_completes_with_queue_run_rereading_at
 
     let reads = state
         .stats
-        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        )
         .requests
         - before;
     let needed = (LARGE - committed).div_ceil(chunk);

@@ -11,7 +11,6 @@ use std::process::{Child, Output, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use docket_core::Kind;
 use docket_demo::library::sample;
 use docket_demo::{demo_remotes, DemoServer};
 use serde_json::Value;
@@ -61,7 +60,7 @@ fn json(text: &str) -> Vec<Value> {
 fn add_inforouter(server: &DemoServer, data_dir: &Path) {
     let (remote, credentials) = demo_remotes(server)
         .into_iter()
-        .find(|(r, _)| r.kind == Kind::Inforouter)
+        .find(|(r, _)| r.kind == docket_providers::inforouter::KIND)
         .unwrap();
     let mut command = docket(data_dir);
     command.args([
@@ -369,7 +368,7 @@ async fn the_connection_flags_cap_what_the_server_sees_in_flight() {
         let most = server
             .state()
             .stats
-            .get(Kind::Inforouter, "/")
+            .get(docket_providers::inforouter::KIND, "/")
             .max_in_flight;
         println!("{flag} {limit}: at most {most} requests in flight");
         assert!(

@@ -83,19 +83,19 @@ struct Case {
 const CASES: [Case; 3] = [
     // Ranged: segments over presigned storage.
     Case {
-        kind: Kind::IndexHealth,
+        kind: docket_providers::index_health::KIND,
         path: sample::LARGE_FILE,
         small: false,
     },
     // Small: written whole in one step.
     Case {
-        kind: Kind::IndexHealth,
+        kind: docket_providers::index_health::KIND,
         path: sample::README_TXT,
         small: true,
     },
     // Chunked: a staged handler read by offset.
     Case {
-        kind: Kind::Inforouter,
+        kind: docket_providers::inforouter::KIND,
         path: sample::LARGE_FILE,
         small: false,
     },
@@ -198,8 +198,13 @@ impl Setup {
         let server = demo_on(0, LARGE).await;
         let data = tempfile::tempdir().unwrap();
         let dest = tempfile::tempdir().unwrap();
-        let remote = add_remote(&server, data.path(), Kind::IndexHealth, &[]);
-        let ids = document_ids(&server, Kind::IndexHealth, &[path]).await;
+        let remote = add_remote(
+            &server,
+            data.path(),
+            docket_providers::index_health::KIND,
+            &[],
+        );
+        let ids = document_ids(&server, docket_providers::index_health::KIND, &[path]).await;
         let document = ids.into_values().next().unwrap();
         Setup {
             server,
@@ -239,7 +244,7 @@ async fn a_killed_transfer_shows_as_interrupted_and_the_same_get_resumes_it_inst
     server
         .state()
         .faults
-        .set_throttle(Kind::IndexHealth, Some(1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(1024 * 1024));
 
     get_killed_mid_download(data.path(), &remote, document, dest.path());
     let transfers = queue_json(data.path());
@@ -251,7 +256,10 @@ async fn a_killed_transfer_shows_as_interrupted_and_the_same_get_resumes_it_inst
     let listing = succeeded(docket(data.path()).arg("queue").output().unwrap());
     assert!(listing.contains("interrupted"), "{listing}");
 
-    server.state().faults.set_throttle(Kind::IndexHealth, None);
+    server
+        .state()
+        .faults
+        .set_throttle(docket_providers::index_health::KIND, None);
     let again = get(data.path(), &remote, document, dest.path())
         .output()
         .unwrap();

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use docket_core::Kind;
 use docket_demo::library::sample;
 use docket_demo::DemoServer;
 use serde_json::Value;
@@ -35,12 +34,22 @@ fn queue_json(data_dir: &Path) -> Vec<Value> {
 async fn sage_without_validators() -> (DemoServer, tempfile::TempDir, String, String) {
     let server = demo_on(0, LARGE).await;
     let data = tempfile::tempdir().unwrap();
-    let remote = add_remote(&server, data.path(), Kind::SageActive, &[]);
-    let ids = document_ids(&server, Kind::SageActive, &[sample::LARGE_FILE]).await;
+    let remote = add_remote(
+        &server,
+        data.path(),
+        docket_providers::sage_active::KIND,
+        &[],
+    );
+    let ids = document_ids(
+        &server,
+        docket_providers::sage_active::KIND,
+        &[sample::LARGE_FILE],
+    )
+    .await;
     let document = ids.into_values().next().unwrap();
     let faults = &server.state().faults;
-    faults.set_no_validators(Kind::SageActive, true);
-    faults.set_throttle(Kind::SageActive, Some(1024 * 1024));
+    faults.set_no_validators(docket_providers::sage_active::KIND, true);
+    faults.set_throttle(docket_providers::sage_active::KIND, Some(1024 * 1024));
     (server, data, remote, document)
 }
 
@@ -105,8 +114,13 @@ async fn without_validators_a_killed_download_resumes_fetching_again_only_the_ov
         &document,
         6 * 1024 * 1024,
     );
-    let before = state.stats.get(Kind::SageActive, LINKS).bytes_sent;
-    state.faults.set_throttle(Kind::SageActive, None);
+    let before = state
+        .stats
+        .get(docket_providers::sage_active::KIND, LINKS)
+        .bytes_sent;
+    state
+        .faults
+        .set_throttle(docket_providers::sage_active::KIND, None);
 
     let transfer = finish(data.path());
     assert_eq!(transfer["state"], "completed", "{transfer}");
@@ -116,7 +130,11 @@ async fn without_validators_a_killed_download_resumes_fetching_again_only_the_ov
         "byte-identical"
     );
 
-    let after = state.stats.get(Kind::SageActive, LINKS).bytes_sent - before;
+    let after = state
+        .stats
+        .get(docket_providers::sage_active::KIND, LINKS)
+        .bytes_sent
+        - before;
     let fetched_again = (before + after).saturating_sub(LARGE);
     let segment = docket_transfer::EngineConfig::default().min_segment;
     println!("sent before the kill {before}, after {after}: fetched again {fetched_again} bytes");
@@ -150,8 +168,13 @@ async fn without_validators_bytes_on_disk_that_differ_from_the_server_start_the_
     file.seek(SeekFrom::Start(0)).unwrap();
     file.write_all(&[0xA5; 4 * 1024 * 1024]).unwrap();
     drop(file);
-    let before = state.stats.get(Kind::SageActive, LINKS).bytes_sent;
-    state.faults.set_throttle(Kind::SageActive, None);
+    let before = state
+        .stats
+        .get(docket_providers::sage_active::KIND, LINKS)
+        .bytes_sent;
+    state
+        .faults
+        .set_throttle(docket_providers::sage_active::KIND, None);
 
     let transfer = finish(data.path());
     assert_eq!(transfer["state"], "completed", "{transfer}");
@@ -160,7 +183,11 @@ async fn without_validators_bytes_on_disk_that_differ_from_the_server_start_the_
         saved == library_bytes(&server, sample::LARGE_FILE),
         "byte-identical: nothing of the stale bytes was kept"
     );
-    let after = state.stats.get(Kind::SageActive, LINKS).bytes_sent - before;
+    let after = state
+        .stats
+        .get(docket_providers::sage_active::KIND, LINKS)
+        .bytes_sent
+        - before;
     assert!(
         after >= LARGE,
         "the whole file was fetched again: {after} bytes"

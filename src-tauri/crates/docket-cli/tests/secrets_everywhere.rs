@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use docket_core::Kind;
 use docket_demo::{demo_remotes, DemoConfig, DemoServer};
 
 fn docket(data_dir: &Path) -> Command {
@@ -108,7 +107,9 @@ async fn no_secret_reaches_the_database_the_config_the_logs_or_crash_output() {
         transcript.keep(&format!("ls {}", remote.name), &output);
 
         let document = match remote.kind {
-            Kind::Inforouter => docket_demo::library::sample::README_TXT.to_owned(),
+            docket_providers::inforouter::KIND => {
+                docket_demo::library::sample::README_TXT.to_owned()
+            }
             _ => first_document(&output.stdout, &remote.name, data.path(), &mut transcript),
         };
         let output = docket(data.path())
@@ -137,10 +138,10 @@ async fn no_secret_reaches_the_database_the_config_the_logs_or_crash_output() {
     let state = server.state();
     state
         .faults
-        .set_throttle(Kind::IndexHealth, Some(1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(1024 * 1024));
     let (remote, _) = demo_remotes(&server)
         .into_iter()
-        .find(|(r, _)| r.kind == Kind::IndexHealth)
+        .find(|(r, _)| r.kind == docket_providers::index_health::KIND)
         .unwrap();
     let child = docket(data.path())
         .args(["get", &remote.name, "doc-1006", "--to"])
@@ -161,7 +162,9 @@ async fn no_secret_reaches_the_database_the_config_the_logs_or_crash_output() {
     assert!(killed.success());
     let output = child.wait_with_output().unwrap();
     transcript.keep("killed get", &output);
-    state.faults.set_throttle(Kind::IndexHealth, None);
+    state
+        .faults
+        .set_throttle(docket_providers::index_health::KIND, None);
 
     let mut places: Vec<(String, Vec<u8>)> = files_under(data.path())
         .into_iter()

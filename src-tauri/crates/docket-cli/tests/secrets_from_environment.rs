@@ -8,7 +8,6 @@ mod support;
 use std::process::{Command, Output};
 
 use docket_core::remote::secret_env_var;
-use docket_core::Kind;
 use docket_demo::demo_remotes;
 use support::{add_remote, demo_on, docket, succeeded};
 
@@ -32,7 +31,7 @@ async fn remote_add_takes_the_remotes_own_variable_before_the_shared_one() {
     let data = tempfile::tempdir().unwrap();
     let (remote, credentials) = demo_remotes(&server)
         .into_iter()
-        .find(|(r, _)| r.kind == Kind::Inforouter)
+        .find(|(r, _)| r.kind == docket_providers::inforouter::KIND)
         .unwrap();
     let password = credentials.get("password").unwrap().expose().to_owned();
     let mut add = docket(data.path());
@@ -68,11 +67,16 @@ async fn remote_add_takes_the_remotes_own_variable_before_the_shared_one() {
 async fn one_shared_token_variable_is_not_sent_to_every_remote_that_takes_a_token() {
     let server = demo_on(0, 1024 * 1024).await;
     let data = tempfile::tempdir().unwrap();
-    let room = add_remote(&server, data.path(), Kind::Ansarada, &[]);
-    let studies = add_remote(&server, data.path(), Kind::StudyCreator, &[]);
+    let room = add_remote(&server, data.path(), docket_providers::ansarada::KIND, &[]);
+    let studies = add_remote(
+        &server,
+        data.path(),
+        docket_providers::study_creator::KIND,
+        &[],
+    );
     let (_, credentials) = demo_remotes(&server)
         .into_iter()
-        .find(|(r, _)| r.kind == Kind::Ansarada)
+        .find(|(r, _)| r.kind == docket_providers::ansarada::KIND)
         .unwrap();
     let token = credentials.get("token").unwrap().expose().to_owned();
     let own = secret_env_var(&room, "token");

@@ -6,7 +6,6 @@ mod support;
 
 use std::process::Output;
 
-use docket_core::Kind;
 use docket_demo::faults::{Failure, Target};
 use reqwest::StatusCode;
 
@@ -37,11 +36,19 @@ fn all_output(output: &Output) -> String {
 async fn a_server_error_with_escape_sequences_is_printed_escaped_in_the_error_line_and_the_queue() {
     let server = demo_on(0, 1024 * 1024).await;
     let data = tempfile::tempdir().unwrap();
-    let remote = add_remote(&server, data.path(), Kind::IndexHealth, &[]);
+    let remote = add_remote(
+        &server,
+        data.path(),
+        docket_providers::index_health::KIND,
+        &[],
+    );
     let body =
         format!(r#"{{"statusCode":404,"data":{{}},"message":"{HOSTILE_JSON}Document not found"}}"#);
     server.state().faults.fail_next(
-        Target::new(Kind::IndexHealth, "/get-document-details"),
+        Target::new(
+            docket_providers::index_health::KIND,
+            "/get-document-details",
+        ),
         1,
         Failure::status(StatusCode::NOT_FOUND).body("application/json", body),
     );
@@ -86,7 +93,12 @@ async fn a_server_error_with_escape_sequences_is_printed_escaped_in_the_error_li
 async fn hostile_names_and_ids_are_escaped_in_ls_tables_and_json() {
     let server = demo_on(0, 1024 * 1024).await;
     let data = tempfile::tempdir().unwrap();
-    let remote = add_remote(&server, data.path(), Kind::IndexHealth, &[]);
+    let remote = add_remote(
+        &server,
+        data.path(),
+        docket_providers::index_health::KIND,
+        &[],
+    );
     let listing = format!(
         r#"{{"statusCode":200,"message":"OKAY","data":[{{
             "document_id":"doc-{HOSTILE_JSON}",
@@ -102,7 +114,7 @@ async fn hostile_names_and_ids_are_escaped_in_ls_tables_and_json() {
         }}]}}"#
     );
     server.state().faults.fail_next(
-        Target::new(Kind::IndexHealth, "/get-documents"),
+        Target::new(docket_providers::index_health::KIND, "/get-documents"),
         1,
         Failure::status(StatusCode::OK).body("application/json", listing),
     );

@@ -147,6 +147,15 @@ fn caused_by_json(err: &reqwest::Error) -> bool {
     false
 }
 
+impl From<crate::kind::UnknownKind> for ProviderError {
+    /// A remote whose kind no registered module claims cannot be fixed by retrying; the user must change it.
+    fn from(err: crate::kind::UnknownKind) -> Self {
+        ProviderError::InvalidRequest {
+            message: err.to_string(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,20 +1,22 @@
-//! The document-server kinds Docket speaks, and what each one's downloads look like to the transfer engine.
+//! The identifier of a document-server kind, and what a kind's downloads look like to the transfer engine.
+//!
+//! Core keeps no list of kinds: each provider module declares its own `KIND` and the provider registry
+//! (`docket_providers::registry`) is the only place that knows which kinds exist. A `Kind` is just the id, so a
+//! stored or typed id that no registered kind claims is reported when it is looked up there.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// One document-server API. The string form (`ansarada`, `index-health`, ...) is what users type and what the
-/// data dir stores, so it never changes once released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    Ansarada,
-    IndexHealth,
-    Inforouter,
-    SageActive,
-    StudyCreator,
+/// The longest kind id; ids are short words such as `index-health`.
+pub const MAX_KIND_ID_LEN: usize = 31;
+
+/// One document-server API, by id (`ansarada`, `index-health`, ...). The id is what users type and what the data
+/// dir stores, so it never changes once released. Cheap to copy: the id is kept inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Kind {
+    bytes: [u8; MAX_KIND_ID_LEN],
+    len: u8,
 }
 
 /// How the bytes of a document reach the disk, as the transfer engine sees it.
@@ -28,60 +30,46 @@ pub enum TransferShape {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Ansarada,
-        Kind::IndexHealth,
-        Kind::Inforouter,
-        Kind::SageActive,
-        Kind::StudyCreator,
-    ];
+    /// The kind with this id. For constants: an id that is empty, longer than [`MAX_KIND_ID_LEN`] or not made of
+    /// lowercase ASCII letters, digits and `-` fails to compile there.
+    pub const fn new(id: &str) -> Kind {
+        match Kind::checked(id) {
+            Some(kind) => kind,
+            None => panic!("a kind id is 1 to 31 lowercase ASCII letters, digits and `-`"),
+        }
+    }
+
+    /// The kind with this id, or `None` when `id` is not shaped like one (see [`Kind::new`]).
+    pub const fn checked(id: &str) -> Option<Kind> {
+        let given = id.as_bytes();
+        if given.is_empty() || given.len() > MAX_KIND_ID_LEN {
+            return None;
+        }
+        let mut bytes = [0u8; MAX_KIND_ID_LEN];
+        let mut at = 0;
+        while at < given.len() {
+            let byte = given[at];
+            if !(byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-') {
+                return None;
+            }
+            bytes[at] = byte;
+            at += 1;
+        }
+        Some(Kind {
+            bytes,
+            len: given.len() as u8,
+        })
+    }
 
     /// The identifier used on the command line, in the data dir and across IPC.
-    pub fn id(self) -> &'static str {
-        match self {
-            Kind::Ansarada => "ansarada",
-            Kind::IndexHealth => "index-health",
-            Kind::Inforouter => "inforouter",
-            Kind::SageActive => "sage-active",
-            Kind::StudyCreator => "study-creator",
-        }
+    pub fn id(&self) -> &str {
+        // Construction admits only ASCII, so this never falls back.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
     }
 
-    /// The vendor's product name, for people.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            Kind::Ansarada => "Ansarada data room",
-            Kind::IndexHealth => "Index Health",
-            Kind::Inforouter => "infoRouter",
-            Kind::SageActive => "Sage Active",
-            Kind::StudyCreator => "Kids First study creator",
-        }
-    }
-
-    /// What a download from this kind of server involves, in one line a user can read.
-    pub fn download_summary(self) -> &'static str {
-        match self {
-            Kind::Ansarada => {
-                "GraphQL; downloads are prepared as a job, then fetched from a presigned URL"
-            }
-            Kind::IndexHealth => {
-                "REST with a client token; presigned URL valid 1 hour, or a direct download"
-            }
-            Kind::Inforouter => {
-                "staged download handler read in base64 chunks, each checked with CRC32"
-            }
-            Kind::SageActive => "GraphQL files query; short links valid 10 minutes, HTML previews",
-            Kind::StudyCreator => "JWT or developer token; single-use signed URLs",
-        }
-    }
-
-    pub fn transfer_shape(self) -> TransferShape {
-        match self {
-            Kind::Inforouter => TransferShape::ChunkedHandler,
-            Kind::Ansarada | Kind::IndexHealth | Kind::SageActive | Kind::StudyCreator => {
-                TransferShape::RefreshableUrl
-            }
-        }
+    /// Whether `text` names this kind, ignoring case and surrounding space (as users type it).
+    pub fn is_named(&self, text: &str) -> bool {
+        self.id().eq_ignore_ascii_case(text.trim())
     }
 }
 
@@ -91,65 +79,81 @@ impl fmt::Display for Kind {
     }
 }
 
-/// A kind name that Docket does not know; its message lists the ones it does.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown server kind `{given}`: use one of {}", Kind::ALL.map(Kind::id).join(", "))]
-pub struct UnknownKind {
-    pub given: String,
+impl fmt::Debug for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Kind({})", self.id())
+    }
 }
 
-impl FromStr for Kind {
-    type Err = UnknownKind;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim();
-        Kind::ALL
-            .into_iter()
-            .find(|kind| kind.id().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| UnknownKind {
-                given: s.to_owned(),
-            })
+impl Serialize for Kind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
     }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Kind::checked(&text.trim().to_ascii_lowercase())
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a server kind id")))
+    }
+}
+
+/// A kind name that Docket does not know; its message lists the ones it does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown server kind `{given}`: use one of {}", known.join(", "))]
+pub struct UnknownKind {
+    pub given: String,
+    /// The ids of the kinds that are registered, in registration order.
+    pub known: Vec<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const SAMPLE: Kind = Kind::new("index-health");
+
     #[test]
-    fn every_kind_parses_back_from_its_id() {
-        for kind in Kind::ALL {
-            assert_eq!(kind.id().parse::<Kind>(), Ok(kind));
-        }
+    fn a_kind_is_its_id() {
+        assert_eq!(SAMPLE.id(), "index-health");
+        assert_eq!(SAMPLE.to_string(), "index-health");
     }
 
     #[test]
-    fn kind_ids_ignore_case_and_surrounding_space() {
-        assert_eq!(" Index-Health ".parse::<Kind>(), Ok(Kind::IndexHealth));
+    fn ids_are_matched_ignoring_case_and_surrounding_space() {
+        assert!(SAMPLE.is_named(" Index-Health "));
+        assert!(!SAMPLE.is_named("index"));
+    }
+
+    #[test]
+    fn text_that_cannot_be_an_id_is_no_kind() {
+        for text in [
+            "",
+            "has space",
+            "UPPER",
+            "a-very-long-kind-id-that-goes-on-and-on",
+        ] {
+            assert_eq!(Kind::checked(text), None, "{text}");
+        }
     }
 
     #[test]
     fn an_unknown_kind_names_the_input_and_the_valid_choices() {
-        let err = "dropbox".parse::<Kind>().unwrap_err();
+        let err = UnknownKind {
+            given: "dropbox".into(),
+            known: vec!["ansarada".into(), "inforouter".into()],
+        };
         let message = err.to_string();
         assert!(message.contains("`dropbox`"), "{message}");
-        assert!(message.contains("ansarada, index-health, inforouter, sage-active, study-creator"));
+        assert!(message.contains("ansarada, inforouter"), "{message}");
     }
 
     #[test]
     fn serde_uses_the_same_ids_as_the_command_line() {
-        for kind in Kind::ALL {
-            let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(json, format!("\"{}\"", kind.id()));
-        }
-    }
-
-    #[test]
-    fn only_inforouter_uses_a_chunked_handler() {
-        let chunked: Vec<Kind> = Kind::ALL
-            .into_iter()
-            .filter(|k| k.transfer_shape() == TransferShape::ChunkedHandler)
-            .collect();
-        assert_eq!(chunked, vec![Kind::Inforouter]);
+        let json = serde_json::to_string(&SAMPLE).unwrap();
+        assert_eq!(json, "\"index-health\"");
+        assert_eq!(serde_json::from_str::<Kind>(&json).unwrap(), SAMPLE);
+        assert!(serde_json::from_str::<Kind>("\"no such kind!\"").is_err());
     }
 }

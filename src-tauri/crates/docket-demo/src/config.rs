@@ -1,10 +1,10 @@
 //! How the demo server is started.
 
-/// Where the five APIs listen and how big the large sample file is.
+/// Where the demo APIs listen and how big the large sample file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoConfig {
-    /// First of five consecutive ports on 127.0.0.1, in `Kind::ALL` order: ansarada, index-health, inforouter,
-    /// sage-active, study-creator. 0 gives each API an ephemeral port.
+    /// First of five consecutive ports on 127.0.0.1, in `apis::APIS` order (ansarada, index-health,
+    /// inforouter, sage-active, study-creator). 0 gives each API an ephemeral port.
     pub port_base: u16,
     /// Size of the generated large file in bytes.
     pub large_file_size: u64,

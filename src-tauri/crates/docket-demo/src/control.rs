@@ -1,4 +1,4 @@
-//! The control endpoint, mounted under `/_demo/` on every API's listener (any listener controls all five APIs).
+//! The control endpoint, mounted under `/_demo/` on every API's listener (any listener controls every API).
 //! Bodies are JSON; a `Content-Type` header is not required. Errors answer 400 `{"error": "..."}`.
 //!
 //! `POST /_demo/faults` adds one fault; `api` is always required (`ansarada`, `index-health`, `inforouter`,
@@ -71,6 +71,7 @@ pub fn router(state: Arc<DemoState>) -> Router {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum FaultRequest {
     Fail {
+        #[serde(deserialize_with = "served_api")]
         api: Kind,
         method: Option<String>,
         #[serde(default = "whole_api")]
@@ -85,6 +86,7 @@ enum FaultRequest {
         repeat: Option<String>,
     },
     Drop {
+        #[serde(deserialize_with = "served_api")]
         api: Kind,
         method: Option<String>,
         #[serde(default = "whole_api")]
@@ -94,14 +96,17 @@ enum FaultRequest {
         after_bytes: u64,
     },
     Latency {
+        #[serde(deserialize_with = "served_api")]
         api: Kind,
         ms: u64,
     },
     Throttle {
+        #[serde(deserialize_with = "served_api")]
         api: Kind,
         bytes_per_sec: u64,
     },
     NoValidators {
+        #[serde(deserialize_with = "served_api")]
         api: Kind,
         on: bool,
     },
@@ -118,7 +123,34 @@ fn once() -> u32 {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ExpireRequest {
+    #[serde(default, deserialize_with = "served_api_or_all")]
     api: Option<Kind>,
+}
+
+/// An API id the demo serves; any other id is refused, naming it and the ones that would do.
+fn served_api<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Kind, D::Error> {
+    served(Kind::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+}
+
+/// [`served_api`], where leaving it out (or `null`) means every API.
+fn served_api_or_all<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Kind>, D::Error> {
+    Option::<Kind>::deserialize(deserializer)?
+        .map(served)
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
+fn served(kind: Kind) -> Result<Kind, String> {
+    if crate::apis::api(kind).is_some() {
+        return Ok(kind);
+    }
+    let served: Vec<String> = crate::apis::kinds().map(|k| k.to_string()).collect();
+    Err(format!(
+        "the demo serves no API `{kind}`: use one of {}",
+        served.join(", ")
+    ))
 }
 
 /// A request the control endpoint cannot act on; answers 400 with the reason.
@@ -197,9 +229,9 @@ async fn expire(
         parse::<ExpireRequest>(&body)?
     };
     state.expiry.expire(request.api);
-    let expired: Vec<&str> = match request.api {
-        Some(api) => vec![api.id()],
-        None => Kind::ALL.map(Kind::id).to_vec(),
+    let expired: Vec<String> = match request.api {
+        Some(api) => vec![api.to_string()],
+        None => crate::apis::kinds().map(|kind| kind.to_string()).collect(),
     };
     Ok(Json(json!({ "expired": expired })))
 }
@@ -233,16 +265,16 @@ fn faults_view(state: &DemoState) -> Value {
     let mut latency = BTreeMap::new();
     let mut throttle = BTreeMap::new();
     let mut no_validators = Vec::new();
-    for api in Kind::ALL {
+    for api in crate::apis::kinds() {
         let shaping = state.faults.shaping(api);
         if !shaping.latency.is_zero() {
-            latency.insert(api.id(), shaping.latency.as_millis() as u64);
+            latency.insert(api.to_string(), shaping.latency.as_millis() as u64);
         }
         if let Some(rate) = shaping.throttle {
-            throttle.insert(api.id(), rate);
+            throttle.insert(api.to_string(), rate);
         }
         if shaping.no_validators {
-            no_validators.push(api.id());
+            no_validators.push(api.to_string());
         }
     }
     json!({
@@ -323,7 +355,10 @@ mod tests {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(view["rules"][0]["remaining"], 2);
         let expected = Rule {
-            target: Target::new(Kind::Inforouter, "/srv.asmx/DownloadFileChunk"),
+            target: Target::new(
+                docket_providers::inforouter::KIND,
+                "/srv.asmx/DownloadFileChunk",
+            ),
             remaining: 2,
             action: Action::Fail(Failure::status(StatusCode::INTERNAL_SERVER_ERROR).retry_after(3)),
         };
@@ -336,7 +371,7 @@ mod tests {
         let body = r#"{"api":"index-health","kind":"drop","method":"get","after_bytes":100}"#;
         call(&state, "POST", "/_demo/faults", body).await;
         let expected = Rule {
-            target: Target::api(Kind::IndexHealth).method(Method::GET),
+            target: Target::api(docket_providers::index_health::KIND).method(Method::GET),
             remaining: 1,
             action: Action::Drop { after_bytes: 100 },
         };
@@ -402,8 +437,12 @@ mod tests {
         let (_, view) = call(&state, "POST", "/_demo/expire", r#"{"api":"sage-active"}"#).await;
         assert_eq!(view, json!({ "expired": ["sage-active"] }));
         let ttl = Duration::from_secs(600);
-        assert!(state.expiry.is_expired(stamp, Kind::SageActive, ttl));
-        assert!(!state.expiry.is_expired(stamp, Kind::Ansarada, ttl));
+        assert!(state
+            .expiry
+            .is_expired(stamp, docket_providers::sage_active::KIND, ttl));
+        assert!(!state
+            .expiry
+            .is_expired(stamp, docket_providers::ansarada::KIND, ttl));
     }
 
     #[tokio::test]
@@ -412,17 +451,16 @@ mod tests {
         let stamp = state.expiry.issue();
         let (_, view) = call(&state, "POST", "/_demo/expire", "").await;
         assert_eq!(view["expired"].as_array().unwrap().len(), 5);
-        assert!(Kind::ALL
-            .iter()
-            .all(|&k| state.expiry.is_expired(stamp, k, Duration::MAX)));
+        assert!(crate::apis::kinds().all(|k| state.expiry.is_expired(stamp, k, Duration::MAX)));
     }
 
     #[tokio::test]
     async fn stats_list_counts_by_api_and_prefix_and_gauges_by_name() {
         let state = state();
-        let meter = state
-            .stats
-            .begin(Kind::Inforouter, "/srv.asmx/DownloadFileChunk");
+        let meter = state.stats.begin(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        );
         meter.add_bytes(42);
         state.gauges.gauge("inforouter.open_handlers").increment();
         let (_, view) = call(&state, "GET", "/_demo/stats", "").await;

@@ -6,7 +6,7 @@ use docket_core::Kind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("port base {port_base} is too high: the five APIs need ports up to port base + 4 (at most 65535)")]
+    #[error("port base {port_base} is too high: each demo API needs its own port above it (at most 65535)")]
     PortOutOfRange { port_base: u16 },
     #[error("cannot listen for {api} on 127.0.0.1:{port}: {source}")]
     Bind {

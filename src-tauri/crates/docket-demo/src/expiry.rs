@@ -2,13 +2,13 @@
 //! still valid; the answer combines the vendor's real time-to-live with "expire now" requests from tests, so a
 //! test can expire everything already issued without waiting ten minutes.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use docket_core::Kind;
 
-use crate::slot;
 use crate::timestamp::Timestamp;
 
 /// When something was issued. Cheap to copy; keep it next to the link or ticket it dates.
@@ -34,8 +34,10 @@ impl Stamp {
 #[derive(Debug)]
 pub struct Expiry {
     next_serial: AtomicU64,
+    /// Stamps with a serial below this are expired, whatever API issued them.
+    cutoff_all: AtomicU64,
     /// Per API: stamps with a serial below this are expired.
-    cutoffs: [AtomicU64; 5],
+    cutoffs: Mutex<HashMap<Kind, u64>>,
     /// How far tests have moved the clock forward.
     skew: Mutex<Duration>,
 }
@@ -44,7 +46,8 @@ impl Default for Expiry {
     fn default() -> Expiry {
         Expiry {
             next_serial: AtomicU64::new(0),
-            cutoffs: Default::default(),
+            cutoff_all: AtomicU64::new(0),
+            cutoffs: Mutex::default(),
             skew: Mutex::new(Duration::ZERO),
         }
     }
@@ -63,16 +66,20 @@ impl Expiry {
     /// True once `ttl` has passed since the stamp was issued, or once `expire` was called for `api` (or for all)
     /// after it was issued.
     pub fn is_expired(&self, stamp: Stamp, api: Kind, ttl: Duration) -> bool {
-        stamp.serial < self.cutoffs[slot(api)].load(Ordering::SeqCst)
-            || self.now().saturating_duration_since(stamp.issued) >= ttl
+        stamp.serial < self.cutoff(api) || self.now().saturating_duration_since(stamp.issued) >= ttl
     }
 
     /// Expires every stamp issued so far, for one API or (`None`) for all.
     pub fn expire(&self, api: Option<Kind>) {
         let cutoff = self.next_serial.load(Ordering::SeqCst);
-        for kind in Kind::ALL {
-            if api.is_none_or(|a| a == kind) {
-                self.cutoffs[slot(kind)].fetch_max(cutoff, Ordering::SeqCst);
+        match api {
+            None => {
+                self.cutoff_all.fetch_max(cutoff, Ordering::SeqCst);
+            }
+            Some(api) => {
+                let mut cutoffs = self.cutoffs.lock().unwrap_or_else(|e| e.into_inner());
+                let at = cutoffs.entry(api).or_default();
+                *at = (*at).max(cutoff);
             }
         }
     }
@@ -81,6 +88,17 @@ impl Expiry {
     pub fn advance(&self, by: Duration) {
         let mut skew = self.skew.lock().unwrap_or_else(|e| e.into_inner());
         *skew += by;
+    }
+
+    fn cutoff(&self, api: Kind) -> u64 {
+        let own = self
+            .cutoffs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&api)
+            .copied()
+            .unwrap_or(0);
+        own.max(self.cutoff_all.load(Ordering::SeqCst))
     }
 
     fn now(&self) -> Instant {
@@ -102,7 +120,7 @@ mod tests {
     fn a_fresh_stamp_is_valid_within_its_ttl() {
         let expiry = Expiry::default();
         let stamp = expiry.issue();
-        assert!(!expiry.is_expired(stamp, Kind::SageActive, TEN_MINUTES));
+        assert!(!expiry.is_expired(stamp, docket_providers::sage_active::KIND, TEN_MINUTES));
     }
 
     #[test]
@@ -110,18 +128,18 @@ mod tests {
         let expiry = Expiry::default();
         let stamp = expiry.issue();
         expiry.advance(Duration::from_secs(599));
-        assert!(!expiry.is_expired(stamp, Kind::SageActive, TEN_MINUTES));
+        assert!(!expiry.is_expired(stamp, docket_providers::sage_active::KIND, TEN_MINUTES));
         expiry.advance(Duration::from_secs(1));
-        assert!(expiry.is_expired(stamp, Kind::SageActive, TEN_MINUTES));
+        assert!(expiry.is_expired(stamp, docket_providers::sage_active::KIND, TEN_MINUTES));
     }
 
     #[test]
     fn expiring_one_api_leaves_the_others_valid() {
         let expiry = Expiry::default();
         let stamp = expiry.issue();
-        expiry.expire(Some(Kind::Inforouter));
-        assert!(expiry.is_expired(stamp, Kind::Inforouter, TEN_MINUTES));
-        assert!(!expiry.is_expired(stamp, Kind::Ansarada, TEN_MINUTES));
+        expiry.expire(Some(docket_providers::inforouter::KIND));
+        assert!(expiry.is_expired(stamp, docket_providers::inforouter::KIND, TEN_MINUTES));
+        assert!(!expiry.is_expired(stamp, docket_providers::ansarada::KIND, TEN_MINUTES));
     }
 
     #[test]
@@ -130,7 +148,7 @@ mod tests {
         let before = expiry.issue();
         expiry.expire(None);
         let after = expiry.issue();
-        for kind in Kind::ALL {
+        for kind in crate::apis::kinds() {
             assert!(expiry.is_expired(before, kind, TEN_MINUTES));
             assert!(!expiry.is_expired(after, kind, TEN_MINUTES));
         }

@@ -76,7 +76,7 @@ mod tests {
     use crate::server::api_app;
     use crate::test_server;
 
-    const API: Kind = Kind::IndexHealth;
+    const API: Kind = docket_providers::index_health::KIND;
     const BIG: u64 = 200_000;
 
     /// A stand-in vendor: `/hello`, a 200 kB `/big` file, and `/together` which answers only once three

@@ -4,6 +4,7 @@
 //! vendor router; the control endpoint and in-process tests script it through [`Faults`].
 
 use futures_util::StreamExt;
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -12,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use docket_core::Kind;
 
 use crate::body_faults::BodyFault;
-use crate::slot;
 
 /// Which requests a rule applies to: one API, optionally one method, and paths starting with `path_prefix`
 /// (a plain string prefix of the path, query excluded: `/srv.asmx/Download` matches `/srv.asmx/DownloadFileChunk`).
@@ -183,7 +183,7 @@ pub struct Faults {
 #[derive(Debug, Default)]
 struct Inner {
     rules: Vec<Rule>,
-    shaping: [Shaping; 5],
+    shaping: HashMap<Kind, Shaping>,
 }
 
 impl Faults {
@@ -224,17 +224,18 @@ impl Faults {
 
     /// Delay every request to `api` by `latency` (zero turns it off).
     pub fn set_latency(&self, api: Kind, latency: Duration) {
-        self.lock().shaping[slot(api)].latency = latency;
+        self.lock().shaping.entry(api).or_default().latency = latency;
     }
 
     /// Limit every response body of `api` to `bytes_per_sec` (`None` or zero turns it off).
     pub fn set_throttle(&self, api: Kind, bytes_per_sec: Option<u64>) {
-        self.lock().shaping[slot(api)].throttle = bytes_per_sec.filter(|&rate| rate > 0);
+        self.lock().shaping.entry(api).or_default().throttle =
+            bytes_per_sec.filter(|&rate| rate > 0);
     }
 
     /// Strip `ETag` and `Last-Modified` from every response of `api` (or stop stripping them).
     pub fn set_no_validators(&self, api: Kind, strip: bool) {
-        self.lock().shaping[slot(api)].no_validators = strip;
+        self.lock().shaping.entry(api).or_default().no_validators = strip;
     }
 
     /// Removes every rule, latency and throttle.
@@ -248,7 +249,7 @@ impl Faults {
     }
 
     pub fn shaping(&self, api: Kind) -> Shaping {
-        self.lock().shaping[slot(api)]
+        self.lock().shaping.get(&api).copied().unwrap_or_default()
     }
 
     /// The action of the first rule matching this request, counting it as fired.
@@ -279,7 +280,7 @@ mod tests {
     const CHUNK: &str = "/srv.asmx/DownloadFileChunk";
 
     fn take(faults: &Faults, method: Method, path: &str) -> Option<Action> {
-        faults.take(Kind::Inforouter, &method, path)
+        faults.take(docket_providers::inforouter::KIND, &method, path)
     }
 
     fn server_error() -> Failure {
@@ -289,7 +290,11 @@ mod tests {
     #[test]
     fn a_rule_fires_for_exactly_its_count_then_disappears() {
         let faults = Faults::default();
-        faults.fail_next(Target::new(Kind::Inforouter, CHUNK), 2, server_error());
+        faults.fail_next(
+            Target::new(docket_providers::inforouter::KIND, CHUNK),
+            2,
+            server_error(),
+        );
         assert!(take(&faults, Method::GET, CHUNK).is_some());
         assert_eq!(faults.rules()[0].remaining, 1);
         assert!(take(&faults, Method::GET, CHUNK).is_some());
@@ -300,11 +305,14 @@ mod tests {
     #[test]
     fn a_rule_matches_only_its_api_method_and_path_prefix() {
         let faults = Faults::default();
-        let target = Target::new(Kind::Inforouter, "/srv.asmx/Download").method(Method::POST);
+        let target = Target::new(docket_providers::inforouter::KIND, "/srv.asmx/Download")
+            .method(Method::POST);
         faults.drop_next(target, 1, 10);
         assert!(take(&faults, Method::GET, CHUNK).is_none());
         assert!(take(&faults, Method::POST, "/srv.asmx/GetDownloadHandler").is_none());
-        assert!(faults.take(Kind::Ansarada, &Method::POST, CHUNK).is_none());
+        assert!(faults
+            .take(docket_providers::ansarada::KIND, &Method::POST, CHUNK)
+            .is_none());
         assert_eq!(
             take(&faults, Method::POST, CHUNK),
             Some(Action::Drop { after_bytes: 10 })
@@ -314,8 +322,12 @@ mod tests {
     #[test]
     fn the_earliest_matching_rule_fires_first() {
         let faults = Faults::default();
-        faults.drop_next(Target::api(Kind::Inforouter), 1, 5);
-        faults.fail_next(Target::new(Kind::Inforouter, CHUNK), 1, server_error());
+        faults.drop_next(Target::api(docket_providers::inforouter::KIND), 1, 5);
+        faults.fail_next(
+            Target::new(docket_providers::inforouter::KIND, CHUNK),
+            1,
+            server_error(),
+        );
         assert_eq!(
             take(&faults, Method::GET, CHUNK),
             Some(Action::Drop { after_bytes: 5 })
@@ -329,19 +341,30 @@ mod tests {
     #[test]
     fn a_rule_for_zero_requests_is_not_kept() {
         let faults = Faults::default();
-        faults.fail_next(Target::api(Kind::Inforouter), 0, server_error());
+        faults.fail_next(
+            Target::api(docket_providers::inforouter::KIND),
+            0,
+            server_error(),
+        );
         assert!(faults.rules().is_empty());
     }
 
     #[test]
     fn clearing_removes_rules_latency_and_throttle() {
         let faults = Faults::default();
-        faults.fail_next(Target::api(Kind::SageActive), 3, server_error());
-        faults.set_latency(Kind::SageActive, Duration::from_millis(50));
-        faults.set_throttle(Kind::SageActive, Some(1000));
-        faults.set_no_validators(Kind::SageActive, true);
+        faults.fail_next(
+            Target::api(docket_providers::sage_active::KIND),
+            3,
+            server_error(),
+        );
+        faults.set_latency(
+            docket_providers::sage_active::KIND,
+            Duration::from_millis(50),
+        );
+        faults.set_throttle(docket_providers::sage_active::KIND, Some(1000));
+        faults.set_no_validators(docket_providers::sage_active::KIND, true);
         assert_eq!(
-            faults.shaping(Kind::SageActive),
+            faults.shaping(docket_providers::sage_active::KIND),
             Shaping {
                 latency: Duration::from_millis(50),
                 throttle: Some(1000),
@@ -350,14 +373,20 @@ mod tests {
         );
         faults.clear();
         assert!(faults.rules().is_empty());
-        assert_eq!(faults.shaping(Kind::SageActive), Shaping::default());
+        assert_eq!(
+            faults.shaping(docket_providers::sage_active::KIND),
+            Shaping::default()
+        );
     }
 
     #[test]
     fn a_zero_throttle_means_no_throttle() {
         let faults = Faults::default();
-        faults.set_throttle(Kind::Ansarada, Some(0));
-        assert_eq!(faults.shaping(Kind::Ansarada).throttle, None);
+        faults.set_throttle(docket_providers::ansarada::KIND, Some(0));
+        assert_eq!(
+            faults.shaping(docket_providers::ansarada::KIND).throttle,
+            None
+        );
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! Docket's demo server: the five document-server APIs Docket speaks (Ansarada, Index Health, infoRouter, Sage
-//! Active, Kids First study creator), each on its own 127.0.0.1 port, over one generated sample library, with
+//! Docket's demo server: the document-server APIs Docket speaks (one module per kind, registered in [`apis`]),
+//! each on its own 127.0.0.1 port, over one generated sample library, with
 //! scriptable faults for tests.
 //!
-//! [`DemoServer::start`] binds the listeners. Each listener serves its vendor router (one module per API,
-//! `router(state) -> Router`) behind the fault layer, plus the control routes under `/_demo/` (see [`control`]).
+//! [`DemoServer::start`] binds one listener per API in [`APIS`]. Each listener serves its vendor router (one
+//! module per API, registered by its `DEMO`) behind the fault layer, plus the control routes under `/_demo/` (see [`control`]).
 //! Vendor modules read documents from `state.library`, stamp what they issue with `state.expiry`, and publish
 //! server-side counts through `state.gauges`.
 
 pub mod ansarada;
+pub mod apis;
 pub mod body_faults;
 pub mod config;
 pub mod content;
@@ -34,6 +35,7 @@ pub mod study_creator;
 mod test_server;
 pub mod timestamp;
 
+pub use apis::{AnswerFormat, DemoApi, APIS};
 pub use body_faults::BodyFault;
 pub use config::DemoConfig;
 pub use content::Content;
@@ -45,28 +47,3 @@ pub use remotes::{demo_remote_name, demo_remotes};
 pub use server::DemoServer;
 pub use state::DemoState;
 pub use timestamp::Timestamp;
-
-use docket_core::Kind;
-
-/// Position of `kind` in `Kind::ALL`: the index of per-API arrays and the port offset.
-pub(crate) fn slot(kind: Kind) -> usize {
-    match kind {
-        Kind::Ansarada => 0,
-        Kind::IndexHealth => 1,
-        Kind::Inforouter => 2,
-        Kind::SageActive => 3,
-        Kind::StudyCreator => 4,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slots_follow_the_order_of_kind_all() {
-        for (index, kind) in Kind::ALL.into_iter().enumerate() {
-            assert_eq!(slot(kind), index);
-        }
-    }
-}

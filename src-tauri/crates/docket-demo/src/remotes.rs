@@ -1,25 +1,17 @@
-//! The five demo remotes as a new user registers them: `demo-<kind>`, pointing at a running demo server.
+//! The demo remotes, one per API, as a new user registers them: `demo-<kind>`, pointing at a running demo server.
 
 use docket_core::{Credentials, Kind, RemoteConfig};
 
-use crate::DemoServer;
+use crate::{DemoServer, APIS};
 
 /// One remote per API, with the settings and secrets each vendor module says its demo accepts.
 pub fn demo_remotes(server: &DemoServer) -> Vec<(RemoteConfig, Credentials)> {
-    Kind::ALL
-        .into_iter()
-        .map(|kind| {
-            let base = server.base_url(kind);
-            let (mut config, credentials) = match kind {
-                Kind::Ansarada => crate::ansarada::demo_remote(&base),
-                Kind::IndexHealth => {
-                    crate::index_health::demo_remote_for(&base, &server.state().library)
-                }
-                Kind::Inforouter => crate::inforouter::demo_remote(&base),
-                Kind::SageActive => crate::sage_active::demo_remote(&base),
-                Kind::StudyCreator => crate::study_creator::demo_remote(&base),
-            };
-            config.name = demo_remote_name(kind);
+    let state = server.state();
+    APIS.iter()
+        .map(|api| {
+            let base = server.base_url(api.kind);
+            let (mut config, credentials) = (api.sample_remote)(&base, &state.library);
+            config.name = demo_remote_name(api.kind);
             (config, credentials)
         })
         .collect()

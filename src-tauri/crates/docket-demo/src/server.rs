@@ -11,13 +11,12 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::apis::APIS;
 use crate::config::DemoConfig;
 use crate::error::DemoError;
 use crate::library::{GeneratedDocuments, Library};
 use crate::state::DemoState;
-use crate::{
-    ansarada, control, fault_layer, index_health, inforouter, sage_active, slot, study_creator,
-};
+use crate::{control, fault_layer};
 
 /// How long `shutdown` lets responses in progress finish before cutting them (a throttled 256 MiB download
 /// would otherwise hold it up for minutes).
@@ -26,13 +25,14 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// The running demo server. Dropping it stops the listeners too, without waiting.
 pub struct DemoServer {
     state: Arc<DemoState>,
-    addrs: [SocketAddr; 5],
+    /// Where each API listens, in [`APIS`] order.
+    addrs: Vec<(Kind, SocketAddr)>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl DemoServer {
-    /// Binds all five listeners (failing if any port is taken) and starts serving.
+    /// Binds one listener per API in [`APIS`] (failing if any port is taken) and starts serving.
     pub async fn start(config: DemoConfig) -> Result<DemoServer, DemoError> {
         DemoServer::start_with(config, &[]).await
     }
@@ -43,32 +43,34 @@ impl DemoServer {
         config: DemoConfig,
         generated: &[GeneratedDocuments],
     ) -> Result<DemoServer, DemoError> {
-        let mut listeners = Vec::with_capacity(Kind::ALL.len());
-        let mut addrs = Vec::with_capacity(Kind::ALL.len());
-        for api in Kind::ALL {
-            let port = port_for(config.port_base, api)?;
+        let mut listeners = Vec::with_capacity(APIS.len());
+        let mut addrs = Vec::with_capacity(APIS.len());
+        for (slot, demo) in APIS.iter().enumerate() {
+            let api = demo.kind;
+            let port = port_for(config.port_base, slot)?;
             let bind_error = |source| DemoError::Bind { api, port, source };
             let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
                 .await
                 .map_err(bind_error)?;
-            addrs.push(listener.local_addr().map_err(bind_error)?);
+            addrs.push((api, listener.local_addr().map_err(bind_error)?));
             listeners.push(listener);
         }
-        let addrs: [SocketAddr; 5] = addrs
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("one address per kind"));
         let library = Library::sample_with(config.large_file_size, generated);
-        let base_urls = addrs.map(|addr| format!("http://{addr}"));
+        let base_urls = addrs
+            .iter()
+            .map(|(api, addr)| (*api, format!("http://{addr}")))
+            .collect();
         let mut state = DemoState::with_base_urls(library, base_urls);
         state.bulk_study_files = config.bulk_study_files;
         let state = Arc::new(state);
 
         let (stop, _) = watch::channel(false);
-        let tasks = Kind::ALL
-            .into_iter()
+        let tasks = APIS
+            .iter()
             .zip(listeners)
-            .map(|(api, listener)| {
-                let vendor = vendor_router(Arc::clone(&state), api);
+            .map(|(demo, listener)| {
+                let api = demo.kind;
+                let vendor = (demo.router)(Arc::clone(&state));
                 let app = api_app(Arc::clone(&state), api, vendor);
                 let stopped = until_stopped(stop.subscribe());
                 tokio::spawn(async move {
@@ -79,7 +81,7 @@ impl DemoServer {
                 })
             })
             .collect();
-        for api in Kind::ALL {
+        for api in crate::apis::kinds() {
             tracing::info!(%api, url = %state.base_url(api), "demo API listening");
         }
         Ok(DemoServer {
@@ -92,11 +94,15 @@ impl DemoServer {
 
     /// `http://127.0.0.1:<port>` of one API, no trailing slash.
     pub fn base_url(&self, api: Kind) -> String {
-        self.state.base_url(api).to_owned()
+        self.state.base_url(api)
     }
 
-    pub fn addr(&self, api: Kind) -> SocketAddr {
-        self.addrs[slot(api)]
+    /// Where `api` listens, or `None` when the demo does not serve it.
+    pub fn addr(&self, api: Kind) -> Option<SocketAddr> {
+        self.addrs
+            .iter()
+            .find(|(served, _)| *served == api)
+            .map(|(_, addr)| *addr)
     }
 
     pub fn state(&self) -> Arc<DemoState> {
@@ -130,22 +136,14 @@ pub(crate) fn api_app(state: Arc<DemoState>, api: Kind, vendor: Router) -> Route
     control::router(Arc::clone(&state)).fallback_service(fault_layer::wrap(state, api, vendor))
 }
 
-fn vendor_router(state: Arc<DemoState>, api: Kind) -> Router {
-    match api {
-        Kind::Ansarada => ansarada::router(state),
-        Kind::IndexHealth => index_health::router(state),
-        Kind::Inforouter => inforouter::router(state),
-        Kind::SageActive => sage_active::router(state),
-        Kind::StudyCreator => study_creator::router(state),
-    }
-}
-
-fn port_for(port_base: u16, api: Kind) -> Result<u16, DemoError> {
+/// The port of the API at `slot` in [`APIS`]: the base plus the slot, or ephemeral when the base is 0.
+fn port_for(port_base: u16, slot: usize) -> Result<u16, DemoError> {
     if port_base == 0 {
         return Ok(0);
     }
-    port_base
-        .checked_add(slot(api) as u16)
+    u16::try_from(slot)
+        .ok()
+        .and_then(|slot| port_base.checked_add(slot))
         .ok_or(DemoError::PortOutOfRange { port_base })
 }
 
@@ -169,11 +167,21 @@ mod tests {
 
     #[test]
     fn ports_follow_the_base_in_kind_order() {
-        assert_eq!(port_for(7400, Kind::Ansarada).unwrap(), 7400);
-        assert_eq!(port_for(7400, Kind::StudyCreator).unwrap(), 7404);
-        assert_eq!(port_for(0, Kind::Inforouter).unwrap(), 0);
+        let at = |kind| APIS.iter().position(|api| api.kind == kind).unwrap();
+        assert_eq!(
+            port_for(7400, at(docket_providers::ansarada::KIND)).unwrap(),
+            7400
+        );
+        assert_eq!(
+            port_for(7400, at(docket_providers::study_creator::KIND)).unwrap(),
+            7404
+        );
+        assert_eq!(
+            port_for(0, at(docket_providers::inforouter::KIND)).unwrap(),
+            0
+        );
         assert!(matches!(
-            port_for(65533, Kind::StudyCreator),
+            port_for(65533, at(docket_providers::study_creator::KIND)),
             Err(DemoError::PortOutOfRange { port_base: 65533 })
         ));
     }
@@ -181,17 +189,18 @@ mod tests {
     #[tokio::test]
     async fn each_api_gets_its_own_loopback_port_and_base_url() {
         let server = DemoServer::start(small()).await.unwrap();
-        let mut ports: Vec<u16> = Kind::ALL.iter().map(|&k| server.addr(k).port()).collect();
-        assert!(Kind::ALL.iter().all(|&k| server.addr(k).ip().is_loopback()));
-        for api in Kind::ALL {
+        let addr = |kind| server.addr(kind).unwrap();
+        let mut ports: Vec<u16> = crate::apis::kinds().map(|k| addr(k).port()).collect();
+        assert!(crate::apis::kinds().all(|k| addr(k).ip().is_loopback()));
+        for api in crate::apis::kinds() {
             assert_eq!(
                 server.base_url(api),
-                format!("http://127.0.0.1:{}", server.addr(api).port())
+                format!("http://127.0.0.1:{}", addr(api).port())
             );
         }
         ports.sort_unstable();
         ports.dedup();
-        assert_eq!(ports.len(), 5);
+        assert_eq!(ports.len(), APIS.len());
         server.shutdown().await;
     }
 
@@ -214,7 +223,7 @@ mod tests {
     async fn control_routes_answer_on_every_api_and_unknown_paths_are_counted_404s() {
         let server = DemoServer::start(small()).await.unwrap();
         let client = reqwest::Client::new();
-        for api in Kind::ALL {
+        for api in crate::apis::kinds() {
             let base = server.base_url(api);
             let stats = client
                 .get(format!("{base}/_demo/stats"))
@@ -247,7 +256,7 @@ mod tests {
         };
         match DemoServer::start(config).await {
             Err(DemoError::Bind { api, port, .. }) => {
-                assert_eq!((api, port), (Kind::Ansarada, port_base));
+                assert_eq!((api, port), (docket_providers::ansarada::KIND, port_base));
             }
             Err(other) => panic!("unexpected error {other}"),
             Ok(_) => panic!("started on a taken port"),
@@ -257,7 +266,7 @@ mod tests {
     #[tokio::test]
     async fn after_shutdown_the_ports_refuse_connections() {
         let server = DemoServer::start(small()).await.unwrap();
-        let addr = server.addr(Kind::SageActive);
+        let addr = server.addr(docket_providers::sage_active::KIND).unwrap();
         server.shutdown().await;
         assert!(tokio::net::TcpStream::connect(addr).await.is_err());
     }

@@ -1,13 +1,14 @@
 //! What every vendor module and the control endpoint share: the sample library, the scripted faults, expiry,
 //! request statistics and gauges, and where each API listens.
 
+use std::collections::HashMap;
+
 use docket_core::Kind;
 
 use crate::expiry::Expiry;
 use crate::faults::Faults;
 use crate::gauges::Gauges;
 use crate::library::Library;
-use crate::slot;
 use crate::stats::Stats;
 
 #[derive(Debug)]
@@ -19,7 +20,7 @@ pub struct DemoState {
     pub gauges: Gauges,
     /// Files of the generated study-creator study (none when 0); see `DemoConfig::bulk_study_files`.
     pub bulk_study_files: u32,
-    base_urls: [String; 5],
+    base_urls: HashMap<Kind, String>,
 }
 
 impl DemoState {
@@ -28,12 +29,14 @@ impl DemoState {
     pub fn new(library: Library) -> DemoState {
         DemoState::with_base_urls(
             library,
-            Kind::ALL.map(|k| format!("http://{}.demo.invalid", k.id())),
+            crate::apis::kinds()
+                .map(|kind| (kind, placeholder_url(kind)))
+                .collect(),
         )
     }
 
-    /// `base_urls` in `Kind::ALL` order.
-    pub(crate) fn with_base_urls(library: Library, base_urls: [String; 5]) -> DemoState {
+    /// State whose APIs listen at `base_urls`.
+    pub(crate) fn with_base_urls(library: Library, base_urls: HashMap<Kind, String>) -> DemoState {
         DemoState {
             library,
             faults: Faults::default(),
@@ -46,7 +49,16 @@ impl DemoState {
     }
 
     /// `http://127.0.0.1:41234`, no trailing slash: for absolute URLs a vendor hands out (presigned links).
-    pub fn base_url(&self, api: Kind) -> &str {
-        &self.base_urls[slot(api)]
+    /// An API the demo does not serve gets an unroutable placeholder, so nothing reaches another API.
+    pub fn base_url(&self, api: Kind) -> String {
+        self.base_urls
+            .get(&api)
+            .cloned()
+            .unwrap_or_else(|| placeholder_url(api))
     }
+}
+
+/// `http://<api-id>.demo.invalid`: a URL that names the API and resolves nowhere.
+fn placeholder_url(kind: Kind) -> String {
+    format!("http://{}.demo.invalid", kind.id())
 }

@@ -86,11 +86,11 @@ impl Stats {
     }
 
     /// API id -> path prefix -> counts, sorted, for `GET /_demo/stats`.
-    pub fn snapshot(&self) -> BTreeMap<&'static str, BTreeMap<String, Counts>> {
+    pub fn snapshot(&self) -> BTreeMap<String, BTreeMap<String, Counts>> {
         let map = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out: BTreeMap<&'static str, BTreeMap<String, Counts>> = BTreeMap::new();
+        let mut out: BTreeMap<String, BTreeMap<String, Counts>> = BTreeMap::new();
         for ((api, prefix), c) in map.iter() {
-            out.entry(api.id())
+            out.entry(api.to_string())
                 .or_default()
                 .insert(prefix.clone(), c.read());
         }
@@ -130,7 +130,7 @@ fn prefixes(path: &str) -> impl Iterator<Item = String> + '_ {
 mod tests {
     use super::*;
 
-    const API: Kind = Kind::Inforouter;
+    const API: Kind = docket_providers::inforouter::KIND;
     const CHUNK: &str = "/srv.asmx/DownloadFileChunk";
 
     #[test]
@@ -141,7 +141,7 @@ mod tests {
             assert_eq!(stats.get(API, prefix).requests, 1, "{prefix}");
         }
         assert_eq!(stats.get(API, "/srv.asmx/GetDownloadHandler").requests, 0);
-        assert_eq!(stats.api(Kind::Ansarada).requests, 0);
+        assert_eq!(stats.api(docket_providers::ansarada::KIND).requests, 0);
     }
 
     #[test]
@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn the_snapshot_groups_prefixes_by_api_id() {
         let stats = Stats::default();
-        drop(stats.begin(Kind::StudyCreator, "/download/study"));
+        drop(stats.begin(docket_providers::study_creator::KIND, "/download/study"));
         let snapshot = stats.snapshot();
         let prefixes: Vec<&String> = snapshot["study-creator"].keys().collect();
         assert_eq!(prefixes, ["/", "/download", "/download/study"]);

@@ -13,14 +13,11 @@ pub fn index_health_answer(status: u16, body: &[u8]) {
     crate::index_health::fuzzed::answer(status, body);
 }
 
-/// A GraphQL answer with this HTTP status, read with the error rules of `kind`'s server.
+/// An answer with this HTTP status, read with the answer rules of `kind`'s server (its entry's parsers); a kind
+/// that is not registered reads nothing.
 pub fn graphql_answer(kind: Kind, status: u16, body: &str) {
-    match kind {
-        Kind::Ansarada => crate::ansarada::fuzz_answer(status, body),
-        Kind::SageActive => crate::sage_active::fuzz_answer(status, body),
-        Kind::StudyCreator => crate::study_creator::fuzz_answer(status, body),
-        Kind::IndexHealth => crate::index_health::fuzzed::answer(status, body.as_bytes()),
-        Kind::Inforouter => crate::inforouter::fuzzed::answer(body),
+    if let Ok(entry) = crate::entry(kind) {
+        (entry.fuzz_answer)(status, body);
     }
 }
 

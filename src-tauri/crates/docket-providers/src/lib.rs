@@ -1,6 +1,6 @@
 //! One module per document-server protocol, each implementing `docket_core::Provider`, and the registry that
-//! turns a remote's configuration into a provider. A new protocol adds its module and one line to
-//! [`REGISTRY`].
+//! turns a remote's configuration into a provider. A new protocol adds its module (with its `ENTRY`) and one
+//! line to [`registry::REGISTRY`].
 
 pub mod ansarada;
 #[cfg(feature = "fuzzing")]
@@ -10,6 +10,7 @@ mod graphql;
 pub mod index_health;
 pub mod inforouter;
 mod presigned_storage;
+pub mod registry;
 pub mod sage_active;
 pub mod settings;
 pub mod study_creator;
@@ -17,20 +18,34 @@ pub mod transport;
 
 use std::sync::Arc;
 
-use docket_core::{Credentials, Kind, Provider, ProviderError, RemoteConfig, SettingSpec};
+use docket_core::{
+    Credentials, Kind, Provider, ProviderError, RemoteConfig, SettingSpec, TransferShape,
+};
+
+pub use registry::{entry, REGISTRY};
 
 /// A ready provider, shared by every caller of one remote.
 pub type SharedProvider = Arc<dyn Provider>;
 
-/// Builds a provider from a remote's settings, its secrets and the shared HTTP client.
+/// Builds a provider from a remote's settings, its secrets and the shared HTTP client. Settings and transport
+/// are checked before it is called (see [`connect_entry`]).
 pub type Connect =
-    fn(RemoteConfig, Credentials, reqwest::Client) -> Result<SharedProvider, ProviderError>;
+    fn(&RemoteConfig, &Credentials, reqwest::Client) -> Result<SharedProvider, ProviderError>;
 
-/// How to build one kind of provider, and which settings and secrets it takes.
+/// Everything Docket knows about one kind of server, declared once by its module.
 pub struct ProviderEntry {
     pub kind: Kind,
+    /// The vendor's product name, for people.
+    pub display_name: &'static str,
+    /// What a download from this kind of server involves, in one line a user can read.
+    pub download_summary: &'static str,
+    pub transfer_shape: TransferShape,
     pub settings: &'static [SettingSpec],
     pub connect: Connect,
+    /// Feeds raw bytes with an HTTP status to the kind's answer parsers (`docket-fuzz`).
+    #[cfg(feature = "fuzzing")]
+    #[doc(hidden)]
+    pub fuzz_answer: fn(u16, &str),
 }
 
 /// Settings every kind takes besides its own.
@@ -43,33 +58,34 @@ impl ProviderEntry {
     }
 }
 
-pub const REGISTRY: [ProviderEntry; 5] = [
-    ansarada::ENTRY,
-    index_health::ENTRY,
-    inforouter::ENTRY,
-    sage_active::ENTRY,
-    study_creator::ENTRY,
-];
-
-/// The registry entry of `kind`.
-pub fn entry(kind: Kind) -> &'static ProviderEntry {
-    // Every Kind has exactly one entry; the registry test below keeps it that way.
-    REGISTRY
-        .iter()
-        .find(|e| e.kind == kind)
-        .unwrap_or(&REGISTRY[0])
+/// Shares a freshly built provider: what every module's `connect` ends with.
+pub fn shared<P: Provider + 'static>(
+    built: Result<P, ProviderError>,
+) -> Result<SharedProvider, ProviderError> {
+    Ok(Arc::new(built?))
 }
 
-/// Builds the provider for a configured remote. Nothing is sent to the server until the first call.
+/// Builds the provider for a configured remote. Nothing is sent to the server until the first call; a remote
+/// whose kind is not registered is refused, naming it.
 pub fn connect(
     config: RemoteConfig,
     credentials: Credentials,
     http: reqwest::Client,
-) -> Result<Arc<dyn Provider>, ProviderError> {
-    let entry = entry(config.kind);
+) -> Result<SharedProvider, ProviderError> {
+    connect_entry(entry(config.kind)?, config, credentials, http)
+}
+
+/// Builds `entry`'s provider after checking the remote's transport and required settings: the one path every
+/// kind, registered or not (a test's own kind), is connected through.
+pub fn connect_entry(
+    entry: &ProviderEntry,
+    config: RemoteConfig,
+    credentials: Credentials,
+    http: reqwest::Client,
+) -> Result<SharedProvider, ProviderError> {
     transport::check_transport(&config)?;
     check_settings(&config, &credentials, entry.settings)?;
-    (entry.connect)(config, credentials, http)
+    (entry.connect)(&config, &credentials, http)
 }
 
 /// Refuses a remote that lacks a required setting or secret, naming it and how to add it.
@@ -93,18 +109,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_kind_has_exactly_one_registry_entry() {
-        for kind in Kind::ALL {
-            let count = REGISTRY.iter().filter(|e| e.kind == kind).count();
-            assert_eq!(count, 1, "{kind} has {count} registry entries");
-        }
-    }
-
-    #[test]
     fn a_remote_missing_a_required_secret_is_refused_with_its_name() {
         let config = RemoteConfig {
             name: "room".into(),
-            kind: Kind::Ansarada,
+            kind: ansarada::KIND,
             url: "http://127.0.0.1:1".into(),
             settings: Default::default(),
         };

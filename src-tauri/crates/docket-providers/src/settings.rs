@@ -42,6 +42,9 @@ pub enum SettingsProblem {
         allowed: String,
         help: &'static str,
     },
+    /// No registered module speaks the remote's kind.
+    #[error(transparent)]
+    UnknownKind(#[from] docket_core::UnknownKind),
     /// The provider refuses the settings together (e.g. signed URLs with a developer token).
     #[error("{0}")]
     Refused(String),
@@ -54,7 +57,7 @@ pub fn check(
     settings: &BTreeMap<String, String>,
     secrets: &BTreeSet<String>,
 ) -> Result<(), SettingsProblem> {
-    let specs: Vec<&SettingSpec> = crate::entry(kind).all_settings().collect();
+    let specs: Vec<&SettingSpec> = crate::entry(kind)?.all_settings().collect();
     let known = |secret: bool| {
         specs
             .iter()
@@ -150,7 +153,7 @@ mod tests {
     #[test]
     fn a_value_the_kind_does_not_accept_is_refused_naming_what_would_fit() {
         let err = check(
-            Kind::StudyCreator,
+            crate::study_creator::KIND,
             &settings(&[("token_type", "basic")]),
             &secrets(&["token"]),
         )
@@ -160,7 +163,7 @@ mod tests {
             Some("`token_type` cannot be `basic`: use one of `bearer`, `developer`")
         );
         let err = check(
-            Kind::StudyCreator,
+            crate::study_creator::KIND,
             &settings(&[("token_type", "bearer"), ("signed_urls", "maybe")]),
             &secrets(&["token"]),
         )
@@ -170,7 +173,12 @@ mod tests {
 
     #[test]
     fn missing_and_unknown_keys_are_named_with_what_the_kind_has() {
-        let err = check(Kind::StudyCreator, &settings(&[]), &secrets(&["token"])).unwrap_err();
+        let err = check(
+            crate::study_creator::KIND,
+            &settings(&[]),
+            &secrets(&["token"]),
+        )
+        .unwrap_err();
         assert!(
             matches!(
                 err,
@@ -182,14 +190,14 @@ mod tests {
             "{err:?}"
         );
         let err = check(
-            Kind::Inforouter,
+            crate::inforouter::KIND,
             &settings(&[("username", "ada"), ("tenant_id", "t")]),
             &secrets(&["password"]),
         )
         .unwrap_err();
         assert!(err.to_string().contains("no setting `tenant_id`"), "{err}");
         let err = check(
-            Kind::Inforouter,
+            crate::inforouter::KIND,
             &settings(&[("username", "ada")]),
             &secrets(&[]),
         )
@@ -210,7 +218,7 @@ mod tests {
     fn settings_the_provider_refuses_together_are_refused_when_added() {
         let config = RemoteConfig {
             name: "kf".into(),
-            kind: Kind::StudyCreator,
+            kind: crate::study_creator::KIND,
             url: "https://study-creator.example.org".into(),
             settings: settings(&[("token_type", "developer"), ("signed_urls", "true")]),
         };

@@ -68,12 +68,11 @@ fn allows_insecure_http(config: &RemoteConfig) -> Result<bool, ProviderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use docket_core::Kind;
 
     fn remote(url: &str, allow: Option<&str>) -> RemoteConfig {
         let mut config = RemoteConfig {
             name: "room".into(),
-            kind: Kind::IndexHealth,
+            kind: crate::index_health::KIND,
             url: url.into(),
             settings: Default::default(),
         };

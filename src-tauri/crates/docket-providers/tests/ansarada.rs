@@ -25,7 +25,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use support::{assert_same_bytes, connect_remote, demo, fetch, url_of, LARGE_FILE_SIZE};
 
-const API: Kind = Kind::Ansarada;
+const API: Kind = docket_providers::ansarada::KIND;
 
 fn remote(server: &DemoServer) -> (RemoteConfig, Credentials) {
     demo_remote(&server.base_url(API))

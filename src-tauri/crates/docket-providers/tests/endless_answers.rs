@@ -92,7 +92,7 @@ async fn versions_promised_without_end_stop_with_a_clear_error() {
     let asked = Arc::new(AtomicU64::new(0));
     let address = serve(Arc::clone(&asked)).await;
     let provider = remote(
-        Kind::StudyCreator,
+        docket_providers::study_creator::KIND,
         address,
         &[("token_type", "bearer"), ("signed_urls", "false")],
         &docket_demo::study_creator::demo_jwt(),
@@ -117,7 +117,7 @@ async fn versions_promised_without_end_stop_with_a_clear_error() {
 async fn a_folder_listed_inside_itself_is_walked_once_when_looking_for_a_document() {
     let asked = Arc::new(AtomicU64::new(0));
     let address = serve(Arc::clone(&asked)).await;
-    let provider = remote(Kind::Ansarada, address, &[], "token");
+    let provider = remote(docket_providers::ansarada::KIND, address, &[], "token");
     let doc = DocRef::new("nowhere");
     let outcome = tokio::time::timeout(DEADLINE, provider.stat(&doc))
         .await
@@ -135,7 +135,7 @@ async fn a_folder_listed_inside_itself_is_walked_once_when_looking_for_a_documen
 async fn a_graphql_answer_nested_100000_deep_is_a_clear_error_not_a_stack_overflow() {
     let address = serve(Arc::new(AtomicU64::new(0))).await;
     let provider = remote(
-        Kind::StudyCreator,
+        docket_providers::study_creator::KIND,
         address,
         &[("token_type", "bearer"), ("signed_urls", "false")],
         &docket_demo::study_creator::demo_jwt(),

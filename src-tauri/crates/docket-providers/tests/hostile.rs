@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use docket_core::filename::{sanitize_file_name, MAX_NAME_BYTES};
 use docket_core::{
-    content_disposition, Credentials, DocRef, IgnoreStatus, Kind, ProviderError, RemoteConfig,
+    content_disposition, Credentials, DocRef, IgnoreStatus, ProviderError, RemoteConfig,
 };
 use docket_transfer::{download, DownloadRequest, NoProgress};
 
@@ -87,7 +87,7 @@ fn study_creator(base: &str, settings: &[(&str, &str)]) -> (RemoteConfig, Creden
     }
     let config = RemoteConfig {
         name: "hostile".into(),
-        kind: Kind::StudyCreator,
+        kind: docket_providers::study_creator::KIND,
         url: base.into(),
         settings: map,
     };

@@ -19,7 +19,7 @@ use support::{
     assert_same_bytes, connect_remote, demo, fetch, provider_error, url_of, LARGE_FILE_SIZE,
 };
 
-const API: Kind = Kind::IndexHealth;
+const API: Kind = docket_providers::index_health::KIND;
 
 fn provider_for(server: &DemoServer) -> Arc<dyn Provider> {
     let (config, credentials) = demo_remote(&server.base_url(API));

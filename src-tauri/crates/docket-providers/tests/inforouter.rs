@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use docket_core::{
-    sanitize_file_name, Credentials, DocRef, EntryKind, IgnoreStatus, Kind, Location, PageToken,
+    sanitize_file_name, Credentials, DocRef, EntryKind, IgnoreStatus, Location, PageToken,
     Provider, ProviderError, TransferSource,
 };
 use docket_demo::faults::{Failure, Target};
@@ -20,7 +20,7 @@ use support::{assert_same_bytes, connect_remote, demo, fetch_version, provider_e
 const CHUNK: &str = "/srv.asmx/DownloadFileChunk";
 
 fn base_url(server: &DemoServer) -> String {
-    server.base_url(Kind::Inforouter)
+    server.base_url(docket_providers::inforouter::KIND)
 }
 
 /// The provider as a user would register the demo server.
@@ -46,7 +46,10 @@ fn requests(server: &DemoServer, method: &str) -> u64 {
     server
         .state()
         .stats
-        .get(Kind::Inforouter, &format!("/srv.asmx/{method}"))
+        .get(
+            docket_providers::inforouter::KIND,
+            &format!("/srv.asmx/{method}"),
+        )
         .requests
 }
 
@@ -64,7 +67,10 @@ fn content_hash_in_library(server: &DemoServer, path: &str) -> String {
 /// Answers the next `count` calls of `method` with this XML instead of the demo's own.
 fn script_answer(server: &DemoServer, method: &str, count: u32, xml: &str) {
     server.state().faults.fail_next(
-        Target::new(Kind::Inforouter, format!("/srv.asmx/{method}")),
+        Target::new(
+            docket_providers::inforouter::KIND,
+            format!("/srv.asmx/{method}"),
+        ),
         count,
         Failure::status(StatusCode::OK).body("text/xml; charset=utf-8", xml),
     );
@@ -542,7 +548,10 @@ async fn a_handler_that_expired_is_link_expired_and_preparing_again_works() {
     let TransferSource::Chunked(chunks) = source else {
         panic!("infoRouter downloads are chunked");
     };
-    server.state().expiry.expire(Some(Kind::Inforouter));
+    server
+        .state()
+        .expiry
+        .expire(Some(docket_providers::inforouter::KIND));
     let err = chunks
         .read(0, chunks.staged().chunk_size)
         .await
@@ -569,7 +578,7 @@ async fn a_handler_that_expired_is_link_expired_and_preparing_again_works() {
 async fn a_failed_chunk_request_still_deletes_the_handler() {
     let server = demo().await;
     server.state().faults.fail_next(
-        Target::new(Kind::Inforouter, CHUNK),
+        Target::new(docket_providers::inforouter::KIND, CHUNK),
         1,
         Failure::status(StatusCode::SERVICE_UNAVAILABLE).body("text/plain", "maintenance"),
     );

@@ -23,7 +23,7 @@ use support::{
     assert_same_bytes, connect_remote, demo, fetch, provider_error, url_of, LARGE_FILE_SIZE,
 };
 
-const API: Kind = Kind::SageActive;
+const API: Kind = docket_providers::sage_active::KIND;
 
 fn remote(server: &DemoServer) -> (RemoteConfig, Credentials) {
     demo_remote(&server.base_url(API))

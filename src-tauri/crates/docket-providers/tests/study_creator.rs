@@ -7,8 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use docket_core::{
-    DocRef, EntryKind, IgnoreStatus, Kind, Location, Provider, ProviderError, RangeSupport,
-    RemoteUrl,
+    DocRef, EntryKind, IgnoreStatus, Location, Provider, ProviderError, RangeSupport, RemoteUrl,
 };
 use docket_demo::library::sample;
 use docket_demo::study_creator::{self as demo, document_ref};
@@ -20,7 +19,7 @@ use support::{
 };
 
 fn base(server: &DemoServer) -> String {
-    server.base_url(Kind::StudyCreator)
+    server.base_url(docket_providers::study_creator::KIND)
 }
 
 /// A remote of this server with `token_type`, `signed_urls` and `token` as given.
@@ -957,7 +956,11 @@ async fn ids_of_the_wrong_shape_are_refused_before_any_request() {
         "{err:?}"
     );
     assert_eq!(
-        server.state().stats.get(Kind::StudyCreator, "/").requests,
+        server
+            .state()
+            .stats
+            .get(docket_providers::study_creator::KIND, "/")
+            .requests,
         0
     );
 }

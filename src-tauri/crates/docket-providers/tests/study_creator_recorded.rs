@@ -40,8 +40,7 @@ use axum::routing::post;
 use axum::Router;
 use base64::Engine;
 use docket_core::{
-    Credentials, DocRef, EntryKind, Kind, Location, Provider, ProviderError, RangeSupport,
-    RemoteConfig,
+    Credentials, DocRef, EntryKind, Location, Provider, ProviderError, RangeSupport, RemoteConfig,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -839,7 +838,7 @@ impl RecordedServer {
         ]);
         let config = RemoteConfig {
             name: "recorded".into(),
-            kind: Kind::StudyCreator,
+            kind: docket_providers::study_creator::KIND,
             url: self.base.clone(),
             settings,
         };

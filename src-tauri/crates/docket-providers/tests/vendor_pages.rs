@@ -270,7 +270,7 @@ mod index_health {
     fn provider(server: &VendorServer) -> Arc<dyn Provider> {
         let config = remote(
             server,
-            Kind::IndexHealth,
+            docket_providers::index_health::KIND,
             &[
                 ("client_id", "your-client-id"),
                 ("fingerprint", "device-fingerprint-123"),
@@ -866,7 +866,7 @@ mod inforouter {
     fn provider(server: &VendorServer) -> Arc<dyn Provider> {
         let config = remote(
             server,
-            Kind::Inforouter,
+            docket_providers::inforouter::KIND,
             &[("username", "ada"), ("chunk_size", "1048576")],
         );
         connect(config, &[("password", "lovelace")])

@@ -120,7 +120,7 @@ async fn main() {
         .add(
             RemoteConfig {
                 name: "room".into(),
-                kind: Kind::Inforouter,
+                kind: Kind::new("inforouter"),
                 url: "http://127.0.0.1:9".into(),
                 settings: Default::default(),
             },

@@ -216,9 +216,9 @@ fn remote_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RemoteConfig, Remote
         name: name.clone(),
         problem,
     };
-    let kind: Kind = kind
-        .parse()
-        .map_err(|e: docket_core::UnknownKind| damaged(e.to_string()))?;
+    // Whether a module still speaks this kind is the provider registry's call, when the remote is used.
+    let kind =
+        Kind::checked(&kind).ok_or_else(|| damaged(format!("`{kind}` is not a server kind id")))?;
     let settings: String = row.try_get("settings")?;
     let settings: BTreeMap<String, String> =
         serde_json::from_str(&settings).map_err(|e| damaged(format!("settings: {e}")))?;
@@ -250,7 +250,7 @@ mod tests {
     fn remote(name: &str) -> RemoteConfig {
         RemoteConfig {
             name: name.into(),
-            kind: Kind::Inforouter,
+            kind: Kind::new("inforouter"),
             url: "http://127.0.0.1:9".into(),
             settings: [("username".to_owned(), "ada".to_owned())].into(),
         }

@@ -81,12 +81,12 @@ fn names_in(dir: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_ranged_download_onto_a_full_disk_fails_clearly_and_completes_after_space_is_freed() {
-    fills_the_disk_then_completes(Kind::IndexHealth).await;
+    fills_the_disk_then_completes(docket_providers::index_health::KIND).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_chunked_download_onto_a_full_disk_fails_clearly_and_completes_after_space_is_freed() {
-    fills_the_disk_then_completes(Kind::Inforouter).await;
+    fills_the_disk_then_completes(docket_providers::inforouter::KIND).await;
 }
 
 /// The small disk, or `None` when mounting is not permitted and skipping was asked for (else a failure that says
@@ -183,7 +183,7 @@ async fn fills_the_disk_then_completes(kind: Kind) {
         "{kind}: committed before the disk filled {committed}, sent after the retry {sent_after}"
     );
     // infoRouter's chunk answers are base64 in XML: a third larger than the bytes they carry.
-    let encoding = if kind == Kind::Inforouter {
+    let encoding = if kind == docket_providers::inforouter::KIND {
         4.0 / 3.0
     } else {
         1.0
@@ -221,7 +221,10 @@ async fn a_full_disk_under_the_queues_database_keeps_the_downloaded_bytes_and_th
     };
     let bench = bench_with(FILE_SIZE, quick_config()).await;
     let document = bench
-        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .document_id(
+            docket_providers::index_health::KIND,
+            "telemetry-archive.bin",
+        )
         .await;
     let pool = docket_store::database::open(&disk.path).await.unwrap();
     let queue = docket_transfer::TransferQueue::new(
@@ -232,7 +235,7 @@ async fn a_full_disk_under_the_queues_database_keeps_the_downloaded_bytes_and_th
     );
     let id = queue
         .enqueue(&NewTransfer {
-            remote: bench.remote(Kind::IndexHealth),
+            remote: bench.remote(docket_providers::index_health::KIND),
             document,
             version: None,
             dest_dir: bench.dest.path().to_owned(),
@@ -247,7 +250,7 @@ async fn a_full_disk_under_the_queues_database_keeps_the_downloaded_bytes_and_th
         .server
         .state()
         .faults
-        .set_throttle(Kind::IndexHealth, Some(2 * 1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(2 * 1024 * 1024));
     let outcome = tokio::time::timeout(
         std::time::Duration::from_secs(60),
         queue.run(RunScope::Only(vec![id])),
@@ -278,12 +281,12 @@ async fn a_full_disk_under_the_queues_database_keeps_the_downloaded_bytes_and_th
         .server
         .state()
         .faults
-        .set_throttle(Kind::IndexHealth, None);
+        .set_throttle(docket_providers::index_health::KIND, None);
     let sent_before = bench
         .server
         .state()
         .stats
-        .get(Kind::IndexHealth, "/s3")
+        .get(docket_providers::index_health::KIND, "/s3")
         .bytes_sent;
     queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = queue.store().get(id).await.unwrap();
@@ -293,7 +296,7 @@ async fn a_full_disk_under_the_queues_database_keeps_the_downloaded_bytes_and_th
         .server
         .state()
         .stats
-        .get(Kind::IndexHealth, "/s3")
+        .get(docket_providers::index_health::KIND, "/s3")
         .bytes_sent
         - sent_before;
     println!("sent after space was freed: {sent_after} of {FILE_SIZE}");

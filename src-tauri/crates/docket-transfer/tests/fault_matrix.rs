@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use common::*;
 use docket_core::Kind;
+use docket_demo::apis::{AnswerFormat, DemoApi};
 use docket_demo::faults::{Failure, Target};
 use docket_demo::library::sample;
 use docket_demo::BodyFault;
 use docket_store::queue::{NewTransfer, TransferState};
 use docket_transfer::{EngineConfig, RetryPolicy, RunScope};
-use reqwest::Method;
 
 const FILE_SIZE: u64 = 1024 * 1024;
 const LARGE_NAME: &str = "telemetry-archive.bin";
@@ -40,27 +40,26 @@ fn matrix_config() -> EngineConfig {
 
 /// Where the bytes come from.
 fn bytes_target(kind: Kind) -> Target {
-    Target::new(kind, Bench::download_prefix(kind))
+    demo_api(kind).bytes_target()
 }
 
 /// The API call that prepares a download (the one answering JSON, XML or GraphQL).
 fn prepare_target(kind: Kind) -> Target {
-    match kind {
-        Kind::Ansarada | Kind::SageActive => Target::new(kind, "/graphql").method(Method::POST),
-        Kind::StudyCreator => Target::new(kind, "/signed-url"),
-        Kind::IndexHealth => Target::new(kind, "/download").method(Method::POST),
-        Kind::Inforouter => Target::new(kind, "/srv.asmx/GetDownloadHandler"),
-    }
+    demo_api(kind).prepare_target()
+}
+
+fn demo_api(kind: Kind) -> &'static DemoApi {
+    docket_demo::apis::api(kind).unwrap_or_else(|| panic!("the demo serves {kind}"))
 }
 
 fn speaks_xml(kind: Kind) -> bool {
-    kind == Kind::Inforouter
+    demo_api(kind).prepare_answer == AnswerFormat::Xml
 }
 
 /// Kinds whose download is prepared through GraphQL (the study creator lists through GraphQL but mints its
 /// links over REST).
 fn speaks_graphql(kind: Kind) -> bool {
-    matches!(kind, Kind::Ansarada | Kind::SageActive)
+    demo_api(kind).prepare_answer == AnswerFormat::Graphql
 }
 
 fn malformed_body(kind: Kind) -> (&'static str, &'static str) {
@@ -205,7 +204,7 @@ fn faults() -> Vec<Fault> {
         Fault {
             // Caught by the size the API announces or by Content-Range. The study creator announces neither
             // before its GET, so a single response lying low there cannot be told from a smaller file.
-            applies: |k| k != Kind::StudyCreator,
+            applies: |k| k != docket_providers::study_creator::KIND,
             ..fault(
                 "Content-Length smaller than the body",
                 |b, k| {
@@ -310,7 +309,7 @@ fn faults() -> Vec<Fault> {
             )
         },
         Fault {
-            applies: |k| k == Kind::Ansarada,
+            applies: |k| k == docket_providers::ansarada::KIND,
             document: Some("Board minutes (restricted).pdf"),
             ..fault(
                 "FAILED job",
@@ -481,7 +480,7 @@ async fn every_kind_survives_or_fails_clearly_under_every_fault_the_demo_server_
     let faults = faults();
     let mut passed = 0;
     let mut failed = Vec::new();
-    for kind in Kind::ALL {
+    for kind in docket_demo::apis::kinds() {
         let bench = bench_with(FILE_SIZE, matrix_config()).await;
         for fault in faults.iter().filter(|f| (f.applies)(kind)) {
             match cell(&bench, kind, fault).await {

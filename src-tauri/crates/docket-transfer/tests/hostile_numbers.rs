@@ -73,7 +73,7 @@ fn assert_memory_bounded(before: Option<u64>) {
 
 fn answer_with(bench: &Bench, path: &str, xml: String) {
     bench.server.state().faults.fail_next(
-        Target::new(Kind::Inforouter, path),
+        Target::new(docket_providers::inforouter::KIND, path),
         1,
         Failure::status(StatusCode::OK).body("text/xml; charset=utf-8", xml),
     );
@@ -107,7 +107,9 @@ async fn a_staging_answer_claiming_8_eib_in_one_byte_chunks_fails_at_once_naming
         "/srv.asmx/GetDownloadHandler",
         HUGE_STAGING.to_owned(),
     );
-    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    let id = bench
+        .enqueue(docket_providers::inforouter::KIND, sample::LARGE_FILE)
+        .await;
     let record = run_bounded(&bench.queue, id).await;
     assert_eq!(record.state, TransferState::Failed);
     let message = record.last_error.unwrap_or_default();
@@ -127,7 +129,7 @@ async fn a_listing_nested_100000_deep_is_a_clear_error_not_a_stack_overflow() {
         "/srv.asmx/GetFoldersAndDocumentsByPage",
         deeply_nested(100_000),
     );
-    let provider = bench.provider(Kind::Inforouter);
+    let provider = bench.provider(docket_providers::inforouter::KIND);
     let before = peak_rss();
     // On a runtime worker, whose stack is as small as the desktop app's.
     let listing = tokio::spawn(async move { provider.list(&Location::root(), None).await });
@@ -149,7 +151,9 @@ async fn a_staging_answer_nested_100000_deep_fails_the_transfer_clearly() {
         "/srv.asmx/GetDownloadHandler",
         deeply_nested(100_000),
     );
-    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    let id = bench
+        .enqueue(docket_providers::inforouter::KIND, sample::LARGE_FILE)
+        .await;
     let record = run_bounded(&bench.queue, id).await;
     assert_eq!(record.state, TransferState::Failed);
     let message = record.last_error.unwrap_or_default();
@@ -186,7 +190,7 @@ impl ChunkSource for UnreadableChunks {
 #[async_trait]
 impl Provider for OneDocument {
     fn kind(&self) -> Kind {
-        Kind::Inforouter
+        docket_providers::inforouter::KIND
     }
 
     fn capabilities(&self) -> Capabilities {

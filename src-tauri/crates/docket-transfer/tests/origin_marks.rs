@@ -10,7 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use common::*;
-use docket_core::{DocRef, IgnoreStatus, Kind, TransferSource};
+use docket_core::{DocRef, IgnoreStatus, TransferSource};
 use docket_store::queue::TransferState;
 use docket_transfer::RunScope;
 
@@ -63,10 +63,12 @@ async fn a_file_downloaded_through_a_presigned_link_records_the_server_and_docum
         );
         return;
     }
-    let document = bench.document_id(Kind::IndexHealth, "Q1-Report.pdf").await;
+    let document = bench
+        .document_id(docket_providers::index_health::KIND, "Q1-Report.pdf")
+        .await;
     // The link this document downloads through carries its signature in the query string.
     let source = bench
-        .provider(Kind::IndexHealth)
+        .provider(docket_providers::index_health::KIND)
         .prepare(&DocRef::new(document.clone()), None, &IgnoreStatus)
         .await
         .unwrap();
@@ -75,14 +77,16 @@ async fn a_file_downloaded_through_a_presigned_link_records_the_server_and_docum
     };
     let (_, signature) = link.url.split_once('?').expect("a presigned link");
 
-    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    let id = bench
+        .enqueue(docket_providers::index_health::KIND, &document)
+        .await;
     bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Completed, "{record:?}");
     let saved = saved_path(&record);
 
     let origin = attribute(&saved, "user.xdg.origin.url").expect("an origin attribute");
-    let base = bench.server.base_url(Kind::IndexHealth);
+    let base = bench.server.base_url(docket_providers::index_health::KIND);
     assert_eq!(origin, format!("{base}/#document={document}"));
     assert!(!origin.contains('?'), "no query string: {origin}");
     assert!(!origin.contains(signature), "no signature: {origin}");
@@ -102,8 +106,12 @@ async fn a_chunked_download_records_its_document_path_percent_encoded() {
         );
         return;
     }
-    let document = bench.document_id(Kind::Inforouter, "Q1-Report.pdf").await;
-    let id = bench.enqueue(Kind::Inforouter, &document).await;
+    let document = bench
+        .document_id(docket_providers::inforouter::KIND, "Q1-Report.pdf")
+        .await;
+    let id = bench
+        .enqueue(docket_providers::inforouter::KIND, &document)
+        .await;
     bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Completed, "{record:?}");
@@ -115,7 +123,7 @@ async fn a_chunked_download_records_its_document_path_percent_encoded() {
         origin,
         format!(
             "{}/#document={encoded}",
-            bench.server.base_url(Kind::Inforouter)
+            bench.server.base_url(docket_providers::inforouter::KIND)
         )
     );
 }

@@ -5,14 +5,14 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use docket_core::{EntryKind, Kind, Location};
+use docket_core::{EntryKind, Location};
 use docket_demo::library::sample;
 use docket_store::queue::TransferState;
 use docket_transfer::{EngineConfig, JobEnd, QueueLimits, RunScope};
 
 /// The ids of every downloadable Index Health document except the large one.
 async fn small_documents(bench: &Bench) -> Vec<String> {
-    let provider = bench.provider(Kind::IndexHealth);
+    let provider = bench.provider(docket_providers::index_health::KIND);
     let mut ids = Vec::new();
     for collection in provider.list_all(&Location::root()).await.unwrap() {
         for entry in provider
@@ -36,7 +36,10 @@ async fn run_many(config: EngineConfig, count: usize) -> (Bench, u64) {
     for n in 0..count {
         ids.push(
             bench
-                .enqueue(Kind::IndexHealth, &documents[n % documents.len()])
+                .enqueue(
+                    docket_providers::index_health::KIND,
+                    &documents[n % documents.len()],
+                )
                 .await,
         );
     }
@@ -50,7 +53,7 @@ async fn run_many(config: EngineConfig, count: usize) -> (Bench, u64) {
         .server
         .state()
         .stats
-        .get(Kind::IndexHealth, "/")
+        .get(docket_providers::index_health::KIND, "/")
         .max_in_flight;
     (bench, most)
 }
@@ -87,11 +90,16 @@ async fn start_slow(bench: &Bench) -> (i64, tokio::task::JoinHandle<docket_trans
     let state = bench.server.state();
     state
         .faults
-        .set_throttle(Kind::IndexHealth, Some(1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(1024 * 1024));
     let document = bench
-        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .document_id(
+            docket_providers::index_health::KIND,
+            "telemetry-archive.bin",
+        )
         .await;
-    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    let id = bench
+        .enqueue(docket_providers::index_health::KIND, &document)
+        .await;
     let queue = bench.queue.clone();
     let running = tokio::spawn(async move { queue.run(RunScope::Only(vec![id])).await.unwrap() });
     for _ in 0..400 {
@@ -125,13 +133,18 @@ async fn a_paused_transfer_keeps_its_partial_file_and_resumes_where_it_stopped()
     assert_eq!(partial_files(&bench).len(), 1, "the partial file is kept");
 
     let state = bench.server.state();
-    state.faults.set_throttle(Kind::IndexHealth, None);
+    state
+        .faults
+        .set_throttle(docket_providers::index_health::KIND, None);
     bench.queue.resume(id).await.unwrap();
     bench.queue.run(RunScope::All).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Completed);
     assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
-    let sent = state.stats.get(Kind::IndexHealth, "/s3").bytes_sent;
+    let sent = state
+        .stats
+        .get(docket_providers::index_health::KIND, "/s3")
+        .bytes_sent;
     let config = quick_config();
     assert!(
         sent <= LARGE + config.segments_per_transfer as u64 * config.min_segment,
@@ -172,14 +185,24 @@ async fn a_lower_per_remote_limit_set_while_a_transfer_runs_holds_at_the_server_
     let state = bench.server.state();
     state
         .faults
-        .set_throttle(Kind::IndexHealth, Some(1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(1024 * 1024));
     let document = bench
-        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .document_id(
+            docket_providers::index_health::KIND,
+            "telemetry-archive.bin",
+        )
         .await;
-    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    let id = bench
+        .enqueue(docket_providers::index_health::KIND, &document)
+        .await;
     let queue = bench.queue.clone();
     let running = tokio::spawn(async move { queue.run(RunScope::Only(vec![id])).await.unwrap() });
-    let in_flight = || state.stats.get(Kind::IndexHealth, "/s3").in_flight;
+    let in_flight = || {
+        state
+            .stats
+            .get(docket_providers::index_health::KIND, "/s3")
+            .in_flight
+    };
     until("several segments download at once", || in_flight() >= 2).await;
 
     bench.queue.set_limits(QueueLimits {
@@ -195,7 +218,7 @@ async fn a_lower_per_remote_limit_set_while_a_transfer_runs_holds_at_the_server_
     assert_eq!(summary.ended, [(id, JobEnd::Completed)]);
     let record = bench.record(id).await;
     assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
-    let counts = state.stats.get(Kind::IndexHealth, "/s3");
+    let counts = state.stats.get(docket_providers::index_health::KIND, "/s3");
     assert!(
         counts.max_in_flight <= 1,
         "at most one request at once after the limit was lowered: {counts:?}"
@@ -225,10 +248,16 @@ async fn removing_a_paused_transfer_deletes_it_and_its_partial_file_and_clearing
         .server
         .state()
         .faults
-        .set_throttle(Kind::IndexHealth, None);
-    let report = bench.document_id(Kind::IndexHealth, "Q1-Report.pdf").await;
-    let done = bench.enqueue(Kind::IndexHealth, &report).await;
-    let waiting = bench.enqueue(Kind::IndexHealth, &report).await;
+        .set_throttle(docket_providers::index_health::KIND, None);
+    let report = bench
+        .document_id(docket_providers::index_health::KIND, "Q1-Report.pdf")
+        .await;
+    let done = bench
+        .enqueue(docket_providers::index_health::KIND, &report)
+        .await;
+    let waiting = bench
+        .enqueue(docket_providers::index_health::KIND, &report)
+        .await;
     bench.queue.pause(waiting).await.unwrap();
     bench.queue.run(RunScope::All).await.unwrap();
     let saved = saved_path(&bench.record(done).await);
@@ -264,17 +293,28 @@ async fn no_more_large_files_than_transfers_at_once_download_together_while_smal
         .server
         .state()
         .faults
-        .set_throttle(Kind::IndexHealth, Some(4 * 1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(4 * 1024 * 1024));
     let large = bench
-        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .document_id(
+            docket_providers::index_health::KIND,
+            "telemetry-archive.bin",
+        )
         .await;
     let mut large_ids = Vec::new();
     for _ in 0..4 {
-        large_ids.push(bench.enqueue(Kind::IndexHealth, &large).await);
+        large_ids.push(
+            bench
+                .enqueue(docket_providers::index_health::KIND, &large)
+                .await,
+        );
     }
     let mut small_ids = Vec::new();
     for document in small_documents(&bench).await.iter().take(4) {
-        small_ids.push(bench.enqueue(Kind::IndexHealth, document).await);
+        small_ids.push(
+            bench
+                .enqueue(docket_providers::index_health::KIND, document)
+                .await,
+        );
     }
     let mut events = bench.queue.subscribe();
     let watcher = tokio::spawn(async move {

@@ -3,7 +3,6 @@
 mod common;
 
 use common::*;
-use docket_core::Kind;
 use docket_demo::faults::{Failure, Target};
 use docket_demo::library::sample;
 use docket_store::queue::TransferState;
@@ -21,7 +20,7 @@ async fn every_kind_downloads_the_large_file_through_the_queue_byte_identical() 
     let expected = bench.library_bytes(sample::LARGE_FILE);
     let hash = docket_core::content_hash::content_hash(&expected);
     let mut ids = Vec::new();
-    for kind in Kind::ALL {
+    for kind in docket_demo::apis::kinds() {
         let document = bench.document_id(kind, LARGE_NAME).await;
         ids.push((kind, bench.enqueue(kind, &document).await));
     }
@@ -61,8 +60,12 @@ async fn every_kind_downloads_the_large_file_through_the_queue_byte_identical() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_large_ranged_file_is_fetched_by_several_segments_without_fetching_a_byte_twice() {
     let bench = bench(quick_config()).await;
-    let document = bench.document_id(Kind::IndexHealth, LARGE_NAME).await;
-    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    let document = bench
+        .document_id(docket_providers::index_health::KIND, LARGE_NAME)
+        .await;
+    let id = bench
+        .enqueue(docket_providers::index_health::KIND, &document)
+        .await;
     bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Completed, "{record:?}");
@@ -70,7 +73,11 @@ async fn a_large_ranged_file_is_fetched_by_several_segments_without_fetching_a_b
         read(&saved_path(&record)),
         bench.library_bytes(sample::LARGE_FILE)
     );
-    let counts = bench.server.state().stats.get(Kind::IndexHealth, "/s3");
+    let counts = bench
+        .server
+        .state()
+        .stats
+        .get(docket_providers::index_health::KIND, "/s3");
     assert!(
         counts.max_in_flight >= 2,
         "segments in parallel: {counts:?}"
@@ -89,10 +96,10 @@ async fn dropped_connections_500s_and_429s_are_retried_and_the_file_completes_id
     let expected = bench.library_bytes(sample::LARGE_FILE);
     let mut ids = Vec::new();
     for kind in [
-        Kind::IndexHealth,
-        Kind::SageActive,
-        Kind::StudyCreator,
-        Kind::Inforouter,
+        docket_providers::index_health::KIND,
+        docket_providers::sage_active::KIND,
+        docket_providers::study_creator::KIND,
+        docket_providers::inforouter::KIND,
     ] {
         let document = bench.document_id(kind, LARGE_NAME).await;
         let target = Target::new(kind, Bench::download_prefix(kind));
@@ -122,13 +129,17 @@ async fn a_server_that_keeps_failing_ends_failed_with_its_message_and_no_file() 
     config.retry.max_attempts = 2;
     let bench = bench(config).await;
     let state = bench.server.state();
-    let document = bench.document_id(Kind::SageActive, "Q1-Report.pdf").await;
+    let document = bench
+        .document_id(docket_providers::sage_active::KIND, "Q1-Report.pdf")
+        .await;
     state.faults.fail_next(
-        Target::new(Kind::SageActive, "/files"),
+        Target::new(docket_providers::sage_active::KIND, "/files"),
         10,
         Failure::status(status(503)).body("text/plain", "maintenance window"),
     );
-    let id = bench.enqueue(Kind::SageActive, &document).await;
+    let id = bench
+        .enqueue(docket_providers::sage_active::KIND, &document)
+        .await;
     let summary = bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Failed);
@@ -154,9 +165,14 @@ async fn a_server_that_keeps_failing_ends_failed_with_its_message_and_no_file() 
 async fn a_failed_ansarada_job_fails_at_once_with_the_failure_reason() {
     let bench = bench(quick_config()).await;
     let document = bench
-        .document_id(Kind::Ansarada, "Board minutes (restricted).pdf")
+        .document_id(
+            docket_providers::ansarada::KIND,
+            "Board minutes (restricted).pdf",
+        )
         .await;
-    let id = bench.enqueue(Kind::Ansarada, &document).await;
+    let id = bench
+        .enqueue(docket_providers::ansarada::KIND, &document)
+        .await;
     bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Failed);
@@ -176,9 +192,14 @@ async fn a_failed_ansarada_job_fails_at_once_with_the_failure_reason() {
 async fn a_missing_document_and_an_offline_one_fail_at_once_with_the_servers_message() {
     let bench = bench(quick_config()).await;
     let missing = bench
-        .enqueue(Kind::IndexHealth, "doc-that-does-not-exist")
+        .enqueue(
+            docket_providers::index_health::KIND,
+            "doc-that-does-not-exist",
+        )
         .await;
-    let offline = bench.enqueue(Kind::Inforouter, sample::ARCHIVED_PDF).await;
+    let offline = bench
+        .enqueue(docket_providers::inforouter::KIND, sample::ARCHIVED_PDF)
+        .await;
     bench.queue.run(RunScope::All).await.unwrap();
     let missing = bench.record(missing).await;
     assert_eq!(missing.state, TransferState::Failed);
@@ -197,11 +218,16 @@ async fn a_wrong_chunk_crc32_is_read_again_and_the_handler_is_still_deleted() {
         "<response success=\"true\" filelength=\"6291456\" chunklength=\"5\" lastchunk=\"false\" \
                chunkCRC32=\"00000000\">aGVsbG8=</response>";
     state.faults.fail_next(
-        Target::new(Kind::Inforouter, "/srv.asmx/DownloadFileChunk"),
+        Target::new(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        ),
         2,
         Failure::status(status(200)).body("text/xml; charset=utf-8", bad),
     );
-    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    let id = bench
+        .enqueue(docket_providers::inforouter::KIND, sample::LARGE_FILE)
+        .await;
     bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Completed, "{record:?}");
@@ -224,11 +250,16 @@ async fn a_chunk_crc32_that_stays_wrong_fails_clearly_and_leaves_no_handler() {
         "<response success=\"true\" filelength=\"6291456\" chunklength=\"5\" lastchunk=\"false\" \
                chunkCRC32=\"00000000\">aGVsbG8=</response>";
     state.faults.fail_next(
-        Target::new(Kind::Inforouter, "/srv.asmx/DownloadFileChunk"),
+        Target::new(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        ),
         100,
         Failure::status(status(200)).body("text/xml; charset=utf-8", bad),
     );
-    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    let id = bench
+        .enqueue(docket_providers::inforouter::KIND, sample::LARGE_FILE)
+        .await;
     bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = bench.record(id).await;
     assert_eq!(record.state, TransferState::Failed);
@@ -249,10 +280,13 @@ async fn a_chunked_download_keeps_no_more_chunk_bytes_in_flight_than_its_budget(
         let bench = bench_with_chunks(LARGE, config, Some(CHUNK)).await;
         let state = bench.server.state();
         // Each read waits on the server, so the readers overlap as far as the budget lets them.
-        state
-            .faults
-            .set_latency(Kind::Inforouter, std::time::Duration::from_millis(30));
-        let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+        state.faults.set_latency(
+            docket_providers::inforouter::KIND,
+            std::time::Duration::from_millis(30),
+        );
+        let id = bench
+            .enqueue(docket_providers::inforouter::KIND, sample::LARGE_FILE)
+            .await;
         bench.queue.run(RunScope::Only(vec![id])).await.unwrap();
         let record = bench.record(id).await;
         assert_eq!(record.state, TransferState::Completed, "{record:?}");
@@ -261,9 +295,10 @@ async fn a_chunked_download_keeps_no_more_chunk_bytes_in_flight_than_its_budget(
             bench.library_bytes(sample::LARGE_FILE)
         );
         assert_eq!(bench.open_handlers(), 0);
-        state
-            .stats
-            .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        state.stats.get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        )
     };
     let three = read_counts(3 * CHUNK).await;
     assert_eq!(three.requests, LARGE / CHUNK, "every chunk read once");
@@ -282,7 +317,9 @@ async fn a_chunked_download_keeps_no_more_chunk_bytes_in_flight_than_its_budget(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_file_renamed_into_place_before_a_crash_is_adopted_not_downloaded_again() {
     let bench = bench(quick_config()).await;
-    let id = bench.enqueue(Kind::Inforouter, sample::LARGE_FILE).await;
+    let id = bench
+        .enqueue(docket_providers::inforouter::KIND, sample::LARGE_FILE)
+        .await;
     let bytes = bench.library_bytes(sample::LARGE_FILE);
     let crc = crc32fast::hash(&bytes);
     // What a run killed right after the rename leaves: every byte committed, the file under its final name, no
@@ -310,7 +347,10 @@ async fn a_file_renamed_into_place_before_a_crash_is_adopted_not_downloaded_agai
         .server
         .state()
         .stats
-        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        )
         .requests;
     assert_eq!(reads, 0, "nothing was downloaded again");
 }
@@ -322,7 +362,11 @@ async fn a_small_document_cut_off_mid_body_is_fetched_again_and_saved_whole_with
     let expected = bench.library_bytes(sample::REPORT_PDF);
     assert!(expected.len() > 300, "the sample is bigger than the cut");
     let mut ids = Vec::new();
-    for kind in [Kind::IndexHealth, Kind::SageActive, Kind::StudyCreator] {
+    for kind in [
+        docket_providers::index_health::KIND,
+        docket_providers::sage_active::KIND,
+        docket_providers::study_creator::KIND,
+    ] {
         let document = bench.document_id(kind, "Q1-Report.pdf").await;
         let target = Target::new(kind, Bench::download_prefix(kind));
         state.faults.drop_next(target, 1, 300);

@@ -85,8 +85,11 @@ async fn expire_mid_transfer_watched(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_transfer_shows_refreshing_link_while_its_expired_link_is_replaced_until_bytes_flow_again(
 ) {
-    let (_bench, record, _, seen) =
-        expire_mid_transfer_watched(Kind::IndexHealth, Some(Duration::from_millis(300))).await;
+    let (_bench, record, _, seen) = expire_mid_transfer_watched(
+        docket_providers::index_health::KIND,
+        Some(Duration::from_millis(300)),
+    )
+    .await;
     assert_eq!(record.state, TransferState::Completed, "{record:?}");
     let states: Vec<TransferState> = seen.iter().map(|e| e.state).collect();
     let refreshing = seen
@@ -135,22 +138,22 @@ async fn continues_without_starting_over(kind: Kind) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_expired_presigned_index_health_url_is_refreshed_and_the_download_continues() {
-    continues_without_starting_over(Kind::IndexHealth).await;
+    continues_without_starting_over(docket_providers::index_health::KIND).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_expired_ansarada_job_and_url_are_prepared_again_and_the_download_continues() {
-    continues_without_starting_over(Kind::Ansarada).await;
+    continues_without_starting_over(docket_providers::ansarada::KIND).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_expired_sage_active_short_link_is_refreshed_and_the_download_continues() {
-    continues_without_starting_over(Kind::SageActive).await;
+    continues_without_starting_over(docket_providers::sage_active::KIND).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_expired_study_creator_signed_url_is_minted_again_and_the_download_restarts_from_zero() {
-    let (bench, record, sent) = expire_mid_transfer(Kind::StudyCreator).await;
+    let (bench, record, sent) = expire_mid_transfer(docket_providers::study_creator::KIND).await;
     assert_eq!(record.state, TransferState::Completed, "{record:?}");
     assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
     assert!(
@@ -161,7 +164,7 @@ async fn an_expired_study_creator_signed_url_is_minted_again_and_the_download_re
         .server
         .state()
         .stats
-        .get(Kind::StudyCreator, "/signed-url")
+        .get(docket_providers::study_creator::KIND, "/signed-url")
         .requests;
     assert!(signed >= 2, "a fresh signed URL per request: {signed}");
 }
@@ -169,18 +172,24 @@ async fn an_expired_study_creator_signed_url_is_minted_again_and_the_download_re
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_vanished_inforouter_handler_and_ticket_are_replaced_and_reading_continues_at_the_committed_chunk(
 ) {
-    let (bench, record, _) = expire_mid_transfer(Kind::Inforouter).await;
+    let (bench, record, _) = expire_mid_transfer(docket_providers::inforouter::KIND).await;
     assert_eq!(record.state, TransferState::Completed, "{record:?}");
     assert!(record.refreshes >= 1, "re-staged: {record:?}");
     assert!(read(&saved_path(&record)) == bench.library_bytes(sample::LARGE_FILE));
     let state = bench.server.state();
     let reads = state
         .stats
-        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        )
         .requests;
     let staged = state
         .stats
-        .get(Kind::Inforouter, "/srv.asmx/GetDownloadHandler")
+        .get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/GetDownloadHandler",
+        )
         .requests;
     let chunks = LARGE.div_ceil(4 * 1024 * 1024);
     assert_eq!(staged, 2, "staged once more after the handler vanished");

@@ -98,10 +98,10 @@ impl Provider for HalfChunks {
 async fn chunks_shorter_than_asked_are_written_and_the_rest_asked_for_from_where_they_ended() {
     let chunk: u64 = 256 * 1024;
     let bench = bench_with_chunks(2 * 1024 * 1024, quick_config(), Some(chunk)).await;
-    let remote = bench.remote(Kind::Inforouter);
+    let remote = bench.remote(docket_providers::inforouter::KIND);
     let reads = Arc::new(AtomicU64::new(0));
     let halving = HalfChunks {
-        inner: bench.provider(Kind::Inforouter),
+        inner: bench.provider(docket_providers::inforouter::KIND),
         reads: Arc::clone(&reads),
     };
     let providers: HashMap<String, Arc<dyn Provider>> =

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use docket_core::Kind;
 use docket_demo::demo_remotes;
 use docket_demo::library::sample;
 use docket_store::queue::TransferState;
@@ -71,11 +70,16 @@ async fn download_then_kill(bench: &Bench, config: EngineConfig) -> i64 {
     let state = bench.server.state();
     state
         .faults
-        .set_throttle(Kind::IndexHealth, Some(2 * 1024 * 1024));
+        .set_throttle(docket_providers::index_health::KIND, Some(2 * 1024 * 1024));
     let document = bench
-        .document_id(Kind::IndexHealth, "telemetry-archive.bin")
+        .document_id(
+            docket_providers::index_health::KIND,
+            "telemetry-archive.bin",
+        )
         .await;
-    let id = bench.enqueue(Kind::IndexHealth, &document).await;
+    let id = bench
+        .enqueue(docket_providers::index_health::KIND, &document)
+        .await;
     let first = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -108,7 +112,9 @@ async fn download_then_kill(bench: &Bench, config: EngineConfig) -> i64 {
         .await
         .expect("the killed run's last commit ends and frees the database");
     write_lock.commit().await.unwrap();
-    state.faults.set_throttle(Kind::IndexHealth, None);
+    state
+        .faults
+        .set_throttle(docket_providers::index_health::KIND, None);
     id
 }
 
@@ -133,7 +139,7 @@ fn sent(bench: &Bench) -> u64 {
         .server
         .state()
         .stats
-        .get(Kind::IndexHealth, "/s3")
+        .get(docket_providers::index_health::KIND, "/s3")
         .bytes_sent
 }
 

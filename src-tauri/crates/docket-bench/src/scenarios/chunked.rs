@@ -4,7 +4,6 @@
 use std::process::Command;
 use std::time::Duration;
 
-use docket_core::Kind;
 use docket_demo::library::sample;
 
 use crate::error::BenchError;
@@ -27,12 +26,12 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     std::fs::write(&script, REFERENCE_LOOP).map_err(|e| BenchError::io(&script, e))?;
     let state = lab.state();
     let (user, password) = lab.inforouter_login()?;
-    let base = lab.base_url(Kind::Inforouter);
+    let base = lab.base_url(docket_providers::inforouter::KIND);
 
     // The first staging of a file computes its CRC32 on the server; neither side should pay for it.
     warm_crc32(&base, &user, &password)?;
     state.faults.set_latency(
-        Kind::Inforouter,
+        docket_providers::inforouter::KIND,
         Duration::from_millis(plan.chunk_latency_ms),
     );
 
@@ -65,7 +64,10 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     .as_secs_f64();
     let in_flight = state
         .stats
-        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        )
         .max_in_flight;
     saved_file(&docket_dir)?;
     lab.stop();

@@ -3,7 +3,6 @@
 
 use std::process::Command;
 
-use docket_core::Kind;
 use docket_demo::GeneratedDocuments;
 use docket_store::queue::{NewTransfer, TransferState};
 use docket_store::QueueStore;
@@ -64,7 +63,10 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     let script = LOOP
         .replace(
             "@API@",
-            &sh_quote(&format!("{}/download", lab.base_url(Kind::IndexHealth))),
+            &sh_quote(&format!(
+                "{}/download",
+                lab.base_url(docket_providers::index_health::KIND)
+            )),
         )
         .replace("@DIR@", &sh_quote(&curl_dir.to_string_lossy()))
         .replace("@IDS@", &sh_quote(&ids.to_string_lossy()));

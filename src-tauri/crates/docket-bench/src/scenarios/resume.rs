@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use docket_core::Kind;
 use docket_demo::library::sample;
 use docket_store::queue::TransferState;
 use docket_store::QueueStore;
@@ -49,16 +48,25 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     // Ranged: bytes the presigned route sent beyond the file's size.
     let document = lab.large_document_id()?;
     state.stats.reset();
-    state
-        .faults
-        .set_throttle(Kind::IndexHealth, Some(ranged_throttle(size)));
+    state.faults.set_throttle(
+        docket_providers::index_health::KIND,
+        Some(ranged_throttle(size)),
+    );
     let killed_at = get_then_kill(&lab, &store, &dir.join("ranged"), RANGED_REMOTE, &document)?;
-    let sent_before = state.stats.get(Kind::IndexHealth, "/s3").bytes_sent;
+    let sent_before = state
+        .stats
+        .get(docket_providers::index_health::KIND, "/s3")
+        .bytes_sent;
     // What the killed run had recorded (written marks, read after the kill): what the restart may keep.
     let recorded = recorded_bytes(&lab, &store)?;
-    state.faults.set_throttle(Kind::IndexHealth, None);
+    state
+        .faults
+        .set_throttle(docket_providers::index_health::KIND, None);
     finish(&lab, &store)?;
-    let sent = state.stats.get(Kind::IndexHealth, "/s3").bytes_sent;
+    let sent = state
+        .stats
+        .get(docket_providers::index_health::KIND, "/s3")
+        .bytes_sent;
     let ranged_again = sent.saturating_sub(size);
     let split = Split {
         unrecorded: sent_before.saturating_sub(recorded),
@@ -70,7 +78,7 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     state.stats.reset();
     state
         .faults
-        .set_throttle(Kind::Inforouter, Some(throttle(size)));
+        .set_throttle(docket_providers::inforouter::KIND, Some(throttle(size)));
     let killed_at = get_then_kill(
         &lab,
         &store,
@@ -78,11 +86,16 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         CHUNKED_REMOTE,
         sample::LARGE_FILE,
     )?;
-    state.faults.set_throttle(Kind::Inforouter, None);
+    state
+        .faults
+        .set_throttle(docket_providers::inforouter::KIND, None);
     finish(&lab, &store)?;
     let reads = state
         .stats
-        .get(Kind::Inforouter, "/srv.asmx/DownloadFileChunk")
+        .get(
+            docket_providers::inforouter::KIND,
+            "/srv.asmx/DownloadFileChunk",
+        )
         .requests;
     let chunked_again = reads.saturating_sub(size.div_ceil(RESUME_CHUNK)) * RESUME_CHUNK;
     add(report, "chunked", size, killed_at, chunked_again, None);

@@ -3,8 +3,6 @@
 
 use std::process::Command;
 
-use docket_core::Kind;
-
 use crate::error::BenchError;
 use crate::lab::{saved_file, Bench, Lab, RANGED_REMOTE};
 use crate::measure::{rate, timed};
@@ -20,9 +18,10 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     let url = lab.presigned(&document)?;
     let dir = bench.scratch("throttled")?;
     let state = lab.state();
-    state
-        .faults
-        .set_throttle(Kind::IndexHealth, Some(plan.throttle_bytes_per_sec));
+    state.faults.set_throttle(
+        docket_providers::index_health::KIND,
+        Some(plan.throttle_bytes_per_sec),
+    );
 
     let mut curl = Command::new("curl");
     curl.args(["-sS", "--fail", "-o"]).arg(dir.join("curl.bin"));
@@ -44,7 +43,10 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         "--json",
     ]))?
     .as_secs_f64();
-    let connections = state.stats.get(Kind::IndexHealth, "/s3").max_in_flight;
+    let connections = state
+        .stats
+        .get(docket_providers::index_health::KIND, "/s3")
+        .max_in_flight;
     saved_file(&docket_dir)?;
     lab.stop();
     let _ = std::fs::remove_dir_all(&dir);

@@ -128,11 +128,9 @@ async fn list(context: &Context, json: bool) -> Result<(), CliError> {
 
 async fn remove(context: &Context, name: &str) -> Result<(), CliError> {
     let removed = context.book.remove(name).await?;
-    for spec in docket_providers::entry(removed.kind)
-        .settings
-        .iter()
-        .filter(|s| s.secret)
-    {
+    // A kind no module speaks any more has no secrets Docket knows to delete.
+    let specs = docket_providers::entry(removed.kind).map_or(&[][..], |entry| entry.settings);
+    for spec in specs.iter().filter(|s| s.secret) {
         context.secrets.delete(name, spec.key)?;
     }
     println!("removed remote `{name}`");

@@ -28,8 +28,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use docket_core::{Credentials, Kind, RemoteConfig};
+use docket_core::{Credentials, RemoteConfig};
 
+use crate::apis::{AnswerFormat, DemoApi};
 use crate::state::DemoState;
 use jobs::Jobs;
 use numbers::IndexNumbers;
@@ -61,6 +62,16 @@ pub struct Room {
     numbers: IndexNumbers,
 }
 
+/// How the demo serves this kind (registered in `crate::apis`).
+pub const DEMO: DemoApi = DemoApi {
+    kind: docket_providers::ansarada::KIND,
+    router,
+    sample_remote: |base, _| demo_remote(base),
+    bytes_path: "/s3",
+    prepare_call: (Some("POST"), "/graphql"),
+    prepare_answer: AnswerFormat::Graphql,
+};
+
 pub fn router(state: Arc<DemoState>) -> Router {
     let room = Arc::new(Room {
         jobs: Jobs::new(state.gauges.gauge(PENDING_JOBS_GAUGE)),
@@ -82,7 +93,7 @@ pub fn demo_remote(base_url: &str) -> (RemoteConfig, Credentials) {
     let name = "demo-ansarada";
     let config = RemoteConfig {
         name: name.to_owned(),
-        kind: Kind::Ansarada,
+        kind: docket_providers::ansarada::KIND,
         url: base_url.trim_end_matches('/').to_owned(),
         settings: Default::default(),
     };

@@ -12,7 +12,6 @@ use async_graphql::{
 };
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use docket_core::Kind;
 
 use super::ids::{self, GlobalId, ROOM};
 use super::jobs::{DocumentTransferStatus, Job, FAILURE_REASON, JOB_TTL};
@@ -79,7 +78,7 @@ impl QueryRoot {
         if room
             .state
             .expiry
-            .is_expired(job.stamp, Kind::Ansarada, JOB_TTL)
+            .is_expired(job.stamp, docket_providers::ansarada::KIND, JOB_TTL)
         {
             return Err(coded(
                 "NOT_FOUND",
@@ -183,7 +182,7 @@ fn download_view(room: &Room, job: &Job, role: Role) -> Result<DataRoomDocumentD
     let issued = job.stamp.issued_at();
     let presigned = (status == DocumentTransferStatus::Completed).then(|| {
         presign::presign(
-            room.state.base_url(Kind::Ansarada),
+            &room.state.base_url(docket_providers::ansarada::KIND),
             &job.uuid,
             &document.name,
             issued,

@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use docket_core::Kind;
 use sha2::{Digest, Sha256};
 
 use super::jobs::DocumentTransferStatus;
@@ -47,9 +46,11 @@ pub async fn get_object(State(room): State<Arc<Room>>, uri: Uri, headers: Header
     let expires = signed.issued.plus(ttl);
     let job = room.jobs.get(&signed.job);
     let expired = Timestamp::now() >= expires
-        || job
-            .as_ref()
-            .is_some_and(|j| room.state.expiry.is_expired(j.stamp, Kind::Ansarada, ttl));
+        || job.as_ref().is_some_and(|j| {
+            room.state
+                .expiry
+                .is_expired(j.stamp, docket_providers::ansarada::KIND, ttl)
+        });
     if expired {
         let detail = format!(
             "<X-Amz-Expires>{}</X-Amz-Expires><Expires>{}</Expires><ServerTime>{}</ServerTime>",

@@ -231,7 +231,7 @@ async fn a_tampered_or_expired_presigned_url_is_refused_with_s3s_xml() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(String::from_utf8_lossy(&body).contains("<Code>SignatureDoesNotMatch</Code>"));
 
-    state.expiry.expire(Some(Kind::Ansarada));
+    state.expiry.expire(Some(docket_providers::ansarada::KIND));
     let (status, _, body) = send(&app, Request::get(&url).body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let body = String::from_utf8_lossy(&body);

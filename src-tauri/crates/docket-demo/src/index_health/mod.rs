@@ -23,14 +23,25 @@ use std::sync::Arc;
 
 use axum::routing::{get, post};
 use axum::Router;
-use docket_core::{Credentials, Kind, RemoteConfig};
+use docket_core::{Credentials, RemoteConfig};
 
+use crate::apis::{AnswerFormat, DemoApi};
 use crate::library::Library;
 use crate::state::DemoState;
 use routes::IndexHealthDemo;
 
 pub const DEMO_CLIENT_ID: &str = "docket-demo-client";
 pub const DEMO_CLIENT_SECRET: &str = "docket-demo-client-secret";
+
+/// How the demo serves this kind (registered in `crate::apis`).
+pub const DEMO: DemoApi = DemoApi {
+    kind: docket_providers::index_health::KIND,
+    router,
+    sample_remote: demo_remote_for,
+    bytes_path: "/s3",
+    prepare_call: (Some("POST"), "/download"),
+    prepare_answer: AnswerFormat::Json,
+};
 
 pub fn router(state: Arc<DemoState>) -> Router {
     let demo = Arc::new(IndexHealthDemo {
@@ -76,7 +87,7 @@ pub fn demo_remote_for(base_url: &str, library: &Library) -> (RemoteConfig, Cred
     .collect();
     let config = RemoteConfig {
         name: name.to_owned(),
-        kind: Kind::IndexHealth,
+        kind: docket_providers::index_health::KIND,
         url: base_url.trim_end_matches('/').to_owned(),
         settings,
     };

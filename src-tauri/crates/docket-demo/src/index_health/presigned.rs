@@ -13,7 +13,6 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use docket_core::Kind;
 use sha2::{Digest, Sha256};
 
 use crate::expiry::Stamp;
@@ -61,7 +60,7 @@ impl Presigned {
         format!(
             "{}/s3/{BUCKET}/{}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIADOCKETDEMO%2F{}%2Fus-east-1%2Fs3%2Faws4_request\
              &X-Amz-Date={date}&X-Amz-Expires={}&X-Amz-SignedHeaders=host&X-Amz-Signature={signature}",
-            state.base_url(Kind::IndexHealth),
+            state.base_url(docket_providers::index_health::KIND),
             path.join("/"),
             &date[..8],
             URL_TTL.as_secs(),
@@ -97,7 +96,7 @@ impl Presigned {
         };
         if state
             .expiry
-            .is_expired(grant.stamp, Kind::IndexHealth, URL_TTL)
+            .is_expired(grant.stamp, docket_providers::index_health::KIND, URL_TTL)
         {
             let expired = format!(
                 "<X-Amz-Expires>{}</X-Amz-Expires><Expires>{}</Expires>",

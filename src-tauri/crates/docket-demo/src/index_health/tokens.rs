@@ -9,7 +9,6 @@ use std::time::Duration;
 use axum::http::header::AUTHORIZATION;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use docket_core::Kind;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -67,7 +66,15 @@ impl Tokens {
             .map(str::trim);
         let stamp = token.and_then(|t| self.lock().get(t).copied());
         match stamp {
-            Some(stamp) if !state.expiry.is_expired(stamp, Kind::IndexHealth, TOKEN_TTL) => Ok(()),
+            Some(stamp)
+                if !state.expiry.is_expired(
+                    stamp,
+                    docket_providers::index_health::KIND,
+                    TOKEN_TTL,
+                ) =>
+            {
+                Ok(())
+            }
             _ => Err(Refusal::new(403, UNAUTHORIZED)),
         }
     }

@@ -7,8 +7,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use docket_core::Kind;
-
 use crate::expiry::{Expiry, Stamp};
 use crate::gauges::Gauge;
 
@@ -101,7 +99,7 @@ impl Handlers {
         ttl: Duration,
     ) -> std::sync::MutexGuard<'_, HashMap<String, Staged>> {
         let mut open = self.lock();
-        open.retain(|_, s| !expiry.is_expired(s.stamp, Kind::Inforouter, ttl));
+        open.retain(|_, s| !expiry.is_expired(s.stamp, docket_providers::inforouter::KIND, ttl));
         self.gauge.set(open.len() as i64);
         open
     }
@@ -143,7 +141,7 @@ mod tests {
         let gauge = Gauge::default();
         let handlers = Handlers::new(gauge.clone());
         let handler = handlers.stage(&expiry, 42, 1001, 1, 262_144);
-        expiry.expire(Some(Kind::Inforouter));
+        expiry.expire(Some(docket_providers::inforouter::KIND));
         assert!(handlers.find(&expiry, TTL, 42, &handler).is_none());
         assert_eq!(gauge.value(), 0);
     }

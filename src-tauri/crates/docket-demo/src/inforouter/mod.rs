@@ -25,8 +25,9 @@ use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use docket_core::{Credentials, Kind, RemoteConfig};
+use docket_core::{Credentials, RemoteConfig};
 
+use crate::apis::{AnswerFormat, DemoApi};
 use crate::state::DemoState;
 
 pub use handlers::OPEN_HANDLERS;
@@ -62,6 +63,16 @@ impl Default for Settings {
 pub const MIN_CHUNK_SIZE: u64 = 262_144;
 pub const MAX_CHUNK_SIZE: u64 = 33_554_432;
 
+/// How the demo serves this kind (registered in `crate::apis`).
+pub const DEMO: DemoApi = DemoApi {
+    kind: docket_providers::inforouter::KIND,
+    router,
+    sample_remote: |base, _| demo_remote(base),
+    bytes_path: "/srv.asmx/DownloadFileChunk",
+    prepare_call: (None, "/srv.asmx/GetDownloadHandler"),
+    prepare_answer: AnswerFormat::Xml,
+};
+
 pub fn router(state: Arc<DemoState>) -> Router {
     router_with(state, Settings::default())
 }
@@ -86,7 +97,7 @@ pub fn demo_remote(base_url: &str) -> (RemoteConfig, Credentials) {
     let user = &USERS[0];
     let config = RemoteConfig {
         name: name.to_owned(),
-        kind: Kind::Inforouter,
+        kind: docket_providers::inforouter::KIND,
         url: base_url.trim_end_matches('/').to_owned(),
         settings: BTreeMap::from([("username".to_owned(), user.username.to_owned())]),
     };

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use docket_core::Kind;
 use sha2::{Digest, Sha256};
 
 use crate::expiry::{Expiry, Stamp};
@@ -85,7 +84,7 @@ impl Tickets {
             return Err(AUTHENTICATION_FAILED);
         }
         let mut issued = self.lock();
-        issued.retain(|_, t| !expiry.is_expired(t.stamp, Kind::Inforouter, ttl));
+        issued.retain(|_, t| !expiry.is_expired(t.stamp, docket_providers::inforouter::KIND, ttl));
         let found = issued.get_mut(ticket.trim()).ok_or(SESSION_EXPIRED)?;
         found.stamp = expiry.issue();
         Ok(found.user)
@@ -141,7 +140,7 @@ mod tests {
         let expiry = Expiry::default();
         let tickets = Tickets::default();
         let (ticket, _) = tickets.issue(&expiry, &USERS[0]);
-        expiry.expire(Some(Kind::Inforouter));
+        expiry.expire(Some(docket_providers::inforouter::KIND));
         assert_eq!(tickets.check(&expiry, TTL, &ticket), Err(SESSION_EXPIRED));
         assert_eq!(tickets.check(&expiry, TTL, " "), Err(AUTHENTICATION_FAILED));
     }

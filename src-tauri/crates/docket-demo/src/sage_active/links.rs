@@ -6,8 +6,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use docket_core::Kind;
-
 use crate::expiry::{Expiry, Stamp};
 
 /// How long a link path is valid.
@@ -52,7 +50,9 @@ impl LinkStore {
         let stamp = expiry.issue();
         let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
         // Forget expired links as new ones are issued, so the map stays as small as the links in use.
-        links.retain(|_, link| !expiry.is_expired(link.stamp, Kind::SageActive, LINK_TTL));
+        links.retain(|_, link| {
+            !expiry.is_expired(link.stamp, docket_providers::sage_active::KIND, LINK_TTL)
+        });
         let code = loop {
             let code = self.next_code();
             if !links.contains_key(&code) {
@@ -73,7 +73,13 @@ impl LinkStore {
     pub fn resolve(&self, expiry: &Expiry, code: &str) -> Resolved {
         let links = self.links.lock().unwrap_or_else(|e| e.into_inner());
         match links.get(code) {
-            Some(link) if !expiry.is_expired(link.stamp, Kind::SageActive, LINK_TTL) => {
+            Some(link)
+                if !expiry.is_expired(
+                    link.stamp,
+                    docket_providers::sage_active::KIND,
+                    LINK_TTL,
+                ) =>
+            {
                 Resolved::Valid(link.clone())
             }
             _ => Resolved::Expired,
@@ -146,7 +152,7 @@ mod tests {
     fn expiring_sage_active_expires_issued_paths_but_not_later_ones() {
         let (expiry, store) = (Expiry::default(), LinkStore::default());
         let old = store.issue(&expiry, "a.pdf", LinkKind::Download);
-        expiry.expire(Some(Kind::SageActive));
+        expiry.expire(Some(docket_providers::sage_active::KIND));
         let new = store.issue(&expiry, "a.pdf", LinkKind::Download);
         assert_eq!(store.resolve(&expiry, code(&old)), Resolved::Expired);
         assert!(matches!(

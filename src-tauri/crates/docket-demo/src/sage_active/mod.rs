@@ -21,8 +21,9 @@ use axum::extract::State;
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
-use docket_core::{Credentials, Kind, RemoteConfig};
+use docket_core::{Credentials, RemoteConfig};
 
+use crate::apis::{AnswerFormat, DemoApi};
 use crate::state::DemoState;
 use catalog::Catalog;
 use links::LinkStore;
@@ -44,6 +45,16 @@ pub struct SageDemo {
     pub(crate) catalog: Catalog,
     pub(crate) links: LinkStore,
 }
+
+/// How the demo serves this kind (registered in `crate::apis`).
+pub const DEMO: DemoApi = DemoApi {
+    kind: docket_providers::sage_active::KIND,
+    router,
+    sample_remote: |base, _| demo_remote(base),
+    bytes_path: "/files",
+    prepare_call: (Some("POST"), "/graphql"),
+    prepare_answer: AnswerFormat::Graphql,
+};
 
 pub fn router(state: Arc<DemoState>) -> Router {
     let demo = Arc::new(SageDemo {
@@ -74,7 +85,7 @@ pub fn demo_remote(base_url: &str) -> (RemoteConfig, Credentials) {
     let name = "sage-demo";
     let config = RemoteConfig {
         name: name.to_owned(),
-        kind: Kind::SageActive,
+        kind: docket_providers::sage_active::KIND,
         url: base_url.to_owned(),
         settings: [
             ("tenant_id", TENANT_ID),
@@ -241,7 +252,9 @@ mod tests {
             (StatusCode::PARTIAL_CONTENT, &b"%PDF"[..])
         );
 
-        state.expiry.expire(Some(Kind::SageActive));
+        state
+            .expiry
+            .expire(Some(docket_providers::sage_active::KIND));
         let (status, _, body) = send(&app, Request::get(&path).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let body: Value = serde_json::from_slice(&body).unwrap();
@@ -287,7 +300,7 @@ mod tests {
     #[test]
     fn the_demo_remote_carries_both_settings_and_both_secrets() {
         let (config, credentials) = demo_remote("http://127.0.0.1:9");
-        assert_eq!(config.kind, Kind::SageActive);
+        assert_eq!(config.kind, docket_providers::sage_active::KIND);
         assert_eq!(config.setting("tenant_id"), Some(TENANT_ID));
         assert_eq!(config.setting("organization_id"), Some(ORGANIZATION_ID));
         assert_eq!(credentials.get("token").map(|s| s.expose()), Some(TOKEN));

@@ -22,8 +22,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::routing::get;
 use axum::Router;
-use docket_core::{Credentials, Kind, RemoteConfig};
+use docket_core::{Credentials, RemoteConfig};
 
+use crate::apis::{AnswerFormat, DemoApi};
 use crate::state::DemoState;
 
 pub use auth::{demo_jwt, issue_jwt, DEVELOPER_TOKEN};
@@ -44,6 +45,16 @@ pub struct App {
     tokens: signed_tokens::SignedTokens,
     schema: schema::StudyCreatorSchema,
 }
+
+/// How the demo serves this kind (registered in `crate::apis`).
+pub const DEMO: DemoApi = DemoApi {
+    kind: docket_providers::study_creator::KIND,
+    router,
+    sample_remote: |base, _| demo_remote(base),
+    bytes_path: "/download",
+    prepare_call: (None, "/signed-url"),
+    prepare_answer: AnswerFormat::Json,
+};
 
 pub fn router(state: Arc<DemoState>) -> Router {
     let mut catalog = Catalog::new(&state.library);
@@ -108,7 +119,7 @@ pub fn demo_remote(base_url: &str) -> (RemoteConfig, Credentials) {
     settings.insert("signed_urls".to_owned(), "true".to_owned());
     let config = RemoteConfig {
         name: name.to_owned(),
-        kind: Kind::StudyCreator,
+        kind: docket_providers::study_creator::KIND,
         url: base_url.trim_end_matches('/').to_owned(),
         settings,
     };

@@ -8,7 +8,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use docket_core::Kind;
 use sha2::{Digest, Sha256};
 
 use crate::expiry::{Expiry, Stamp};
@@ -56,7 +55,7 @@ impl SignedTokens {
         self.lock().get(token).is_some_and(|t| {
             !t.claimed
                 && t.version == version_kf_id
-                && !expiry.is_expired(t.stamp, Kind::StudyCreator, LIFETIME)
+                && !expiry.is_expired(t.stamp, docket_providers::study_creator::KIND, LIFETIME)
         })
     }
 
@@ -96,7 +95,7 @@ mod tests {
         let fresh = tokens.mint("FV_A", expiry.issue());
         assert_ne!(old, fresh);
         assert!(tokens.is_valid(&fresh, "FV_A", &expiry));
-        expiry.expire(Some(Kind::StudyCreator));
+        expiry.expire(Some(docket_providers::study_creator::KIND));
         assert!(!tokens.is_valid(&fresh, "FV_A", &expiry));
     }
 }

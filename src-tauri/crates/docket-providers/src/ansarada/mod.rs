@@ -16,7 +16,6 @@ mod rfc3339;
 mod schema;
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use reqwest::header::HeaderMap;
@@ -24,8 +23,8 @@ use reqwest::StatusCode;
 
 use docket_core::{
     Capabilities, Credentials, DocRef, Entry, EntryKind, Kind, Location, Page, PageToken,
-    PrepareObserver, Provider, ProviderError, RemoteConfig, SettingSpec, TransferSource, ValueRule,
-    Version,
+    PrepareObserver, Provider, ProviderError, RemoteConfig, SettingSpec, TransferShape,
+    TransferSource, ValueRule, Version,
 };
 
 pub use download::{PollPolicy, MIN_POLL_DELAY};
@@ -46,10 +45,18 @@ pub const SETTINGS: &[SettingSpec] = &[
     }),
 ];
 
+/// This kind's id, as users type it and the data dir stores it.
+pub const KIND: Kind = Kind::new("ansarada");
+
 pub const ENTRY: ProviderEntry = ProviderEntry {
-    kind: Kind::Ansarada,
+    kind: KIND,
+    display_name: "Ansarada data room",
+    download_summary: "GraphQL; downloads are prepared as a job, then fetched from a presigned URL",
+    transfer_shape: TransferShape::RefreshableUrl,
     settings: SETTINGS,
-    connect,
+    connect: |config, credentials, http| crate::shared(Ansarada::new(config, credentials, http)),
+    #[cfg(feature = "fuzzing")]
+    fuzz_answer,
 };
 
 /// The page size asked for when the remote sets none; also the most Docket asks for.
@@ -58,14 +65,6 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 /// The most folders a search for one document walks: a server whose index grows without end (every folder
 /// listing a fresh one) would otherwise be walked forever.
 const MAX_FOLDERS_WALKED: usize = 10_000;
-
-fn connect(
-    config: RemoteConfig,
-    credentials: Credentials,
-    http: reqwest::Client,
-) -> Result<Arc<dyn Provider>, ProviderError> {
-    Ok(Arc::new(Ansarada::new(&config, &credentials, http)?))
-}
 
 /// One data room.
 pub struct Ansarada {
@@ -114,7 +113,7 @@ impl Ansarada {
 #[async_trait]
 impl Provider for Ansarada {
     fn kind(&self) -> Kind {
-        Kind::Ansarada
+        KIND
     }
 
     fn base_url(&self) -> Option<&str> {

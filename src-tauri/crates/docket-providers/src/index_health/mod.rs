@@ -14,14 +14,13 @@ mod response;
 mod token;
 mod wire;
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use docket_core::{
     sanitize_file_name, Capabilities, Credentials, DocRef, Entry, Kind, Location, Page, PageToken,
     PrepareObserver, Provider, ProviderError, RangeSupport, RemoteConfig, RemoteUrl, SettingSpec,
-    TransferSource, Version,
+    TransferShape, TransferSource, Version,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::HeaderMap;
@@ -59,10 +58,18 @@ pub const SETTINGS: &[SettingSpec] = &[
     ),
 ];
 
+/// This kind's id, as users type it and the data dir stores it.
+pub const KIND: Kind = Kind::new("index-health");
+
 pub const ENTRY: ProviderEntry = ProviderEntry {
-    kind: Kind::IndexHealth,
+    kind: KIND,
+    display_name: "Index Health",
+    download_summary: "REST with a client token; presigned URL valid 1 hour, or a direct download",
+    transfer_shape: TransferShape::RefreshableUrl,
     settings: SETTINGS,
-    connect,
+    connect: |config, credentials, http| crate::shared(IndexHealth::new(config, credentials, http)),
+    #[cfg(feature = "fuzzing")]
+    fuzz_answer: |status, body| fuzzed::answer(status, body.as_bytes()),
 };
 
 /// How long `POST /download`'s presigned URL is valid, per the API page.
@@ -74,14 +81,6 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-fn connect(
-    config: RemoteConfig,
-    credentials: Credentials,
-    http: reqwest::Client,
-) -> Result<Arc<dyn Provider>, ProviderError> {
-    Ok(Arc::new(IndexHealth::new(&config, &credentials, http)?))
-}
 
 pub struct IndexHealth {
     api: Api,
@@ -187,7 +186,7 @@ impl IndexHealth {
 #[async_trait]
 impl Provider for IndexHealth {
     fn kind(&self) -> Kind {
-        Kind::IndexHealth
+        KIND
     }
 
     fn base_url(&self) -> Option<&str> {

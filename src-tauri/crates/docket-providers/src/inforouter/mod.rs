@@ -20,7 +20,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use docket_core::{
     Capabilities, Credentials, DocRef, Entry, Kind, Location, Page, PageToken, PrepareObserver,
-    Provider, ProviderError, RemoteConfig, SettingSpec, TransferSource, ValueRule, Version,
+    Provider, ProviderError, RemoteConfig, SettingSpec, TransferShape, TransferSource, ValueRule,
+    Version,
 };
 
 use crate::ProviderEntry;
@@ -42,23 +43,23 @@ pub const SETTINGS: &[SettingSpec] = &[
     }),
 ];
 
+/// This kind's id, as users type it and the data dir stores it.
+pub const KIND: Kind = Kind::new("inforouter");
+
 pub const ENTRY: ProviderEntry = ProviderEntry {
-    kind: Kind::Inforouter,
+    kind: KIND,
+    display_name: "infoRouter",
+    download_summary: "staged download handler read in base64 chunks, each checked with CRC32",
+    transfer_shape: TransferShape::ChunkedHandler,
     settings: SETTINGS,
-    connect,
+    connect: |config, credentials, http| crate::shared(Inforouter::new(config, credentials, http)),
+    #[cfg(feature = "fuzzing")]
+    fuzz_answer: |_, body| fuzzed::answer(body),
 };
 
 /// What Docket asks for when the remote does not say: large enough for few round trips, small enough that a
 /// chunk's base64 answer stays well under the API body limit.
 pub const DEFAULT_CHUNK_SIZE: u64 = 4 * 1024 * 1024;
-
-fn connect(
-    config: RemoteConfig,
-    credentials: Credentials,
-    http: reqwest::Client,
-) -> Result<Arc<dyn Provider>, ProviderError> {
-    Ok(Arc::new(Inforouter::new(&config, &credentials, http)?))
-}
 
 pub struct Inforouter {
     session: Arc<Session>,
@@ -99,7 +100,7 @@ impl Inforouter {
 #[async_trait]
 impl Provider for Inforouter {
     fn kind(&self) -> Kind {
-        Kind::Inforouter
+        KIND
     }
 
     fn base_url(&self) -> Option<&str> {

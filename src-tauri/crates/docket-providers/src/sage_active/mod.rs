@@ -20,7 +20,6 @@ pub(crate) use short_link::absolute as fuzz_link_url;
 mod location;
 mod short_link;
 
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use async_trait::async_trait;
@@ -30,7 +29,8 @@ use serde_json::json;
 
 use docket_core::{
     Capabilities, Credentials, DocRef, Entry, Kind, Location, Page, PageToken, PrepareObserver,
-    Provider, ProviderError, RemoteConfig, RemoteUrl, SettingSpec, TransferSource, Version,
+    Provider, ProviderError, RemoteConfig, RemoteUrl, SettingSpec, TransferShape, TransferSource,
+    Version,
 };
 
 use crate::ProviderEntry;
@@ -53,10 +53,18 @@ pub const SETTINGS: &[SettingSpec] = &[
     ),
 ];
 
+/// This kind's id, as users type it and the data dir stores it.
+pub const KIND: Kind = Kind::new("sage-active");
+
 pub const ENTRY: ProviderEntry = ProviderEntry {
-    kind: Kind::SageActive,
+    kind: KIND,
+    display_name: "Sage Active",
+    download_summary: "GraphQL files query; short links valid 10 minutes, HTML previews",
+    transfer_shape: TransferShape::RefreshableUrl,
     settings: SETTINGS,
-    connect,
+    connect: |config, credentials, http| crate::shared(SageActive::new(config, credentials, http)),
+    #[cfg(feature = "fuzzing")]
+    fuzz_answer,
 };
 
 /// The most files the server returns per page, and what Docket asks for.
@@ -64,14 +72,6 @@ pub const MAX_PAGE_SIZE: u32 = 500;
 
 /// A guard against a server that ignores the `nin` filter while the root walks the entity types.
 const MAX_ENTITY_TYPES: usize = 200;
-
-fn connect(
-    config: RemoteConfig,
-    credentials: Credentials,
-    http: reqwest::Client,
-) -> Result<Arc<dyn Provider>, ProviderError> {
-    Ok(Arc::new(SageActive::new(&config, &credentials, http)?))
-}
 
 /// A Sage Active organization's files.
 pub struct SageActive {
@@ -255,7 +255,7 @@ fn api_base(url: &str) -> String {
 #[async_trait]
 impl Provider for SageActive {
     fn kind(&self) -> Kind {
-        Kind::SageActive
+        KIND
     }
 
     fn base_url(&self) -> Option<&str> {
@@ -373,7 +373,7 @@ mod tests {
     fn the_page_size_is_clamped_to_what_the_server_allows() {
         let config = RemoteConfig {
             name: "sage".into(),
-            kind: Kind::SageActive,
+            kind: KIND,
             url: "http://127.0.0.1:1".into(),
             settings: [("tenant_id", "t"), ("organization_id", "o")]
                 .into_iter()

@@ -98,7 +98,6 @@ pub fn signed_urls(config: &RemoteConfig) -> Result<bool, ProviderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use docket_core::Kind;
 
     fn remote(token_type: &str, signed: Option<&str>) -> RemoteConfig {
         let mut settings = std::collections::BTreeMap::new();
@@ -108,7 +107,7 @@ mod tests {
         }
         RemoteConfig {
             name: "kf".into(),
-            kind: Kind::StudyCreator,
+            kind: crate::study_creator::KIND,
             url: "http://127.0.0.1:1".into(),
             settings,
         }

@@ -15,11 +15,7 @@ mod ids;
 mod nodes;
 mod provider;
 
-use std::sync::Arc;
-
-use docket_core::{
-    Credentials, Kind, Provider, ProviderError, RemoteConfig, SettingSpec, ValueRule,
-};
+use docket_core::{Kind, SettingSpec, TransferShape, ValueRule};
 
 use crate::ProviderEntry;
 
@@ -42,16 +38,18 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec::secret("token", "the JWT or the developer download token"),
 ];
 
-pub const ENTRY: ProviderEntry = ProviderEntry {
-    kind: Kind::StudyCreator,
-    settings: SETTINGS,
-    connect,
-};
+/// This kind's id, as users type it and the data dir stores it.
+pub const KIND: Kind = Kind::new("study-creator");
 
-fn connect(
-    config: RemoteConfig,
-    credentials: Credentials,
-    http: reqwest::Client,
-) -> Result<Arc<dyn Provider>, ProviderError> {
-    Ok(Arc::new(StudyCreator::new(&config, &credentials, http)?))
-}
+pub const ENTRY: ProviderEntry = ProviderEntry {
+    kind: KIND,
+    display_name: "Kids First study creator",
+    download_summary: "JWT or developer token; single-use signed URLs",
+    transfer_shape: TransferShape::RefreshableUrl,
+    settings: SETTINGS,
+    connect: |config, credentials, http| {
+        crate::shared(StudyCreator::new(config, credentials, http))
+    },
+    #[cfg(feature = "fuzzing")]
+    fuzz_answer,
+};

@@ -146,7 +146,7 @@ impl StudyCreator {
 #[async_trait]
 impl Provider for StudyCreator {
     fn kind(&self) -> Kind {
-        Kind::StudyCreator
+        crate::study_creator::KIND
     }
 
     fn base_url(&self) -> Option<&str> {

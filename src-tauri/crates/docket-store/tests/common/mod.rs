@@ -23,7 +23,7 @@ pub async fn catalog_with_remote(dir: &Path, remote: &str) -> Catalog {
 pub fn remote_config(name: &str) -> RemoteConfig {
     RemoteConfig {
         name: name.into(),
-        kind: Kind::Inforouter,
+        kind: Kind::new("inforouter"),
         url: "http://127.0.0.1:9".into(),
         settings: [("username".to_owned(), "ada".to_owned())].into(),
     }
@@ -89,7 +89,7 @@ impl ScriptedProvider {
 #[async_trait]
 impl Provider for ScriptedProvider {
     fn kind(&self) -> Kind {
-        Kind::Inforouter
+        Kind::new("inforouter")
     }
 
     fn capabilities(&self) -> Capabilities {

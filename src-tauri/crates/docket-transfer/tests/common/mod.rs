@@ -74,7 +74,8 @@ pub async fn bench_with_chunks(large: u64, config: EngineConfig, chunk_size: Opt
         demo_remotes(&server)
             .into_iter()
             .map(|(mut config, credentials)| {
-                if let (Kind::Inforouter, Some(size)) = (config.kind, chunk_size) {
+                if let (docket_providers::inforouter::KIND, Some(size)) = (config.kind, chunk_size)
+                {
                     config
                         .settings
                         .insert("chunk_size".into(), size.to_string());
@@ -152,13 +153,9 @@ impl Bench {
 
     /// The download path prefix each kind's bytes come from, for the demo's counters.
     pub fn download_prefix(kind: Kind) -> &'static str {
-        match kind {
-            Kind::Ansarada => "/s3",
-            Kind::IndexHealth => "/s3",
-            Kind::Inforouter => "/srv.asmx/DownloadFileChunk",
-            Kind::SageActive => "/files",
-            Kind::StudyCreator => "/download",
-        }
+        docket_demo::apis::api(kind)
+            .unwrap_or_else(|| panic!("the demo serves {kind}"))
+            .bytes_path
     }
 }
 
