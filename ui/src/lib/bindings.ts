@@ -505,12 +505,16 @@ export type SettingsView_Deserialize = {
 	settings: Settings_Deserialize,
 	/**  The folder downloads go to now (the default one when the settings name none). */
 	effectiveDownloadDir: string,
+	/**  The running Docket's version: the same as the package's and `docket --version`. */
+	appVersion: string,
 };
 
 export type SettingsView_Serialize = {
 	settings: Settings_Serialize,
 	/**  The folder downloads go to now (the default one when the settings name none). */
 	effectiveDownloadDir: string,
+	/**  The running Docket's version: the same as the package's and `docket --version`. */
+	appVersion: string,
 };
 
 export type Settings_Deserialize = {
