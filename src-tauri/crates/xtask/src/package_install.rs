@@ -104,16 +104,32 @@ fn check_installed(
             entry.display()
         ));
     }
+    let copyright = Path::new("/usr/share/doc/docket/copyright");
+    if !std::fs::read_to_string(copyright)
+        .is_ok_and(|text| text.contains("License: MIT or Apache-2.0"))
+    {
+        return Err(format!(
+            "{} does not state the license",
+            copyright.display()
+        ));
+    }
     let icons = installed_icon_sizes();
     println!(
         "package: menu entry runs {}, icons {}",
         app.display(),
         icons.join(" ")
     );
-    for wanted in ["16x16", "32x32", "48x48", "128x128", "256x256", "512x512"] {
+    for wanted in [
+        "16x16", "22x22", "24x24", "32x32", "48x48", "64x64", "128x128", "256x256", "512x512",
+    ] {
         if !icons.iter().any(|size| size == wanted) {
             return Err(format!("no {wanted} icon installed (found {icons:?})"));
         }
+    }
+    if let Some(odd) = icons.iter().find(|size| size.contains('@')) {
+        return Err(format!(
+            "an icon went to hicolor/{odd}, which no icon theme reads"
+        ));
     }
 
     let first_list = first_painted_list(target, &app)?;
