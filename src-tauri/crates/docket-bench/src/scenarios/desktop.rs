@@ -23,6 +23,8 @@ const PROBE_LINE: &str = "docket-startup-probe: first list painted";
 /// A start that takes longer than this is a failure, not a figure.
 const GIVE_UP: Duration = Duration::from_secs(90);
 const TITLE: &str = "Desktop app, cold start to first painted list under Xvfb";
+/// The timed app as the report names it (relative to the checkout): no path of the machine that ran it.
+const APP_IN_TARGET: &str = "target/release/docket-desktop";
 
 pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     let app = bench.docket.with_file_name("docket-desktop");
@@ -32,7 +34,7 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
              make"
                 .to_owned()
         } else {
-            format!("there is no desktop app at {}", app.display())
+            format!("there is no `{APP_IN_TARGET}` (build it with `cargo build --release`)")
         };
         report.add(not_measured(reason));
         report.method(9, "not measured in this run (see Missed targets).");
@@ -94,13 +96,12 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     report.method(
         9,
         format!(
-            "the release desktop app (`{}`) started {RUNS} times under a private Xvfb display with `--demo`, \
+            "the release desktop app (`{APP_IN_TARGET}`) started {RUNS} times under a private Xvfb display with `--demo`, \
              `DOCKET_STARTUP_PROBE=1` and a fresh data dir each time (empty catalog, no cached listing; the OS \
              file cache stays warm, so these are cold-ish starts). Timed from spawn to the line the app prints \
              once the UI's first `docket:list-painted` mark with rows is set (a frame after the rows rendered); \
              the app then quits. The first list is the first demo remote's top level, fetched from the demo \
-             server the app starts in process.",
-            app.display()
+             server the app starts in process."
         ),
     );
     Ok(())
