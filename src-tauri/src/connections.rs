@@ -1,31 +1,22 @@
-//! The configured remotes as the window uses them: their settings from the data dir, their secrets from the
-//! keyring, and one ready provider per remote, built on first use.
+//! The configured remotes as the window uses them: the application core's [`Remotes`] (settings from the data
+//! dir, secrets from the keyring, one ready provider per remote), with failures worded for the window, and the
+//! connection form's drafts.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use docket_core::{Credentials, Kind, Provider, ProviderError, RemoteConfig, Secret};
+use docket_app::Remotes;
+use docket_core::{Credentials, Kind, RemoteConfig, Secret};
 use docket_providers::settings::{self, SettingsProblem};
 use docket_providers::SharedProvider;
 use docket_store::{RemoteBook, SecretStore, SecretStoreError};
-use docket_transfer::ProviderDirectory;
 
 use crate::error::IpcError;
 
 pub struct Connections {
-    book: RemoteBook,
+    remotes: Arc<Remotes>,
     pub secrets: SecretStore,
     pub http: reqwest::Client,
-    /// The remotes as last read from the book, so providers can be built without waiting on the database.
-    configs: Mutex<Vec<RemoteConfig>>,
-    providers: Mutex<HashMap<String, SharedProvider>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock leaves the data itself intact.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Connections {
@@ -34,143 +25,70 @@ impl Connections {
         secrets: SecretStore,
         http: reqwest::Client,
     ) -> Result<Self, IpcError> {
-        let connections = Connections {
-            book,
-            secrets,
-            http,
-            configs: Mutex::new(Vec::new()),
-            providers: Mutex::new(HashMap::new()),
-        };
-        connections.reload().await?;
-        Ok(connections)
+        let remotes = Remotes::open(book, secrets, http).await?;
+        Ok(Connections::of(Arc::new(remotes)))
+    }
+
+    pub fn of(remotes: Arc<Remotes>) -> Self {
+        Connections {
+            secrets: remotes.secrets.clone(),
+            http: remotes.http.clone(),
+            remotes,
+        }
+    }
+
+    /// The core's remotes, which the transfer queue finds its providers through too.
+    pub fn remotes(&self) -> &Arc<Remotes> {
+        &self.remotes
     }
 
     /// Reads the remotes again and drops every cached provider.
     pub async fn reload(&self) -> Result<Vec<RemoteConfig>, IpcError> {
-        let remotes = self.book.list().await?;
-        // Which remotes take which secrets decides whether `DOCKET_SECRET_<KEY>` names one remote only.
-        self.secrets.set_configured_remotes(remotes.iter().map(|r| {
-            (
-                r.name.clone(),
-                secret_keys(r.kind).map(str::to_owned).collect(),
-            )
-        }));
-        *lock(&self.configs) = remotes.clone();
-        lock(&self.providers).clear();
-        Ok(remotes)
+        Ok(self.remotes.reload().await?)
     }
 
     pub fn list(&self) -> Vec<RemoteConfig> {
-        lock(&self.configs).clone()
+        self.remotes.list()
     }
 
     pub fn config(&self, name: &str) -> Result<RemoteConfig, IpcError> {
-        lock(&self.configs)
-            .iter()
-            .find(|r| r.name == name)
-            .cloned()
-            .ok_or_else(|| {
-                IpcError::new(
-                    crate::error::ErrorCode::NotFound,
-                    format!("There is no server named `{name}` any more."),
-                )
-            })
+        Ok(self.remotes.config(name)?)
     }
 
     /// The provider of a configured remote; built once, then shared (it keeps its sessions and tokens).
     pub fn provider(&self, name: &str) -> Result<SharedProvider, IpcError> {
-        if let Some(provider) = lock(&self.providers).get(name) {
-            return Ok(provider.clone());
-        }
-        let config = self.config(name)?;
-        let credentials = self.stored_credentials(&config, name)?;
-        let provider = docket_providers::connect(config, credentials, self.http.clone())
-            .map_err(|err| IpcError::from_provider(name, &err))?;
-        lock(&self.providers).insert(name.to_owned(), provider.clone());
-        Ok(provider)
+        Ok(self.remotes.provider(name)?)
     }
 
     /// Adds (or with `replace`, replaces) a remote in the book.
     pub async fn add(&self, config: RemoteConfig, replace: bool) -> Result<(), IpcError> {
-        self.book.add(config, replace).await?;
-        self.reload().await?;
-        Ok(())
+        Ok(self.remotes.add(config, replace).await?)
     }
 
     /// Removes the remote and every secret its kind may have stored.
     pub async fn remove(&self, name: &str) -> Result<(), IpcError> {
-        let removed = self.book.remove(name).await?;
-        self.delete_secrets(name, removed.kind)?;
-        self.reload().await?;
-        Ok(())
-    }
-
-    /// The secrets of `config`'s kind that the keyring holds under remote `stored_as`.
-    pub fn stored_credentials(
-        &self,
-        config: &RemoteConfig,
-        stored_as: &str,
-    ) -> Result<Credentials, IpcError> {
-        let mut credentials = Credentials::new(config.name.clone());
-        for spec in docket_providers::entry(config.kind)?
-            .settings
-            .iter()
-            .filter(|s| s.secret)
-        {
-            match self.secrets.load(stored_as, spec.key) {
-                Ok(value) => credentials.insert(spec.key, value),
-                Err(SecretStoreError::Missing { .. }) if !spec.required => {}
-                Err(err) => return Err(err.into()),
-            }
-        }
-        Ok(credentials)
+        Ok(self.remotes.remove(name).await?)
     }
 
     /// Stores every secret of `credentials` under `remote`.
     pub fn store_secrets(&self, remote: &str, credentials: &Credentials) -> Result<(), IpcError> {
-        for key in credentials.keys() {
-            if let Some(value) = credentials.get(key) {
-                self.secrets.store(remote, key, value)?;
-            }
-        }
-        Ok(())
+        Ok(self.remotes.store_secrets(remote, credentials)?)
     }
 
-    /// Deletes the secrets `kinds` take that are filed under `name` and not in `kept`: what a remote saved
-    /// for another server or kind left behind, which would otherwise be sent to its new one later.
+    /// Deletes the secrets `kinds` take that are filed under `name` and not in `kept` (see
+    /// [`Remotes::delete_secrets_except`]).
     pub fn delete_secrets_except(
         &self,
         name: &str,
         kinds: &[Kind],
         kept: &Credentials,
     ) -> Result<(), IpcError> {
-        for kind in kinds {
-            for key in secret_keys(*kind).filter(|key| kept.get(key).is_none()) {
-                self.secrets.delete(name, key)?;
-            }
-        }
-        Ok(())
+        Ok(self.remotes.delete_secrets_except(name, kinds, kept)?)
     }
 
     pub fn delete_secrets(&self, name: &str, kind: Kind) -> Result<(), IpcError> {
-        for spec in secret_specs(kind) {
-            self.secrets.delete(name, spec.key)?;
-        }
-        Ok(())
+        Ok(self.remotes.delete_secrets(name, kind)?)
     }
-}
-
-/// The secrets a kind of remote takes; none known for a kind no module speaks any more.
-fn secret_specs(kind: Kind) -> impl Iterator<Item = &'static docket_core::SettingSpec> {
-    docket_providers::entry(kind)
-        .map_or(&[][..], |entry| entry.settings)
-        .iter()
-        .filter(|s| s.secret)
-}
-
-/// The keys of [`secret_specs`].
-fn secret_keys(kind: Kind) -> impl Iterator<Item = &'static str> {
-    secret_specs(kind).map(|s| s.key)
 }
 
 /// Why the secrets saved for `stored` must not go where `draft` points, if they must not. Docket sends a saved
@@ -197,20 +115,6 @@ pub fn saved_secrets_belong_elsewhere(
         described(stored),
         described(draft)
     ))
-}
-
-/// The transfer queue finds providers through the same cache as browsing.
-pub struct QueueDirectory(pub Arc<Connections>);
-
-#[async_trait::async_trait]
-impl ProviderDirectory for QueueDirectory {
-    async fn provider(&self, remote: &str) -> Result<Arc<dyn Provider>, ProviderError> {
-        self.0
-            .provider(remote)
-            .map_err(|err| ProviderError::InvalidRequest {
-                message: err.message,
-            })
-    }
 }
 
 /// A remote as the connection form sends it. Secrets left empty keep the stored ones when editing.

@@ -1,5 +1,6 @@
 //! Errors as they cross IPC: a stable `code` the UI may branch on, and a `message` written for people.
 
+use docket_app::AppError;
 use docket_core::ProviderError;
 use docket_store::{CatalogError, RemoteBookError, SecretStoreError};
 use serde::Serialize;
@@ -95,6 +96,23 @@ impl From<RemoteBookError> for IpcError {
             | RemoteBookError::Damaged { .. } => ErrorCode::Internal,
         };
         IpcError::new(code, err.to_string())
+    }
+}
+
+impl From<AppError> for IpcError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::Remotes(err) => err.into(),
+            AppError::Secrets(err) => err.into(),
+            AppError::UnknownKind(err) => err.into(),
+            AppError::UnknownRemote(name) => IpcError::new(
+                ErrorCode::NotFound,
+                format!("There is no server named `{name}` any more."),
+            ),
+            AppError::Provider { remote, source } => IpcError::from_provider(&remote, &source),
+            AppError::Http(err) => IpcError::internal(format!("Could not set up HTTP: {err}")),
+            AppError::Database(err) => IpcError::internal(err.to_string()),
+        }
     }
 }
 

@@ -4,6 +4,7 @@ pub mod download_folder;
 
 use std::path::{Path, PathBuf};
 
+use docket_app::settings::{TransferSettings, MAX_TRANSFERS_AT_ONCE};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IpcError;
@@ -37,27 +38,28 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
+        // The transfer limits' defaults are the core's, which the `docket` command uses too.
+        let transfers = TransferSettings::default();
         Settings {
             download_dir: String::new(),
-            concurrency: 3,
-            bandwidth_limit_kib: 0,
+            concurrency: transfers.transfers_at_once,
+            bandwidth_limit_kib: transfers.bandwidth_limit_kib,
             theme: Theme::System,
             notify_when_done: true,
         }
     }
 }
 
-pub const MAX_CONCURRENCY: u32 = 16;
+pub const MAX_CONCURRENCY: u32 = MAX_TRANSFERS_AT_ONCE;
 
 impl Settings {
     /// The transfer engine's limits from these settings.
     pub fn engine_config(&self) -> docket_transfer::EngineConfig {
-        docket_transfer::EngineConfig {
-            max_transfers: self.concurrency.max(1) as usize,
-            bandwidth_limit: (self.bandwidth_limit_kib > 0)
-                .then(|| u64::from(self.bandwidth_limit_kib) * 1024),
-            ..docket_transfer::EngineConfig::default()
+        TransferSettings {
+            transfers_at_once: self.concurrency,
+            bandwidth_limit_kib: self.bandwidth_limit_kib,
         }
+        .engine_config()
     }
 
     /// Refuses values the engine cannot use, naming the field and the allowed range.

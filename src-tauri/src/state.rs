@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use docket_store::{Catalog, QueueStore, RemoteBook, SecretStore};
+use docket_app::Workspace;
+use docket_store::Catalog;
 
 use crate::connections::Connections;
 use crate::demo_rooms::DemoRooms;
@@ -28,22 +29,13 @@ pub struct ShellState {
 impl ShellState {
     /// Opens the data dir the `docket` CLI uses too: `DOCKET_DATA_DIR` when set, else the OS app-data dir.
     pub async fn open(default_download_dir: PathBuf) -> Result<Self, IpcError> {
-        let data_dir = docket_core::paths::data_dir();
-        let http = docket_core::http::client()
-            .map_err(|err| IpcError::internal(format!("Could not set up HTTP: {err}")))?;
-        let pool = docket_store::database::open(&data_dir)
-            .await
-            .map_err(|err| IpcError::internal(err.to_string()))?;
-        let book = RemoteBook::open(pool.clone(), &data_dir).await?;
-        let secrets = SecretStore::of_database(&pool)
-            .await
-            .map_err(|err| IpcError::internal(err.to_string()))?;
-        let connections = Arc::new(Connections::open(book, secrets, http).await?);
-        let catalog = Catalog::new(pool.clone());
-        let settings_file = SettingsFile::open(&data_dir);
+        let workspace = Workspace::open(None).await?;
+        let connections = Arc::new(Connections::of(Arc::new(workspace.remotes().await?)));
+        let catalog = workspace.catalog.clone();
+        let settings_file = SettingsFile::open(&workspace.data_dir);
         let settings = settings_file.load();
         let transfers = Transfers::new(
-            QueueStore::new(pool),
+            workspace.queue_store(),
             catalog.clone(),
             Arc::clone(&connections),
             settings.engine_config(),

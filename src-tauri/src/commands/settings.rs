@@ -16,6 +16,10 @@ pub struct SettingsView {
     pub effective_download_dir: String,
     /// The running Docket's version: the same as the package's and `docket --version`.
     pub app_version: String,
+    /// The most large downloads the settings allow at once.
+    pub max_concurrency: u32,
+    /// Documents up to this many bytes download beside the large ones, whatever `concurrency` says.
+    pub small_transfer_bytes: u32,
 }
 
 #[tauri::command]
@@ -25,6 +29,10 @@ pub async fn get_settings(state: State<'_, ShellState>) -> Result<SettingsView, 
         settings: state.settings(),
         effective_download_dir: state.download_dir().display().to_string(),
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        max_concurrency: crate::settings::MAX_CONCURRENCY,
+        // Far below 4 GiB; the window only words it.
+        small_transfer_bytes: u32::try_from(docket_app::settings::small_transfer_bytes())
+            .unwrap_or(u32::MAX),
     })
 }
 

@@ -4,7 +4,6 @@
 //! wrapped in a sandboxed frame.
 
 mod pdf;
-mod prefix;
 mod tables;
 mod view;
 
@@ -22,8 +21,8 @@ use serde::Serialize;
 
 use crate::connections::Connections;
 use crate::error::{ErrorCode, IpcError};
+pub use docket_app::preview::{fetch_prefix, Prefix};
 pub use pdf::{pdf_bytes, PdfBytes, PDF_FETCH_BYTES};
-pub use prefix::{fetch_prefix, Prefix};
 pub use tables::OpenTables;
 pub use view::*;
 

@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use docket_app::QueueDirectory;
 use docket_store::queue::{NewTransfer, QueueAction, TransferState as QueueState};
 use docket_store::{Catalog, QueueError, QueueStore};
 use docket_transfer::orphans::{self, OrphanError};
 use docket_transfer::{EngineConfig, QueueLimits, RunScope, TransferQueue};
 use tokio::sync::{broadcast, Notify};
 
-use crate::connections::{Connections, QueueDirectory};
+use crate::connections::Connections;
 use crate::error::{ErrorCode, IpcError};
 pub use view::{OrphanView, TransferState, TransferView};
 
@@ -69,7 +70,7 @@ impl Transfers {
         // The queue records completed downloads in the catalog itself, so the browser marks them downloaded.
         let queue = TransferQueue::new(
             store.clone(),
-            Arc::new(QueueDirectory(Arc::clone(&connections))),
+            Arc::new(QueueDirectory(Arc::clone(connections.remotes()))),
             connections.http.clone(),
             config,
         )

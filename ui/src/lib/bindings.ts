@@ -507,6 +507,10 @@ export type SettingsView_Deserialize = {
 	effectiveDownloadDir: string,
 	/**  The running Docket's version: the same as the package's and `docket --version`. */
 	appVersion: string,
+	/**  The most large downloads the settings allow at once. */
+	maxConcurrency: number,
+	/**  Documents up to this many bytes download beside the large ones, whatever `concurrency` says. */
+	smallTransferBytes: number,
 };
 
 export type SettingsView_Serialize = {
@@ -515,6 +519,10 @@ export type SettingsView_Serialize = {
 	effectiveDownloadDir: string,
 	/**  The running Docket's version: the same as the package's and `docket --version`. */
 	appVersion: string,
+	/**  The most large downloads the settings allow at once. */
+	maxConcurrency: number,
+	/**  Documents up to this many bytes download beside the large ones, whatever `concurrency` says. */
+	smallTransferBytes: number,
 };
 
 export type Settings_Deserialize = {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use docket_core::{Credentials, Secret};
+use docket_core::{Credentials, Secret, SettingSpec};
 
 /// The keyring service name every Docket secret is filed under.
 const SERVICE: &str = "docket";
@@ -179,15 +179,21 @@ impl SecretStore {
         }
     }
 
-    /// The named secrets of one remote, ready for its provider.
-    pub fn credentials(
+    /// The secrets among `specs` that the keyring (or the environment) holds under remote `stored_as`, ready
+    /// for the provider of remote `remote`; one that is not required and not stored is left out.
+    pub fn credentials<'a>(
         &self,
         remote: &str,
-        keys: &[&str],
+        stored_as: &str,
+        specs: impl IntoIterator<Item = &'a SettingSpec>,
     ) -> Result<Credentials, SecretStoreError> {
         let mut credentials = Credentials::new(remote);
-        for key in keys {
-            credentials.insert(*key, self.load(remote, key)?);
+        for spec in specs.into_iter().filter(|s| s.secret) {
+            match self.load(stored_as, spec.key) {
+                Ok(value) => credentials.insert(spec.key, value),
+                Err(SecretStoreError::Missing { .. }) if !spec.required => {}
+                Err(err) => return Err(err),
+            }
         }
         Ok(credentials)
     }

@@ -14,11 +14,12 @@ use tokio::sync::watch;
 use crate::engine::{Control, Engine};
 use crate::error::TransferError;
 use crate::large_slots::LargeSlot;
+use crate::lookup;
 use crate::partial::{Digests, PartialFile};
 use crate::pause_point;
 use crate::progress::ProgressMeter;
 use crate::retry::Decision;
-use crate::settle::{settle, JobEnd};
+use crate::settle::{settle, JobEnd, Run};
 use crate::{chunked, ranged};
 use docket_core::block_hash::BlockHashes;
 
@@ -192,8 +193,23 @@ pub(crate) async fn run(
         record.bytes_done,
         record.bytes_total,
     ));
-    let provider = match engine.provider(&record.remote).await {
+    let provider = match lookup::provider(&engine, &record, &stop).await {
         Ok(provider) => provider,
+        // Waiting for a keyring or a server, or stopped meanwhile: settled like any run that ends so.
+        Err(err @ (TransferError::RemoteOffline { .. } | TransferError::Stopped)) => {
+            let run = Run {
+                engine: &engine,
+                record: &record,
+                meter: &meter,
+                stop: &stop,
+            };
+            let end = settle(run, Err(err)).await;
+            if let Err(err) = engine.store.unclaim(record.id, &engine.owner).await {
+                tracing::warn!(id = record.id, %err, "could not give up the claim");
+            }
+            meter.finish().await;
+            return end;
+        }
         Err(err) => {
             let message = err.to_string();
             if let Err(err) = engine.store.fail(record.id, &message).await {
@@ -216,7 +232,13 @@ pub(crate) async fn run(
     pause_point::reached("claimed").await;
     release_left_staged(&job).await;
     let outcome = attempt(&job).await;
-    let end = settle(&job, outcome).await;
+    let run = Run {
+        engine: &job.engine,
+        record: &job.record,
+        meter: &job.meter,
+        stop: &job.stop,
+    };
+    let end = settle(run, outcome).await;
     // Completing gave the claim up already.
     if end != JobEnd::Completed {
         // A claim that cannot be given up lapses: the runner stops renewing it.

@@ -24,6 +24,7 @@ mod job;
 mod large_slots;
 pub mod limits;
 mod link;
+mod lookup;
 mod offline_wait;
 pub mod origin;
 pub mod orphans;

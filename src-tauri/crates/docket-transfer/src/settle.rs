@@ -7,10 +7,12 @@ use std::sync::atomic::Ordering;
 use docket_store::queue::{TransferRecord, TransferState};
 use docket_store::{QueueError, QueueStore};
 
-use crate::engine::Control;
+use tokio::sync::watch;
+
+use crate::engine::{Control, Engine};
 use crate::error::TransferError;
-use crate::job::Job;
 use crate::partial::remove_partial;
+use crate::progress::ProgressMeter;
 
 /// How a run of one transfer ended, for the scheduler.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +25,25 @@ pub enum JobEnd {
     WaitingForRemote(String),
 }
 
+/// What settling a run needs of it: a run may end before it has a provider (its lookup was stopped or its server
+/// cannot be reached).
+pub(crate) struct Run<'a> {
+    pub engine: &'a Engine,
+    pub record: &'a TransferRecord,
+    pub meter: &'a ProgressMeter,
+    pub stop: &'a watch::Receiver<Control>,
+}
+
+impl Run<'_> {
+    fn id(&self) -> i64 {
+        self.record.id
+    }
+}
+
 /// Records how the run ended: paused keeps the partial, cancelled removes it, a final failure keeps it only when
 /// retrying later could finish it.
 pub(crate) async fn settle(
-    job: &Job,
+    job: Run<'_>,
     outcome: Result<std::path::PathBuf, TransferError>,
 ) -> JobEnd {
     let store = &job.engine.store;

@@ -26,17 +26,13 @@ pub async fn run(context: &Context, args: DemoArgs) -> Result<(), CliError> {
     println!("Docket demo server on 127.0.0.1:");
     for (remote, credentials) in docket_demo::demo_remotes(&server) {
         let name = remote.name.clone();
-        for key in credentials.keys() {
-            if let Some(value) = credentials.get(key) {
-                context.secrets.store(&name, key, value)?;
-            }
-        }
+        context.remotes.store_secrets(&name, &credentials)?;
         println!("  {name:<20} {:<13} {}", remote.kind.id(), remote.url);
-        context.book.add(remote, true).await?;
+        context.workspace.book.add(remote, true).await?;
     }
     println!(
         "\nRegistered in {}. In another terminal try:\n  docket ls demo-inforouter\n  docket ls demo-inforouter /Finance/Reports/2024\n  docket get demo-inforouter /Finance/Reports/2024/Q1-Report.pdf\n\nPress Ctrl-C to stop.",
-        context.data_dir.display()
+        context.workspace.data_dir.display()
     );
     tokio::signal::ctrl_c()
         .await

@@ -37,9 +37,9 @@ struct ListedEntry<'a> {
 pub async fn run(context: &Context, args: LsArgs) -> Result<(), CliError> {
     let remote = args.remote.as_str();
     // Also checks that the remote exists before anything else is said about it.
-    context.book.get(remote).await?;
+    context.workspace.book.get(remote).await?;
     let location = Location::at(args.location.clone().unwrap_or_default());
-    let catalog = &context.catalog;
+    let catalog = &context.workspace.catalog;
     let cached = catalog.cached(remote, &location).await?;
 
     if args.offline {
@@ -102,7 +102,10 @@ async fn revalidate(
             return;
         }
     };
-    let refresh = context.catalog.refresh(remote, location, provider.as_ref());
+    let refresh = context
+        .workspace
+        .catalog
+        .refresh(remote, location, provider.as_ref());
     match tokio::time::timeout(REVALIDATE_LIMIT, refresh).await {
         Ok(Ok(diff)) if !diff.is_empty() => eprintln!(
             "docket: {remote} changed since this listing was cached: {} added, {} changed, {} removed; run the \
@@ -129,7 +132,8 @@ async fn revalidate(
 }
 
 async fn show(context: &Context, args: &LsArgs, listing: &CachedListing) -> Result<(), CliError> {
-    let copies: HashMap<String, LocalCopy> = context.catalog.local_copies(&args.remote).await?;
+    let copies: HashMap<String, LocalCopy> =
+        context.workspace.catalog.local_copies(&args.remote).await?;
     let local = |entry: &Entry| match entry.kind {
         EntryKind::Document => copies.get(&entry.id),
         EntryKind::Folder => None,

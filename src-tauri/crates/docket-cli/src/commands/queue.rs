@@ -3,11 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use docket_core::{Provider, ProviderError};
+use docket_app::QueueDirectory;
 use docket_store::queue::{QueueAction, TransferRecord, TransferState};
 use docket_store::QueueStore;
-use docket_transfer::{EngineConfig, JobEnd, ProviderDirectory, RunScope, TransferQueue};
+use docket_transfer::{EngineConfig, JobEnd, RunScope, TransferQueue};
 
 use crate::cli::{LimitArgs, QueueArgs, QueueCommand, Selection};
 use crate::context::Context;
@@ -18,32 +17,18 @@ mod orphans;
 
 pub use orphans::note as note_orphans;
 
-/// The remotes and secrets of the data dir, as the transfer engine asks for them.
-struct ContextDirectory(Context);
-
-#[async_trait]
-impl ProviderDirectory for ContextDirectory {
-    async fn provider(&self, remote: &str) -> Result<Arc<dyn Provider>, ProviderError> {
-        match self.0.provider(remote).await {
-            Ok((_, provider)) => Ok(provider),
-            Err(err) => Err(ProviderError::InvalidRequest {
-                message: err.to_string(),
-            }),
-        }
-    }
-}
-
 /// The queue of the data dir, ready to run under `limits`; completed downloads are recorded in the catalog.
 pub async fn open(context: &Context, limits: &LimitArgs) -> Result<TransferQueue, CliError> {
-    let pool = docket_store::database::open(&context.data_dir).await?;
-    let directory = ContextDirectory(Context::new(Some(context.data_dir.clone())).await?);
+    let pool = docket_store::database::open(&context.workspace.data_dir).await?;
+    // Its own remotes: what another process changes is read when the queue first asks for a remote.
+    let directory = QueueDirectory(Arc::new(context.workspace.unread_remotes()));
     Ok(TransferQueue::new(
         QueueStore::new(pool),
         Arc::new(directory),
-        context.http.clone(),
+        context.workspace.http.clone(),
         engine_config(limits),
     )
-    .with_catalog(context.catalog.clone()))
+    .with_catalog(context.workspace.catalog.clone()))
 }
 
 fn engine_config(limits: &LimitArgs) -> EngineConfig {

@@ -49,10 +49,10 @@ async fn add(context: &Context, args: RemoteAddArgs) -> Result<(), CliError> {
     // Secrets go to the keyring first: a keyring failure must not leave a remote that cannot authenticate.
     for key in &secret_keys {
         if let Some(value) = credentials.get(key) {
-            context.secrets.store(&args.name, key, value)?;
+            context.workspace.secrets.store(&args.name, key, value)?;
         }
     }
-    context.book.add(remote, args.replace).await?;
+    context.workspace.book.add(remote, args.replace).await?;
     println!("added remote `{}` ({kind})", args.name);
     Ok(())
 }
@@ -107,7 +107,7 @@ fn read_secret(remote: &str, key: &str) -> Result<Secret, CliError> {
 }
 
 async fn list(context: &Context, json: bool) -> Result<(), CliError> {
-    let remotes = context.book.list().await?;
+    let remotes = context.workspace.book.list().await?;
     if json {
         print_json(&remotes);
     } else if remotes.is_empty() {
@@ -127,12 +127,9 @@ async fn list(context: &Context, json: bool) -> Result<(), CliError> {
 }
 
 async fn remove(context: &Context, name: &str) -> Result<(), CliError> {
-    let removed = context.book.remove(name).await?;
+    let removed = context.workspace.book.remove(name).await?;
     // A kind no module speaks any more has no secrets Docket knows to delete.
-    let specs = docket_providers::entry(removed.kind).map_or(&[][..], |entry| entry.settings);
-    for spec in specs.iter().filter(|s| s.secret) {
-        context.secrets.delete(name, spec.key)?;
-    }
+    context.remotes.delete_secrets(name, removed.kind)?;
     println!("removed remote `{name}`");
     Ok(())
 }

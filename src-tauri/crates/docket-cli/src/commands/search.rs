@@ -28,7 +28,7 @@ struct FoundEntry<'a> {
 
 pub async fn run(context: &Context, args: SearchArgs) -> Result<(), CliError> {
     if let Some(remote) = &args.remote {
-        context.book.get(remote).await?;
+        context.workspace.book.get(remote).await?;
     }
     let query = SearchQuery {
         text: args.text.clone(),
@@ -44,7 +44,7 @@ pub async fn run(context: &Context, args: SearchArgs) -> Result<(), CliError> {
         modified_before: args.before.clone(),
         limit: args.limit,
     };
-    let hits = context.catalog.search(&query).await?;
+    let hits = context.workspace.catalog.search(&query).await?;
     if args.json {
         let found: Vec<FoundEntry> = hits.iter().map(found).collect();
         print_json(&found);

@@ -1,0 +1,18 @@
+//! Docket's application core: what the window and the `docket` command both need, so neither wires the engine
+//! itself. It opens the data dir ([`Workspace`]), keeps the configured remotes with their secrets and one
+//! provider each ([`Remotes`]), finds providers for the transfer queue without losing whether a failure is
+//! worth retrying ([`QueueDirectory`]), fetches the beginning of a document for a preview ([`preview`]), and
+//! holds the transfer settings' defaults ([`settings`]).
+
+pub mod directory;
+pub mod error;
+pub mod preview;
+pub mod remotes;
+pub mod settings;
+pub mod workspace;
+
+pub use directory::QueueDirectory;
+pub use error::AppError;
+pub use remotes::Remotes;
+pub use settings::TransferSettings;
+pub use workspace::Workspace;
