@@ -30,16 +30,22 @@ impl ShellState {
     /// Opens the data dir the `docket` CLI uses too: `DOCKET_DATA_DIR` when set, else the OS app-data dir.
     pub async fn open(default_download_dir: PathBuf) -> Result<Self, IpcError> {
         let workspace = Workspace::open(None).await?;
-        let connections = Arc::new(Connections::of(Arc::new(workspace.remotes().await?)));
+        let connections = Arc::new(
+            Connections::open(
+                workspace.book.clone(),
+                workspace.secrets.clone(),
+                workspace.http.clone(),
+            )
+            .await?,
+        );
         let catalog = workspace.catalog.clone();
         let settings_file = SettingsFile::open(&workspace.data_dir);
         let settings = settings_file.load();
-        let transfers = Transfers::new(
+        let transfers = Transfers::new(workspace.transfer_queue(
             workspace.queue_store(),
-            catalog.clone(),
-            Arc::clone(&connections),
+            Arc::clone(connections.remotes()),
             settings.engine_config(),
-        );
+        ));
         Ok(ShellState {
             connections,
             catalog,

@@ -9,14 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use docket_app::QueueDirectory;
 use docket_store::queue::{NewTransfer, QueueAction, TransferState as QueueState};
-use docket_store::{Catalog, QueueError, QueueStore};
+use docket_store::{QueueError, QueueStore};
 use docket_transfer::orphans::{self, OrphanError};
 use docket_transfer::{EngineConfig, QueueLimits, RunScope, TransferQueue};
 use tokio::sync::{broadcast, Notify};
 
-use crate::connections::Connections;
 use crate::error::{ErrorCode, IpcError};
 pub use view::{OrphanView, TransferState, TransferView};
 
@@ -61,23 +59,10 @@ fn queue_error(err: QueueError) -> IpcError {
 }
 
 impl Transfers {
-    pub fn new(
-        store: QueueStore,
-        catalog: Catalog,
-        connections: Arc<Connections>,
-        config: EngineConfig,
-    ) -> Arc<Self> {
-        // The queue records completed downloads in the catalog itself, so the browser marks them downloaded.
-        let queue = TransferQueue::new(
-            store.clone(),
-            Arc::new(QueueDirectory(Arc::clone(connections.remotes()))),
-            connections.http.clone(),
-            config,
-        )
-        .with_catalog(catalog);
+    pub fn new(queue: TransferQueue) -> Arc<Self> {
         Arc::new(Transfers {
+            store: queue.store().clone(),
             queue,
-            store,
             views: Mutex::new(Vec::new()),
             names: Mutex::new(HashMap::new()),
             wake: Notify::new(),

@@ -2,10 +2,13 @@
 //! HTTP client every provider shares.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use docket_store::{Catalog, QueueStore, RemoteBook, SecretStore};
+use docket_transfer::{EngineConfig, TransferQueue};
 use sqlx::SqlitePool;
 
+use crate::directory::QueueDirectory;
 use crate::error::AppError;
 use crate::remotes::Remotes;
 
@@ -48,5 +51,22 @@ impl Workspace {
     /// The transfer queue's rows in this data dir.
     pub fn queue_store(&self) -> QueueStore {
         QueueStore::new(self.pool.clone())
+    }
+
+    /// The transfer queue over `store` under `config`: it finds providers through `remotes` and records completed
+    /// downloads in the catalog itself, so the browser and `docket ls` show them downloaded.
+    pub fn transfer_queue(
+        &self,
+        store: QueueStore,
+        remotes: Arc<Remotes>,
+        config: EngineConfig,
+    ) -> TransferQueue {
+        TransferQueue::new(
+            store,
+            Arc::new(QueueDirectory(remotes)),
+            self.http.clone(),
+            config,
+        )
+        .with_catalog(self.catalog.clone())
     }
 }

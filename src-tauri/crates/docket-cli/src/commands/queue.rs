@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use docket_app::QueueDirectory;
 use docket_store::queue::{QueueAction, TransferRecord, TransferState};
 use docket_store::QueueStore;
 use docket_transfer::{EngineConfig, JobEnd, RunScope, TransferQueue};
@@ -19,16 +18,11 @@ pub use orphans::note as note_orphans;
 
 /// The queue of the data dir, ready to run under `limits`; completed downloads are recorded in the catalog.
 pub async fn open(context: &Context, limits: &LimitArgs) -> Result<TransferQueue, CliError> {
-    let pool = docket_store::database::open(&context.workspace.data_dir).await?;
+    let workspace = &context.workspace;
+    let store = QueueStore::new(docket_store::database::open(&workspace.data_dir).await?);
     // Its own remotes: what another process changes is read when the queue first asks for a remote.
-    let directory = QueueDirectory(Arc::new(context.workspace.unread_remotes()));
-    Ok(TransferQueue::new(
-        QueueStore::new(pool),
-        Arc::new(directory),
-        context.workspace.http.clone(),
-        engine_config(limits),
-    )
-    .with_catalog(context.workspace.catalog.clone()))
+    let remotes = Arc::new(workspace.unread_remotes());
+    Ok(workspace.transfer_queue(store, remotes, engine_config(limits)))
 }
 
 fn engine_config(limits: &LimitArgs) -> EngineConfig {
