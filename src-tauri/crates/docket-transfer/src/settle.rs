@@ -43,63 +43,63 @@ impl Run<'_> {
 /// Records how the run ended: paused keeps the partial, cancelled removes it, a final failure keeps it only when
 /// retrying later could finish it.
 pub(crate) async fn settle(
-    job: Run<'_>,
+    run: Run<'_>,
     outcome: Result<std::path::PathBuf, TransferError>,
 ) -> JobEnd {
-    let store = &job.engine.store;
+    let store = &run.engine.store;
     match outcome {
         Ok(_) => JobEnd::Completed,
         Err(TransferError::Stopped) => {
-            let control = *job.stop.borrow();
-            let state = store.get(job.id()).await.map(|r| r.state).ok();
+            let control = *run.stop.borrow();
+            let state = store.get(run.id()).await.map(|r| r.state).ok();
             if control == Control::Cancel || state == Some(TransferState::Cancelled) {
-                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
+                let record = store.get(run.id()).await.unwrap_or(run.record.clone());
                 if let Err(err) = discard_partial(store, &record).await {
                     tracing::warn!(
-                        id = job.id(),
+                        id = run.id(),
                         "could not forget the cancelled partial: {err}"
                     );
                 }
-                job.meter.state(TransferState::Cancelled, None);
+                run.meter.state(TransferState::Cancelled, None);
                 JobEnd::Cancelled
             } else {
-                job.meter.state(TransferState::Paused, None);
+                run.meter.state(TransferState::Paused, None);
                 JobEnd::Paused
             }
         }
         Err(TransferError::RemoteOffline { remote, reason }) => {
             let message = format!("waiting for {remote} to be reachable again ({reason})");
             if let Err(err) = store
-                .wait_for_remote(job.id(), &job.engine.owner, &message)
+                .wait_for_remote(run.id(), &run.engine.owner, &message)
                 .await
             {
-                tracing::warn!(id = job.id(), %err, "could not put the transfer back in the queue");
+                tracing::warn!(id = run.id(), %err, "could not put the transfer back in the queue");
             }
-            job.meter
+            run.meter
                 .state(TransferState::Queued, Some(message.clone()));
-            tracing::info!(id = job.id(), "{message}");
+            tracing::info!(id = run.id(), "{message}");
             JobEnd::WaitingForRemote(message)
         }
         Err(err) => {
             let message = err.to_string();
             if matches!(err, TransferError::Queue(QueueError::StorageFull)) {
-                job.engine.storage_full.store(true, Ordering::SeqCst);
+                run.engine.storage_full.store(true, Ordering::SeqCst);
             }
             if !err.keeps_the_partial() {
-                let record = store.get(job.id()).await.unwrap_or(job.record.clone());
+                let record = store.get(run.id()).await.unwrap_or(run.record.clone());
                 if let Err(err) = discard_partial(store, &record).await {
                     tracing::warn!(
-                        id = job.id(),
+                        id = run.id(),
                         "could not forget the discarded partial: {err}"
                     );
                 }
             }
-            if let Err(err) = store.fail(job.id(), &message).await {
-                tracing::warn!(id = job.id(), %err, "could not record the failure");
+            if let Err(err) = store.fail(run.id(), &message).await {
+                tracing::warn!(id = run.id(), %err, "could not record the failure");
             }
-            job.meter
+            run.meter
                 .state(TransferState::Failed, Some(message.clone()));
-            tracing::info!(id = job.id(), "failed: {message}");
+            tracing::info!(id = run.id(), "failed: {message}");
             JobEnd::Failed(message)
         }
     }
