@@ -9,13 +9,12 @@ use docket_app::Remotes;
 use docket_core::{Credentials, Kind, RemoteConfig, Secret};
 use docket_providers::settings::{self, SettingsProblem};
 use docket_providers::SharedProvider;
-use docket_store::{RemoteBook, SecretStore, SecretStoreError};
+use docket_store::{RemoteBook, SecretStore};
 
 use crate::error::IpcError;
 
 pub struct Connections {
     remotes: Arc<Remotes>,
-    pub secrets: SecretStore,
     pub http: reqwest::Client,
 }
 
@@ -31,7 +30,6 @@ impl Connections {
 
     pub fn of(remotes: Arc<Remotes>) -> Self {
         Connections {
-            secrets: remotes.secrets.clone(),
             http: remotes.http.clone(),
             remotes,
         }
@@ -91,32 +89,6 @@ impl Connections {
     pub fn delete_secrets(&self, name: &str, kind: Kind) -> Result<(), IpcError> {
         Ok(self.remotes.delete_secrets(name, kind)?)
     }
-}
-
-/// Why the secrets saved for `stored` must not go where `draft` points, if they must not. Docket sends a saved
-/// secret only to the kind of server and the origin (scheme, host and port) it was saved for: a draft naming
-/// another address or kind (typed by the user, or by a compromised page) gets the secrets typed again.
-pub fn saved_secrets_belong_elsewhere(
-    stored: &RemoteConfig,
-    draft: &RemoteConfig,
-) -> Option<String> {
-    let same_origin = docket_core::redirects::same_origin_text(&stored.url, &draft.url);
-    if stored.kind == draft.kind && same_origin {
-        return None;
-    }
-    let described = |config: &RemoteConfig| {
-        format!(
-            "{} at {}",
-            docket_providers::entry(config.kind).map_or(config.kind.id(), |e| e.display_name),
-            docket_core::redirects::origin_text(&config.url)
-        )
-    };
-    Some(format!(
-        "the saved one belongs to {}, and this connection is {}. Docket sends a saved secret only to the kind of \
-         server and the address it was saved for",
-        described(stored),
-        described(draft)
-    ))
 }
 
 /// A remote as the connection form sends it. Secrets left empty keep the stored ones when editing.
@@ -203,50 +175,18 @@ impl CheckedDraft {
             .map_err(|problem| form_problem(&problem))
     }
 
-    /// The typed secrets, completed for those left empty from the keyring, under the remote's previous name,
-    /// when that remote is configured with the same kind and origin as this draft
-    /// ([`saved_secrets_belong_elsewhere`]); otherwise a required secret left empty must be typed again.
+    /// The typed secrets, completed for those left empty from the keyring when the remote keeps its kind and
+    /// origin ([`docket_app::Remotes::complete_credentials`]).
     pub fn credentials(
         &self,
         connections: &Connections,
         original_name: Option<&str>,
     ) -> Result<Credentials, IpcError> {
-        let mut credentials = self.typed_secrets.clone();
-        let saved = original_name.and_then(|previous| connections.config(previous).ok());
-        let elsewhere = saved
-            .as_ref()
-            .and_then(|stored| saved_secrets_belong_elsewhere(stored, &self.config));
-        let specs = docket_providers::entry(self.config.kind)?.settings;
-        for spec in specs.iter().filter(|s| s.secret) {
-            if credentials.get(spec.key).is_some() {
-                continue;
-            }
-            let stored = match (&saved, &elsewhere) {
-                (Some(_), Some(why)) if spec.required => {
-                    return Err(IpcError::invalid(format!(
-                        "Enter `{}` again: {why}.",
-                        spec.key
-                    )))
-                }
-                (Some(stored), None) => match connections.secrets.load(&stored.name, spec.key) {
-                    Ok(value) => Some(value),
-                    Err(SecretStoreError::Missing { .. }) => None,
-                    Err(err) => return Err(err.into()),
-                },
-                _ => None,
-            };
-            match stored {
-                Some(value) => credentials.insert(spec.key, value),
-                None if spec.required => {
-                    return Err(IpcError::invalid(format!(
-                        "Fill in `{}`: {}.",
-                        spec.key, spec.help
-                    )))
-                }
-                None => {}
-            }
-        }
-        Ok(credentials)
+        Ok(connections.remotes.complete_credentials(
+            &self.config,
+            &self.typed_secrets,
+            original_name,
+        )?)
     }
 }
 
@@ -376,51 +316,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn saved_secrets_go_only_to_the_kind_and_origin_they_were_saved_for() {
-        let saved = remote(
-            docket_providers::inforouter::KIND,
-            "https://ir.example.com/api",
-        );
-        let same = remote(
-            docket_providers::inforouter::KIND,
-            "https://IR.example.com:443/other/path",
-        );
-        assert_eq!(saved_secrets_belong_elsewhere(&saved, &same), None);
-        for (kind, url) in [
-            (
-                docket_providers::inforouter::KIND,
-                "https://files.attacker.example/api",
-            ),
-            (
-                docket_providers::inforouter::KIND,
-                "http://ir.example.com/api",
-            ),
-            (
-                docket_providers::inforouter::KIND,
-                "https://ir.example.com:8443/api",
-            ),
-            (
-                docket_providers::study_creator::KIND,
-                "https://ir.example.com/api",
-            ),
-        ] {
-            let why = saved_secrets_belong_elsewhere(&saved, &remote(kind, url))
-                .unwrap_or_else(|| panic!("{kind} at {url} may not reuse the secrets"));
-            assert!(
-                why.contains("infoRouter at https://ir.example.com,"),
-                "{why}"
-            );
-            assert!(
-                why.contains(&format!(
-                    "{} at",
-                    docket_providers::entry(kind).unwrap().display_name
-                )),
-                "{why}"
-            );
-        }
-    }
-
     /// Needs the OS keyring: run through `cargo xtask test` (or /tmp/kr.sh).
     #[tokio::test]
     async fn an_edit_pointing_a_remote_at_another_server_must_type_its_secret_again() {
@@ -434,6 +329,7 @@ mod tests {
             .await
             .unwrap();
         connections
+            .remotes()
             .secrets
             .store("files", "password", &Secret::new("saved-pw"))
             .unwrap();
@@ -479,6 +375,7 @@ mod tests {
             .await
             .unwrap();
         connections
+            .remotes()
             .secrets
             .store("files", "password", &Secret::new("saved-pw"))
             .unwrap();

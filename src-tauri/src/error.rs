@@ -112,6 +112,7 @@ impl From<AppError> for IpcError {
             AppError::Provider { remote, source } => IpcError::from_provider(&remote, &source),
             AppError::Http(err) => IpcError::internal(format!("Could not set up HTTP: {err}")),
             AppError::Database(err) => IpcError::internal(err.to_string()),
+            AppError::Usage(message) => IpcError::invalid(message),
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The window's side of the persistent transfer queue (`docket_transfer::TransferQueue`): keeps it running while
-//! the app is open and turns its rows and progress events into the list the window shows. The queue is built
+//! The window's side of the persistent transfer queue: the core keeps it working while the app is open
+//! ([`ResidentQueue`]); this turns its rows and progress events into the list the window shows. The queue is built
 //! with the catalog, so it records finished files there itself and the browser marks them downloaded.
 
 mod view;
@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use docket_app::ResidentQueue;
 use docket_store::queue::{NewTransfer, QueueAction, TransferState as QueueState};
 use docket_store::{QueueError, QueueStore};
 use docket_transfer::orphans::{self, OrphanError};
-use docket_transfer::{EngineConfig, QueueLimits, RunScope, TransferQueue};
+use docket_transfer::{EngineConfig, TransferQueue};
 use tokio::sync::{broadcast, Notify};
 
 use crate::error::{ErrorCode, IpcError};
@@ -20,8 +21,6 @@ pub use view::{OrphanView, TransferState, TransferView};
 
 /// How often the window hears about progress at most.
 const EMIT_INTERVAL: Duration = Duration::from_millis(150);
-/// How often an idle runner looks for work another process queued.
-const IDLE_POLL: Duration = Duration::from_secs(2);
 
 /// One document to fetch.
 #[derive(Debug, Clone)]
@@ -33,12 +32,11 @@ pub struct TransferRequest {
 }
 
 pub struct Transfers {
-    queue: TransferQueue,
+    resident: ResidentQueue,
     store: QueueStore,
     views: Mutex<Vec<TransferView>>,
     /// Names the window gave documents, shown until the server names the file.
     names: Mutex<HashMap<i64, String>>,
-    wake: Notify,
     changed: Notify,
 }
 
@@ -62,38 +60,26 @@ impl Transfers {
     pub fn new(queue: TransferQueue) -> Arc<Self> {
         Arc::new(Transfers {
             store: queue.store().clone(),
-            queue,
+            resident: ResidentQueue::new(queue),
             views: Mutex::new(Vec::new()),
             names: Mutex::new(HashMap::new()),
-            wake: Notify::new(),
             changed: Notify::new(),
         })
     }
 
-    fn queue(&self) -> TransferQueue {
-        self.queue.clone()
+    fn queue(&self) -> &TransferQueue {
+        self.resident.queue()
     }
 
-    /// New limits apply at once, to the running transfers too (the scheduler starts more right away when more
-    /// may run).
+    /// New limits apply at once, to the running transfers too.
     pub fn reconfigure(&self, config: &EngineConfig) {
-        self.queue.set_limits(QueueLimits::from(config));
-        self.wake.notify_one();
+        self.resident.reconfigure(config);
     }
 
-    /// Works the queue for as long as the app runs, including what an earlier run left unfinished.
+    /// Works the queue for as long as the app runs, including what an earlier run left unfinished; the list is
+    /// read again whenever a pass ends.
     pub async fn keep_running(self: Arc<Self>) {
-        loop {
-            let queue = self.queue();
-            if let Err(err) = queue.run(RunScope::All).await {
-                tracing::error!("the transfer queue stopped: {err}");
-            }
-            self.refresh().await;
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(IDLE_POLL) => {}
-            }
-        }
+        self.resident.keep_running(|| self.refresh()).await;
     }
 
     /// Merges the engine's progress into the list (the queue itself records finished files in the catalog).
@@ -135,7 +121,7 @@ impl Transfers {
 
     /// Reads the queue's rows again, keeping the live speed of transfers that are still moving.
     pub async fn refresh(&self) {
-        let records = match self.queue.list().await {
+        let records = match self.queue().list().await {
             Ok(records) => records,
             Err(err) => {
                 tracing::warn!("could not read the transfer queue: {err}");
@@ -198,7 +184,7 @@ impl Transfers {
             ids.push(id);
         }
         self.refresh().await;
-        self.wake.notify_one();
+        self.resident.wake();
         Ok(ids)
     }
 
@@ -212,7 +198,7 @@ impl Transfers {
         }
         .map_err(queue_error)?;
         self.refresh().await;
-        self.wake.notify_one();
+        self.resident.wake();
         Ok(())
     }
 
@@ -222,7 +208,7 @@ impl Transfers {
             .await
             .map_err(queue_error)?;
         self.refresh().await;
-        self.wake.notify_one();
+        self.resident.wake();
         Ok(())
     }
 
@@ -253,7 +239,7 @@ impl Transfers {
     /// The `.docket-part` files in the download folders (the queue's and `download_dir`) that no transfer owns.
     pub async fn orphan_partials(&self, download_dir: &Path) -> Result<Vec<OrphanView>, IpcError> {
         let found = self
-            .queue
+            .queue()
             .orphan_partials(&[download_dir.to_owned()])
             .await
             .map_err(queue_error)?;
@@ -266,7 +252,7 @@ impl Transfers {
         path: &Path,
         download_dir: &Path,
     ) -> Result<(), IpcError> {
-        self.queue
+        self.queue()
             .remove_orphan_partial(path, &[download_dir.to_owned()])
             .await
             .map_err(|err| match err {
@@ -304,7 +290,7 @@ impl Transfers {
         self.queue().remove(id).await.map_err(queue_error)?;
         lock(&self.names).remove(&id);
         self.refresh().await;
-        self.wake.notify_one();
+        self.resident.wake();
         Ok(())
     }
 }

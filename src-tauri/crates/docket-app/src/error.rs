@@ -26,6 +26,9 @@ pub enum AppError {
     },
     #[error("could not set up HTTP: {0}")]
     Http(String),
+    /// What the person gave cannot be used as it is; the message names the field and what to put there.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl AppError {
@@ -46,7 +49,8 @@ impl AppError {
             | AppError::Remotes(_)
             | AppError::UnknownRemote(_)
             | AppError::UnknownKind(_)
-            | AppError::Http(_) => ProviderError::InvalidRequest { message },
+            | AppError::Http(_)
+            | AppError::Usage(_) => ProviderError::InvalidRequest { message },
         }
     }
 }

@@ -47,6 +47,7 @@ impl From<AppError> for CliError {
             AppError::Secrets(err) => CliError::Secrets(err),
             AppError::UnknownRemote(name) => CliError::Remotes(RemoteBookError::Unknown(name)),
             AppError::Provider { remote, source } => CliError::provider(&remote, None, source),
+            AppError::Usage(message) => CliError::Usage(message),
             AppError::UnknownKind(_) | AppError::Http(_) => CliError::Io(err.to_string()),
         }
     }

@@ -8,6 +8,9 @@ use docket_core::filename::is_bidi_control;
 use docket_core::{Entry, EntryKind};
 use serde::Serialize;
 
+/// Sizes read the same in every command and in the previews.
+pub use docket_core::units::human_size;
+
 /// Text made harmless for a terminal: every control character (C0 including newline and tab, DEL, C1) and every
 /// bidi control (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) is written as a Rust-style escape, `\u{1b}`, so
 /// a server's name or message cannot retitle the window, recolour it, move the cursor, split a line or reorder
@@ -115,32 +118,9 @@ pub fn entries_table(entries: &[Entry]) -> String {
     text
 }
 
-/// 1536 → "1.5 KiB".
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_like_people_write_them() {
-        assert_eq!(human_size(0), "0 B");
-        assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(256 * 1024 * 1024), "256.0 MiB");
-    }
 
     #[test]
     fn escape_sequences_in_server_text_are_shown_not_obeyed() {

@@ -19,6 +19,7 @@ pub mod remote;
 pub mod retry_after;
 pub mod secret;
 pub mod source;
+pub mod units;
 
 pub use entry::{DocRef, Entry, EntryKind, Location, Page, PageToken, Version};
 pub use error::ProviderError;

@@ -11,18 +11,18 @@ mod html;
 mod limits;
 mod source;
 mod text;
-mod units;
 pub mod xml;
 
 pub use binary::{magic_format, BinaryPreview, HexLine};
 pub use detect::{detect, ContentKind, Detection};
+/// Written once in the core, for the `docket` command too.
+pub use docket_core::units::human_bytes;
 pub use encoding::TextEncoding;
 pub use error::PreviewError;
 pub use html::{sandboxed_frame, SandboxedFrame, SERVER_PREVIEW_CSP};
 pub use limits::{PreviewLimits, DEFAULT_PREFIX_BYTES};
 pub use source::{Coverage, PreviewSource};
 pub use text::{JsonError, TextPreview};
-pub use units::human_bytes;
 
 use crate::csv::CsvTable;
 use crate::encoding::{EncodingGuess, TextEncoding as Enc};

@@ -212,15 +212,18 @@ async fn chunk_reader(
                 let current = staging.current.lock().await;
                 (current.0, Arc::clone(&current.1))
             };
-            let read = {
-                let _permit = job.engine.limits.acquire(&job.record.remote).await;
-                source
-                    .read_reusing(
-                        range.start,
-                        range.end - range.start,
-                        std::mem::take(&mut spare),
-                    )
-                    .await
+            let read = tokio::select! {
+                read = async {
+                    let _permit = job.engine.limits.acquire(&job.record.remote).await;
+                    source
+                        .read_reusing(
+                            range.start,
+                            range.end - range.start,
+                            std::mem::take(&mut spare),
+                        )
+                        .await
+                } => read,
+                stopped = job.until_stopped() => return Err(stopped),
             };
             let expected = (range.end - range.start) as usize;
             let outcome = read.and_then(|chunk| match chunk.bytes.len() {

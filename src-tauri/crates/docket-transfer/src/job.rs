@@ -60,11 +60,19 @@ impl Job {
 
     /// Sleeps, unless the transfer is paused or cancelled first.
     pub async fn pause_for(&self, delay: Duration) -> Result<(), TransferError> {
-        let mut stop = self.stop.clone();
         tokio::select! {
             _ = tokio::time::sleep(delay) => Ok(()),
-            _ = stop.wait_for(|c| *c != Control::Run) => Err(TransferError::Stopped),
+            stopped = self.until_stopped() => Err(stopped),
         }
+    }
+
+    /// Resolves once the transfer is paused or cancelled: a request racing it is dropped, so a person's pause
+    /// or cancel takes effect at once rather than after a slow chunk arrives.
+    pub async fn until_stopped(&self) -> TransferError {
+        let mut stop = self.stop.clone();
+        // An error means the engine dropped the sender: that is a stop as well.
+        let _ = stop.wait_for(|c| *c != Control::Run).await;
+        TransferError::Stopped
     }
 
     /// Prepares the document again: a fresh link, ticket or staged file.

@@ -4,11 +4,9 @@
 //! regular file Docket created, never through a symlink.
 
 use std::io;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bytes::Bytes;
 use docket_core::block_hash::BlockHashes;
 use docket_store::queue::TransferRecord;
 use docket_store::QueueStore;
@@ -18,9 +16,13 @@ use crate::destination::{
     exists_here, free_path, partial_name_for, rename_without_replacing, unnumbered,
 };
 use crate::error::TransferError;
-use crate::file_digest::{write_all_at, write_all_vectored_at, FileDigest};
+use crate::file_digest::{write_all_at, FileDigest};
 use crate::pause_point;
 use crate::written::WrittenRanges;
+
+mod range_writer;
+
+pub use range_writer::RangeWriter;
 
 /// How many times a fresh partial name is drawn when the drawn one exists already (someone made that file).
 const RESERVE_ATTEMPTS: u32 = 8;
@@ -233,17 +235,7 @@ impl PartialFile {
         written: Option<Arc<WrittenRanges>>,
     ) -> Result<RangeWriter, TransferError> {
         let file = self.open().await?;
-        Ok(RangeWriter {
-            file: Arc::new(file),
-            path: self.path.clone(),
-            start: offset,
-            position: offset,
-            written: offset,
-            pending: Vec::new(),
-            pending_len: 0,
-            failed: false,
-            marks: written,
-        })
+        Ok(RangeWriter::new(file, self.path.clone(), offset, written))
     }
 
     /// A handle to write with: never through a symlink, and only on the very file Docket created.
@@ -371,97 +363,6 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(TransferError::io(path))
 }
 
-/// Bytes a writer gathers (as the buffers they arrived in) before it hands them to the OS in one write.
-const WRITE_BUFFER: usize = 256 * 1024;
-
-/// Writes one stream's bytes from a starting offset, gathering them into writes of [`WRITE_BUFFER`] bytes.
-pub struct RangeWriter {
-    file: Arc<std::fs::File>,
-    path: PathBuf,
-    /// Where the last [`RangeWriter::checkpoint`] ended.
-    start: u64,
-    /// The end of the bytes given to [`RangeWriter::write`].
-    position: u64,
-    /// The end of the bytes handed to the OS.
-    written: u64,
-    /// Received buffers not yet handed to the OS, kept as they arrived (no copy).
-    pending: Vec<Bytes>,
-    pending_len: usize,
-    /// A write failed: nothing more is written or reported as written.
-    failed: bool,
-    marks: Option<Arc<WrittenRanges>>,
-}
-
-impl RangeWriter {
-    /// The end of the bytes given to the writer (on disk once [`RangeWriter::flush`] returned).
-    pub fn position(&self) -> u64 {
-        self.position
-    }
-
-    /// The end of the bytes handed to the OS: where a stream that failed continues.
-    pub fn written(&self) -> u64 {
-        self.written
-    }
-
-    pub async fn write(&mut self, bytes: Bytes) -> Result<(), TransferError> {
-        if self.failed {
-            return Err(TransferError::io(&self.path)(io::Error::other(
-                "an earlier write to this file failed",
-            )));
-        }
-        self.position += bytes.len() as u64;
-        self.pending_len += bytes.len();
-        self.pending.push(bytes);
-        if self.pending_len >= WRITE_BUFFER {
-            self.flush().await?;
-        }
-        Ok(())
-    }
-
-    /// Hands the gathered bytes to the OS (a positioned write, off the async threads) and reports them written.
-    pub async fn flush(&mut self) -> Result<(), TransferError> {
-        if self.pending.is_empty() || self.failed {
-            return Ok(());
-        }
-        let pieces = std::mem::take(&mut self.pending);
-        let len = std::mem::take(&mut self.pending_len) as u64;
-        let file = Arc::clone(&self.file);
-        let at = self.written;
-        let outcome =
-            tokio::task::spawn_blocking(move || write_all_vectored_at(&file, &pieces, at))
-                .await
-                .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
-        if let Err(err) = outcome {
-            self.failed = true;
-            return Err(TransferError::io(&self.path)(err));
-        }
-        self.written = at + len;
-        if let Some(marks) = &self.marks {
-            marks.add(at..self.written);
-        }
-        Ok(())
-    }
-
-    /// Writes and fsyncs everything given so far; answers the range made durable since the last checkpoint.
-    pub async fn checkpoint(&mut self) -> Result<Range<u64>, TransferError> {
-        self.flush().await?;
-        if self.written == self.start || self.failed {
-            return Ok(self.start..self.start);
-        }
-        let file = Arc::clone(&self.file);
-        let synced = tokio::task::spawn_blocking(move || file.sync_data())
-            .await
-            .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
-        if let Err(err) = synced {
-            self.failed = true;
-            return Err(TransferError::io(&self.path)(err));
-        }
-        let durable = self.start..self.written;
-        self.start = self.written;
-        Ok(durable)
-    }
-}
-
 #[cfg(test)]
 impl PartialFile {
     /// An empty partial in `dir` that no transfer owns, for tests of what is done with its bytes.
@@ -478,153 +379,4 @@ impl PartialFile {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use docket_store::queue::NewTransfer;
-
-    /// A queue in `data` with one transfer into `dest`.
-    async fn queue_with_transfer(data: &Path, dest: &Path) -> (QueueStore, i64) {
-        let store = QueueStore::new(docket_store::database::open(data).await.unwrap());
-        let id = store
-            .enqueue(&NewTransfer {
-                remote: "r".into(),
-                document: "d".into(),
-                version: None,
-                dest_dir: dest.to_owned(),
-                priority: 0,
-            })
-            .await
-            .unwrap();
-        (store, id)
-    }
-
-    #[tokio::test]
-    async fn streams_write_at_their_own_offsets_and_the_digests_read_the_disk() {
-        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
-        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
-            .await
-            .unwrap();
-        let mut tail = partial.writer(5, None).await.unwrap();
-        tail.write(Bytes::from_static(b"world")).await.unwrap();
-        assert_eq!(tail.checkpoint().await.unwrap(), 5..10);
-        let mut head = partial.writer(0, None).await.unwrap();
-        head.write(Bytes::from_static(b"hello")).await.unwrap();
-        assert_eq!(head.checkpoint().await.unwrap(), 0..5);
-        let digests = partial.digests().await.unwrap();
-        assert_eq!(digests.size, 10);
-        assert_eq!(digests.crc32, crc32fast::hash(b"helloworld"));
-        let path = partial.promote(&store, id).await.unwrap();
-        assert_eq!(path, dest.path().join("a.bin"));
-        assert_eq!(std::fs::read(path).unwrap(), b"helloworld");
-    }
-
-    #[tokio::test]
-    async fn the_partial_is_recorded_before_it_exists_and_found_again_from_the_record() {
-        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
-        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
-            .await
-            .unwrap();
-        let record = store.get(id).await.unwrap();
-        assert_eq!(record.file_name.as_deref(), Some("a.bin"));
-        assert_eq!(
-            record.partial_path().as_deref(),
-            Some(partial.path.as_path())
-        );
-        let found = PartialFile::recorded(&record).expect("the recorded partial is there");
-        assert_eq!(found.path, partial.path);
-        assert!(found.path.to_string_lossy().ends_with(".docket-part"));
-    }
-
-    #[tokio::test]
-    async fn two_downloads_of_one_name_never_share_a_partial_and_a_users_file_is_never_replaced() {
-        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let (store, first_id) = queue_with_transfer(data.path(), dest.path()).await;
-        let (_, second_id) = queue_with_transfer(data.path(), dest.path()).await;
-        std::fs::write(dest.path().join("a.bin"), b"mine").unwrap();
-        let first = PartialFile::reserve(&store, first_id, dest.path(), "a.bin")
-            .await
-            .unwrap();
-        let second = PartialFile::reserve(&store, second_id, dest.path(), "a.bin")
-            .await
-            .unwrap();
-        assert_ne!(first.path, second.path);
-        assert_eq!(first.name(), "a (1).bin");
-        let first_saved = first.promote(&store, first_id).await.unwrap();
-        let second_saved = second.promote(&store, second_id).await.unwrap();
-        assert_eq!(first_saved, dest.path().join("a (1).bin"));
-        assert_eq!(second_saved, dest.path().join("a (2).bin"));
-        assert_eq!(
-            store.get(second_id).await.unwrap().file_name.as_deref(),
-            Some("a (2).bin"),
-            "the name it moved to was recorded"
-        );
-        assert_eq!(std::fs::read(dest.path().join("a.bin")).unwrap(), b"mine");
-    }
-
-    #[tokio::test]
-    async fn another_file_put_in_place_of_the_partial_is_left_alone_and_a_fresh_partial_is_started()
-    {
-        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
-        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
-            .await
-            .unwrap();
-        // Someone else's file takes the partial's name (renamed over it: same name, another file).
-        let foreign = dest.path().join("theirs.tmp");
-        std::fs::write(&foreign, b"not Docket's").unwrap();
-        std::fs::rename(&foreign, &partial.path).unwrap();
-        let record = store.get(id).await.unwrap();
-        assert_eq!(
-            PartialFile::check_recorded(&record).err(),
-            Some(NotOurs::AnotherFile)
-        );
-        assert!(
-            partial.writer(0, None).await.is_err(),
-            "a handle on another file is refused"
-        );
-        let (fresh, kept) = PartialFile::recorded_or_reserved(&store, &record, "a.bin")
-            .await
-            .unwrap();
-        assert!(!kept);
-        assert_ne!(fresh.path, partial.path);
-        assert_eq!(
-            std::fs::read(&partial.path).unwrap(),
-            b"not Docket's",
-            "left alone"
-        );
-        let record = store.get(id).await.unwrap();
-        assert!(
-            record
-                .last_error
-                .as_deref()
-                .is_some_and(|e| e.contains("was replaced by another file")),
-            "{:?}",
-            record.last_error
-        );
-        assert_eq!(record.partial_path().as_deref(), Some(fresh.path.as_path()));
-    }
-
-    #[cfg(unix)]
-    #[tokio::test]
-    async fn a_symlink_put_in_place_of_the_partial_is_never_written_through() {
-        let (data, dest) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let (store, id) = queue_with_transfer(data.path(), dest.path()).await;
-        let partial = PartialFile::reserve(&store, id, dest.path(), "a.bin")
-            .await
-            .unwrap();
-        let victim = dest.path().join("victim.txt");
-        std::fs::write(&victim, b"precious").unwrap();
-        std::fs::remove_file(&partial.path).unwrap();
-        std::os::unix::fs::symlink(&victim, &partial.path).unwrap();
-        assert!(
-            PartialFile::recorded(&store.get(id).await.unwrap()).is_none(),
-            "a symlink is not the transfer's partial"
-        );
-        assert!(partial.writer(0, None).await.is_err());
-        assert!(partial.truncate().await.is_err());
-        partial.remove().await;
-        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
-    }
-}
+mod tests;
