@@ -9,21 +9,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use common::chunk_wrapping::ChunkWrapping;
 use common::*;
-use docket_core::{
-    Capabilities, Chunk, ChunkSource, DocRef, Entry, Kind, Location, Page, PageToken,
-    PrepareObserver, Provider, ProviderError, StagedFile, TransferSource, Version,
-};
+use docket_core::{Chunk, ChunkSource, Provider, ProviderError, StagedFile};
 use docket_demo::library::sample;
 use docket_store::queue::{NewTransfer, TransferState};
 use docket_store::QueueStore;
 use docket_transfer::{RunScope, TransferQueue};
-
-/// The demo's infoRouter, except that every chunk comes back with at most half the bytes asked for.
-struct HalfChunks {
-    inner: Arc<dyn Provider>,
-    reads: Arc<AtomicU64>,
-}
 
 struct HalfChunkSource {
     inner: Box<dyn ChunkSource>,
@@ -46,64 +38,23 @@ impl ChunkSource for HalfChunkSource {
     }
 }
 
-#[async_trait]
-impl Provider for HalfChunks {
-    fn kind(&self) -> Kind {
-        self.inner.kind()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.inner.capabilities()
-    }
-
-    async fn list(
-        &self,
-        location: &Location,
-        page: Option<&PageToken>,
-    ) -> Result<Page<Entry>, ProviderError> {
-        self.inner.list(location, page).await
-    }
-
-    async fn stat(&self, doc: &DocRef) -> Result<Entry, ProviderError> {
-        self.inner.stat(doc).await
-    }
-
-    async fn versions(&self, doc: &DocRef) -> Result<Vec<Version>, ProviderError> {
-        self.inner.versions(doc).await
-    }
-
-    async fn prepare(
-        &self,
-        doc: &DocRef,
-        version: Option<&str>,
-        observer: &dyn PrepareObserver,
-    ) -> Result<TransferSource, ProviderError> {
-        match self.inner.prepare(doc, version, observer).await? {
-            TransferSource::Chunked(inner) => {
-                Ok(TransferSource::Chunked(Box::new(HalfChunkSource {
-                    inner,
-                    reads: Arc::clone(&self.reads),
-                })))
-            }
-            url => Ok(url),
-        }
-    }
-
-    async fn release_staged(&self, handle: &str) -> Result<(), ProviderError> {
-        self.inner.release_staged(handle).await
-    }
-}
-
 #[tokio::test]
 async fn chunks_shorter_than_asked_are_written_and_the_rest_asked_for_from_where_they_ended() {
     let chunk: u64 = 256 * 1024;
     let bench = bench_with_chunks(2 * 1024 * 1024, quick_config(), Some(chunk)).await;
     let remote = bench.remote(docket_providers::inforouter::KIND);
     let reads = Arc::new(AtomicU64::new(0));
-    let halving = HalfChunks {
-        inner: bench.provider(docket_providers::inforouter::KIND),
-        reads: Arc::clone(&reads),
-    };
+    let counted = Arc::clone(&reads);
+    // The demo's infoRouter, except that every chunk comes back with at most half the bytes asked for.
+    let halving = ChunkWrapping::new(
+        bench.provider(docket_providers::inforouter::KIND),
+        move |inner| {
+            Box::new(HalfChunkSource {
+                inner,
+                reads: Arc::clone(&counted),
+            })
+        },
+    );
     let providers: HashMap<String, Arc<dyn Provider>> =
         HashMap::from([(remote.clone(), Arc::new(halving) as Arc<dyn Provider>)]);
     let pool = docket_store::database::open(bench.data.path())

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod chunk_wrapping;
+
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
