@@ -4,18 +4,16 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use common::chunk_wrapping::ChunkWrapping;
+use common::chunk_wrapping::large_file_through;
 use common::*;
-use docket_core::{Chunk, ChunkSource, Provider, ProviderError, StagedFile};
+use docket_core::{Chunk, ChunkSource, ProviderError, StagedFile};
 use docket_demo::library::sample;
-use docket_store::queue::{NewTransfer, TransferState};
-use docket_store::QueueStore;
-use docket_transfer::{RunScope, TransferQueue};
+use docket_store::queue::TransferState;
+use docket_transfer::RunScope;
 
 struct HalfChunkSource {
     inner: Box<dyn ChunkSource>,
@@ -42,40 +40,16 @@ impl ChunkSource for HalfChunkSource {
 async fn chunks_shorter_than_asked_are_written_and_the_rest_asked_for_from_where_they_ended() {
     let chunk: u64 = 256 * 1024;
     let bench = bench_with_chunks(2 * 1024 * 1024, quick_config(), Some(chunk)).await;
-    let remote = bench.remote(docket_providers::inforouter::KIND);
     let reads = Arc::new(AtomicU64::new(0));
     let counted = Arc::clone(&reads);
     // The demo's infoRouter, except that every chunk comes back with at most half the bytes asked for.
-    let halving = ChunkWrapping::new(
-        bench.provider(docket_providers::inforouter::KIND),
-        move |inner| {
-            Box::new(HalfChunkSource {
-                inner,
-                reads: Arc::clone(&counted),
-            })
-        },
-    );
-    let providers: HashMap<String, Arc<dyn Provider>> =
-        HashMap::from([(remote.clone(), Arc::new(halving) as Arc<dyn Provider>)]);
-    let pool = docket_store::database::open(bench.data.path())
-        .await
-        .unwrap();
-    let queue = TransferQueue::new(
-        QueueStore::new(pool),
-        Arc::new(Remotes(providers)),
-        docket_core::http::client().unwrap(),
-        quick_config(),
-    );
-    let id = queue
-        .enqueue(&NewTransfer {
-            remote,
-            document: sample::LARGE_FILE.to_owned(),
-            version: None,
-            dest_dir: bench.dest.path().to_owned(),
-            priority: 0,
+    let (queue, id) = large_file_through(&bench, move |inner| {
+        Box::new(HalfChunkSource {
+            inner,
+            reads: Arc::clone(&counted),
         })
-        .await
-        .unwrap();
+    })
+    .await;
     queue.run(RunScope::Only(vec![id])).await.unwrap();
     let record = queue.store().get(id).await.unwrap();
     assert_eq!(

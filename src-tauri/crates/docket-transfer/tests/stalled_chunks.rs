@@ -4,19 +4,16 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use common::chunk_wrapping::ChunkWrapping;
+use common::chunk_wrapping::large_file_through;
 use common::*;
-use docket_core::{Chunk, ChunkSource, Provider, ProviderError, StagedFile};
-use docket_demo::library::sample;
-use docket_store::queue::{NewTransfer, TransferState};
-use docket_store::QueueStore;
+use docket_core::{Chunk, ChunkSource, ProviderError, StagedFile};
+use docket_store::queue::TransferState;
 use docket_transfer::{JobEnd, RunScope, TransferQueue};
 
 /// Answers the first `answered` chunk requests, then never answers again.
@@ -54,40 +51,15 @@ fn partial_files(dir: &Path) -> usize {
 
 /// A queue whose infoRouter answers two chunks of the large file, then stalls; the large file queued.
 async fn stalling_queue(bench: &Bench) -> (TransferQueue, i64) {
-    let remote = bench.remote(docket_providers::inforouter::KIND);
     let answered = Arc::new(AtomicU64::new(0));
-    let stalling = ChunkWrapping::new(
-        bench.provider(docket_providers::inforouter::KIND),
-        move |inner| {
-            Box::new(StallingChunks {
-                inner,
-                answered: Arc::clone(&answered),
-                limit: 2,
-            })
-        },
-    );
-    let providers: HashMap<String, Arc<dyn Provider>> =
-        HashMap::from([(remote.clone(), Arc::new(stalling) as Arc<dyn Provider>)]);
-    let pool = docket_store::database::open(bench.data.path())
-        .await
-        .unwrap();
-    let queue = TransferQueue::new(
-        QueueStore::new(pool),
-        Arc::new(Remotes(providers)),
-        docket_core::http::client().unwrap(),
-        quick_config(),
-    );
-    let id = queue
-        .enqueue(&NewTransfer {
-            remote,
-            document: sample::LARGE_FILE.to_owned(),
-            version: None,
-            dest_dir: bench.dest.path().to_owned(),
-            priority: 0,
+    large_file_through(bench, move |inner| {
+        Box::new(StallingChunks {
+            inner,
+            answered: Arc::clone(&answered),
+            limit: 2,
         })
-        .await
-        .unwrap();
-    (queue, id)
+    })
+    .await
 }
 
 /// Bounds a wait that, before stops dropped requests in flight, never ended.
