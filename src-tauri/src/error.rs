@@ -113,6 +113,9 @@ impl From<AppError> for IpcError {
             AppError::Http(err) => IpcError::internal(format!("Could not set up HTTP: {err}")),
             AppError::Database(err) => IpcError::internal(err.to_string()),
             AppError::Usage(message) => IpcError::invalid(message),
+            AppError::SettingsFile { path, source } => {
+                IpcError::internal(format!("Could not save {}: {source}", path.display()))
+            }
         }
     }
 }

@@ -26,6 +26,12 @@ pub enum AppError {
     },
     #[error("could not set up HTTP: {0}")]
     Http(String),
+    /// The settings file could not be written.
+    #[error("could not save {}: {source}", path.display())]
+    SettingsFile {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     /// What the person gave cannot be used as it is; the message names the field and what to put there.
     #[error("{0}")]
     Usage(String),
@@ -50,6 +56,7 @@ impl AppError {
             | AppError::UnknownRemote(_)
             | AppError::UnknownKind(_)
             | AppError::Http(_)
+            | AppError::SettingsFile { .. }
             | AppError::Usage(_) => ProviderError::InvalidRequest { message },
         }
     }

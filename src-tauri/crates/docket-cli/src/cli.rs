@@ -159,7 +159,8 @@ pub struct GetArgs {
 /// How hard a run may push the servers and the line.
 #[derive(Debug, Args, Default)]
 pub struct LimitArgs {
-    /// Large downloads at once (default 3); files up to 1 MiB download beside them.
+    /// Large downloads at once (default: the app's Settings, 3 unless changed there); files up to 1 MiB download
+    /// beside them.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub at_once: Option<u16>,
     /// Requests in flight across every remote (default 16).
@@ -168,7 +169,8 @@ pub struct LimitArgs {
     /// Requests in flight to one remote (default 8).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub per_remote: Option<u16>,
-    /// Bytes per second across all downloads; K, M and G multiply by 1024 (`500K`, `20M`, `1.5M/s`).
+    /// Bytes per second across all downloads; K, M and G multiply by 1024 (`500K`, `20M`, `1.5M/s`) (default:
+    /// the app's Settings, unlimited unless set there).
     #[arg(long, value_name = "BYTES/s", value_parser = crate::rate::parse_rate)]
     pub limit_rate: Option<u64>,
     /// How long to wait for a server that cannot be reached before giving up (the download stays queued):

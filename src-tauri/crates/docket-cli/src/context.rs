@@ -48,7 +48,9 @@ impl From<AppError> for CliError {
             AppError::UnknownRemote(name) => CliError::Remotes(RemoteBookError::Unknown(name)),
             AppError::Provider { remote, source } => CliError::provider(&remote, None, source),
             AppError::Usage(message) => CliError::Usage(message),
-            AppError::UnknownKind(_) | AppError::Http(_) => CliError::Io(err.to_string()),
+            AppError::UnknownKind(_) | AppError::Http(_) | AppError::SettingsFile { .. } => {
+                CliError::Io(err.to_string())
+            }
         }
     }
 }

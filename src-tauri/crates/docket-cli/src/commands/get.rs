@@ -39,6 +39,12 @@ pub async fn run(context: &Context, args: GetArgs) -> Result<(), CliError> {
     let dest_dir = std::path::absolute(&dest_dir)
         .map_err(|err| CliError::Io(format!("{}: {err}", dest_dir.display())))?;
     let queue = queue::open(context, &args.limits).await?;
+    if let (Some(note), false) = (
+        queue::limits_from_settings(context, &args.limits),
+        args.no_wait,
+    ) {
+        eprintln!("docket: {note}");
+    }
     let enqueued = queue
         .enqueue_or_continue(&NewTransfer {
             remote: args.remote.clone(),

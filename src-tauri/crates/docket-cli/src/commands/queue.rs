@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use docket_app::settings::{Settings, SettingsFile, TransferSettings};
 use docket_store::queue::{QueueAction, TransferRecord, TransferState};
 use docket_store::QueueStore;
 use docket_transfer::{EngineConfig, JobEnd, RunScope, TransferQueue};
@@ -16,27 +17,61 @@ mod orphans;
 
 pub use orphans::note as note_orphans;
 
-/// The queue of the data dir, ready to run under `limits`; completed downloads are recorded in the catalog.
+/// The queue of the data dir, ready to run under `limits` (the app's Settings for those not given); completed
+/// downloads are recorded in the catalog.
 pub async fn open(context: &Context, limits: &LimitArgs) -> Result<TransferQueue, CliError> {
     let workspace = &context.workspace;
     let store = QueueStore::new(docket_store::database::open(&workspace.data_dir).await?);
     // Its own remotes: what another process changes is read when the queue first asks for a remote.
     let remotes = Arc::new(workspace.unread_remotes());
-    Ok(workspace.transfer_queue(store, remotes, engine_config(limits)))
+    let config = engine_config(&settings(context).engine_config(), limits);
+    Ok(workspace.transfer_queue(store, remotes, config))
 }
 
-fn engine_config(limits: &LimitArgs) -> EngineConfig {
-    let defaults = EngineConfig::default();
+/// The settings the window saved in this data dir (their defaults when it saved none).
+fn settings(context: &Context) -> Settings {
+    SettingsFile::open(&context.workspace.data_dir).load()
+}
+
+/// What the app's Settings limit that the command line did not, said before a run so a slow download is not a
+/// mystery; `None` when nothing is limited that way.
+pub fn limits_from_settings(context: &Context, limits: &LimitArgs) -> Option<String> {
+    let saved = settings(context);
+    let defaults = TransferSettings::default();
+    let mut said = Vec::new();
+    if limits.limit_rate.is_none() && saved.bandwidth_limit_kib != defaults.bandwidth_limit_kib {
+        let rate = u64::from(saved.bandwidth_limit_kib) * 1024;
+        said.push(format!(
+            "at most {}/s (--limit-rate overrides)",
+            human_size(rate)
+        ));
+    }
+    if limits.at_once.is_none() && saved.concurrency != defaults.transfers_at_once {
+        said.push(format!(
+            "{} large at once (--at-once overrides)",
+            saved.concurrency
+        ));
+    }
+    (!said.is_empty()).then(|| {
+        format!(
+            "downloads run as the app's Settings say: {}",
+            said.join(", ")
+        )
+    })
+}
+
+/// `base` (the app's Settings) with what the command line gave instead.
+fn engine_config(base: &EngineConfig, limits: &LimitArgs) -> EngineConfig {
     EngineConfig {
-        max_transfers: limits.at_once.map_or(defaults.max_transfers, usize::from),
+        max_transfers: limits.at_once.map_or(base.max_transfers, usize::from),
         max_connections: limits
             .max_connections
-            .map_or(defaults.max_connections, usize::from),
+            .map_or(base.max_connections, usize::from),
         max_connections_per_remote: limits
             .per_remote
-            .map_or(defaults.max_connections_per_remote, usize::from),
-        bandwidth_limit: limits.limit_rate.or(defaults.bandwidth_limit),
-        ..defaults
+            .map_or(base.max_connections_per_remote, usize::from),
+        bandwidth_limit: limits.limit_rate.or(base.bandwidth_limit),
+        ..base.clone()
     }
 }
 
@@ -82,7 +117,12 @@ pub async fn run(context: &Context, args: QueueArgs) -> Result<(), CliError> {
             println!("removed {removed} finished {noun}");
             Ok(())
         }
-        Some(QueueCommand::Run(run)) => work(&queue, offline_wait(&run.limits)).await,
+        Some(QueueCommand::Run(run)) => {
+            if let Some(note) = limits_from_settings(context, &run.limits) {
+                eprintln!("docket: {note}");
+            }
+            work(&queue, offline_wait(&run.limits)).await
+        }
         Some(QueueCommand::Orphans(orphans)) => orphans::run(&queue, orphans).await,
     }
 }
@@ -235,4 +275,31 @@ async fn work(
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_apps_limits_hold_where_the_command_line_gives_none() {
+        let saved = Settings {
+            concurrency: 1,
+            bandwidth_limit_kib: 256,
+            ..Settings::default()
+        }
+        .engine_config();
+        let config = engine_config(&saved, &LimitArgs::default());
+        assert_eq!(config.max_transfers, 1);
+        assert_eq!(config.bandwidth_limit, Some(256 * 1024));
+
+        let given = LimitArgs {
+            at_once: Some(4),
+            limit_rate: Some(2 << 20),
+            ..LimitArgs::default()
+        };
+        let config = engine_config(&saved, &given);
+        assert_eq!(config.max_transfers, 4);
+        assert_eq!(config.bandwidth_limit, Some(2 << 20));
+    }
 }
