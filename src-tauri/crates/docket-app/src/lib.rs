@@ -7,6 +7,7 @@
 
 pub mod directory;
 pub mod error;
+pub mod folders;
 pub mod preview;
 pub mod remotes;
 pub mod resident_queue;

@@ -28,8 +28,11 @@ pub enum Command {
     Ls(LsArgs),
     /// Find documents and folders by part of their name, across every remote, from the local catalog.
     Search(SearchArgs),
-    /// Download a document (through the transfer queue).
+    /// Download a document, or with --recursive a whole folder (through the transfer queue).
     Get(GetArgs),
+    /// Keep a local folder in step with a folder of a remote (or the whole remote): download what is new or
+    /// changed, never overwrite a file changed here, delete copies of documents gone only with --delete.
+    Sync(SyncArgs),
     /// Show the transfer queue, act on one transfer, or work the queue until it is empty.
     Queue(QueueArgs),
     /// Run the built-in demo server in the foreground and register its five remotes.
@@ -139,8 +142,12 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct GetArgs {
     pub remote: String,
-    /// The document id the server uses.
+    /// The document id the server uses; with --recursive, a folder (as `docket ls` takes it).
     pub document: String,
+    /// Download the folder DOCUMENT names with everything below it, its tree rebuilt under --to; documents saved
+    /// by an earlier run and unchanged since are not downloaded again.
+    #[arg(long, conflicts_with_all = ["version", "no_wait"])]
+    pub recursive: bool,
     /// A version id (`FV_…`, `2000000`, …); default: the latest.
     #[arg(long)]
     pub version: Option<String>,
@@ -152,6 +159,29 @@ pub struct GetArgs {
     /// Only add the download to the queue; `docket queue run` does it.
     #[arg(long)]
     pub no_wait: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    pub remote: String,
+    /// The folder to sync (as `docket ls` takes it); default: the whole remote.
+    pub folder: Option<String>,
+    /// The local folder the tree is kept in.
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+    /// Say what would be downloaded, kept and deleted, and do none of it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete local copies of documents gone from the server (only copies still as Docket saved them).
+    #[arg(long)]
+    pub delete: bool,
+    /// Keep the earlier copy of a document that changed on the server, named with its version.
+    #[arg(long)]
+    pub keep_versions: bool,
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -56,7 +56,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Remote(command) => commands::remote::run(&context, command).await,
         Command::Ls(args) => commands::ls::run(&context, args).await,
         Command::Search(args) => commands::search::run(&context, args).await,
+        Command::Get(args) if args.recursive => commands::sync::get_recursive(&context, args).await,
         Command::Get(args) => commands::get::run(&context, args).await,
+        Command::Sync(args) => commands::sync::run(&context, args).await,
         Command::Queue(args) => commands::queue::run(&context, args).await,
         Command::Demo(args) => commands::demo::run(&context, args).await,
     }

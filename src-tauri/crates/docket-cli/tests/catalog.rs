@@ -214,7 +214,15 @@ async fn ls_json_marks_downloaded_entries_with_their_local_path() {
     std::fs::write(&saved, b"%PDF").unwrap();
     let pool = docket_store::database::open(data.path()).await.unwrap();
     docket_store::Catalog::new(pool.clone())
-        .record_download(REMOTE, id, None, &saved, "0000", 4)
+        .record_download(&docket_store::catalog::SavedDownload {
+            remote: REMOTE,
+            doc_id: id,
+            version: None,
+            path: &saved,
+            content_hash: "0000",
+            bytes: 4,
+            source_signature: None,
+        })
         .await
         .unwrap();
     pool.close().await;

@@ -64,12 +64,14 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// Whether the file at `path` still has the content hash `recorded`; `Ok(false)` also for a hash form Docket
-/// never wrote.
+/// never wrote, and for anything that is not a regular file (a symlink is never followed to what it names).
 pub fn file_matches(path: &Path, recorded: &str) -> io::Result<bool> {
     let Some(mut hasher) = ContentHasher::like(recorded) else {
         return Ok(false);
     };
-    let mut file = File::open(path)?;
+    let Some(mut file) = open_regular(path)? else {
+        return Ok(false);
+    };
     let mut buffer = vec![0u8; 1 << 20];
     loop {
         let n = file.read(&mut buffer)?;
@@ -79,6 +81,25 @@ pub fn file_matches(path: &Path, recorded: &str) -> io::Result<bool> {
         hasher.update(&buffer[..n]);
     }
     Ok(hasher.finish().eq_ignore_ascii_case(recorded))
+}
+
+/// `path` opened for reading when it is a regular file itself (not a symlink, not swapped for one between the look
+/// and the open); `None` otherwise.
+fn open_regular(path: &Path) -> io::Result<Option<File>> {
+    let seen = std::fs::symlink_metadata(path)?;
+    if !seen.is_file() {
+        return Ok(None);
+    }
+    let file = File::open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let opened = file.metadata()?;
+        if (opened.dev(), opened.ino()) != (seen.dev(), seen.ino()) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(file))
 }
 
 #[cfg(test)]

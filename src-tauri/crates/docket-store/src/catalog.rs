@@ -2,6 +2,7 @@
 //! downloaded. Browsing answers from it at once and refreshes it from the server behind the caller's back
 //! (stale-while-revalidate); search and offline browsing read only from it. Subscribers hear what changed.
 
+mod copies_below;
 mod downloads;
 mod listing;
 mod refresh;
@@ -18,8 +19,9 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 use tokio::sync::broadcast;
 
-pub(crate) use downloads::mtime_ns;
-pub use downloads::{LocalCopy, LocalState, RecordedDownload};
+pub use copies_below::CopyBelow;
+pub use downloads::mtime_ns;
+pub use downloads::{LocalCopy, LocalState, RecordedDownload, SavedDownload};
 pub use refresh::Browse;
 
 /// Events waiting for a slow subscriber before the oldest are dropped (it then sees `Lagged` and re-reads).

@@ -58,19 +58,43 @@ pub async fn open_file(path: &Path) -> Result<SqlitePool, DatabaseError> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
+    // The window and `docket` opening a new data dir at once would both create the file, switch it to WAL and
+    // create its tables: one opener does that at a time.
+    let lock = migration_lock(path).await?;
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
         .await
         .map_err(fail)?;
-    MIGRATOR
-        .run(&pool)
-        .await
-        .map_err(|source| DatabaseError::Migrate {
-            path: path.to_owned(),
-            source,
-        })?;
+    let migrated = MIGRATOR.run(&pool).await;
+    drop(lock);
+    migrated.map_err(|source| DatabaseError::Migrate {
+        path: path.to_owned(),
+        source,
+    })?;
     Ok(pool)
+}
+
+/// An exclusive lock on `<database>.migrating`, held while the schema is brought up to date.
+async fn migration_lock(path: &Path) -> Result<std::fs::File, DatabaseError> {
+    let lock_path = path.with_extension("db.migrating");
+    let held = lock_path.clone();
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&held)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(std::io::Error::other)
+    .and_then(|locked| locked);
+    locked.map_err(|source| DatabaseError::DataDir {
+        path: lock_path,
+        source,
+    })
 }
 
 /// This data dir's id, made once when its database was created (or updated to 0007): the OS keyring files the
@@ -85,6 +109,20 @@ pub async fn data_dir_id(pool: &SqlitePool) -> Result<String, DatabaseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_openers_of_a_new_data_dir_at_once_both_get_its_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let dir = dir.path().to_owned();
+                tokio::spawn(async move { open(&dir).await.map(|_| ()) })
+            })
+            .collect();
+        for opener in openers {
+            opener.await.unwrap().unwrap();
+        }
+    }
 
     #[tokio::test]
     async fn a_new_database_is_created_in_wal_mode_with_foreign_keys_and_every_migration() {

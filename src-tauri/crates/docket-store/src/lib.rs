@@ -1,6 +1,7 @@
 //! Where Docket keeps things between runs: the remotes (non-secret settings) in the data dir and their secrets
 //! in the OS keyring. The CLI and the desktop app share both.
 
+pub mod batches;
 pub mod catalog;
 pub mod database;
 pub mod queue;

@@ -208,7 +208,15 @@ async fn hits_say_where_they_are_listed_and_where_they_were_downloaded() {
     let file = dir.path().join("Q1-Report.pdf");
     std::fs::write(&file, b"pdf").unwrap();
     catalog
-        .record_download("finance", "p1", Some("1"), &file, "abc", 3)
+        .record_download(&docket_store::catalog::SavedDownload {
+            remote: "finance",
+            doc_id: "p1",
+            version: Some("1"),
+            path: &file,
+            content_hash: "abc",
+            bytes: 3,
+            source_signature: None,
+        })
         .await
         .unwrap();
     let hits = catalog

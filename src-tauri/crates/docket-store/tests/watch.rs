@@ -17,14 +17,15 @@ async fn downloaded(catalog: &Catalog, folder: &Path, name: &str, bytes: &[u8]) 
     let path = folder.join(name);
     std::fs::write(&path, bytes).unwrap();
     catalog
-        .record_download(
-            "files",
-            name,
-            Some("1"),
-            &path,
-            &content_hash(bytes),
-            bytes.len() as u64,
-        )
+        .record_download(&docket_store::catalog::SavedDownload {
+            remote: "files",
+            doc_id: name,
+            version: Some("1"),
+            path: &path,
+            content_hash: &content_hash(bytes),
+            bytes: bytes.len() as u64,
+            source_signature: None,
+        })
         .await
         .unwrap();
     path

@@ -63,6 +63,11 @@ pub fn rename_without_replacing(from: &Path, to: &Path) -> io::Result<()> {
 
 #[cfg(target_os = "linux")]
 fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    renameat2(from, to, libc::RENAME_NOREPLACE)
+}
+
+#[cfg(target_os = "linux")]
+fn renameat2(from: &Path, to: &Path, flags: libc::c_uint) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let from = CString::new(from.as_os_str().as_bytes())?;
@@ -74,7 +79,7 @@ fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
             from.as_ptr(),
             libc::AT_FDCWD,
             to.as_ptr(),
-            libc::RENAME_NOREPLACE,
+            flags,
         )
     };
     if done == 0 {
@@ -82,6 +87,20 @@ fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     } else {
         Err(io::Error::last_os_error())
     }
+}
+
+/// Swaps what the names `a` and `b` stand for, at once (Linux `renameat2` with `RENAME_EXCHANGE`); `Unsupported`
+/// where the OS or the file system cannot.
+pub fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        match renameat2(a, b, libc::RENAME_EXCHANGE) {
+            Err(err) if matches!(err.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {}
+            other => return other,
+        }
+    }
+    let _ = (a, b);
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// The name `name` was numbered from: `a (2).pdf` → `a.pdf`, so a name taken again is numbered on from its base

@@ -23,6 +23,10 @@ pub enum TransferError {
     /// Someone paused or cancelled the transfer.
     #[error("stopped")]
     Stopped,
+    /// A folder download's file would replace one Docket did not save there (or that was changed since): it is
+    /// left as it is and this download is not saved.
+    #[error("{} was changed or put there outside Docket; it was left as it is and the download was not saved over it", path.display())]
+    Conflict { path: PathBuf },
 }
 
 impl TransferError {
@@ -44,7 +48,7 @@ impl TransferError {
     pub fn keeps_the_partial(&self) -> bool {
         match self {
             TransferError::Provider(err) => err.is_retryable(),
-            TransferError::Changed(_) => false,
+            TransferError::Changed(_) | TransferError::Conflict { .. } => false,
             TransferError::Io { .. }
             | TransferError::Queue(_)
             | TransferError::RemoteOffline { .. }

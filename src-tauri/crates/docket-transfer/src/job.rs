@@ -8,6 +8,7 @@ use std::time::Duration;
 use docket_core::{
     DocRef, PrepareObserver, PrepareStatus, Provider, ProviderError, TransferSource,
 };
+use docket_store::catalog::SavedDownload;
 use docket_store::queue::{TransferRecord, TransferState};
 use tokio::sync::watch;
 
@@ -390,7 +391,10 @@ async fn verify(job: &Job, fetched: Fetched) -> Result<std::path::PathBuf, Trans
         return Err(ProviderError::Integrity { message }.into());
     }
     pause_point::reached("verified").await;
-    let path = fetched.partial.promote(store, job.id()).await?;
+    let path = fetched
+        .partial
+        .promote(store, job.id(), job.record.plan.as_ref())
+        .await?;
     crate::origin::mark(&path, job.provider.base_url(), &job.record).await;
     store
         .complete(job.id(), &path, digests.size, &digests.content_hash)
@@ -461,14 +465,18 @@ async fn record_in_catalog(job: &Job, path: &std::path::Path, bytes: u64, conten
     };
     let record = &job.record;
     if let Err(err) = catalog
-        .record_download(
-            &record.remote,
-            &record.document,
-            record.version.as_deref(),
+        .record_download(&SavedDownload {
+            remote: &record.remote,
+            doc_id: &record.document,
+            version: record.version.as_deref(),
             path,
             content_hash,
             bytes,
-        )
+            source_signature: record
+                .plan
+                .as_ref()
+                .and_then(|plan| plan.source_signature.as_deref()),
+        })
         .await
     {
         tracing::warn!(

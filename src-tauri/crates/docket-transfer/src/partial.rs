@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use docket_core::block_hash::BlockHashes;
-use docket_store::queue::TransferRecord;
+use docket_core::sanitize_file_name;
+use docket_store::queue::{FilePlan, TransferRecord};
 use docket_store::QueueStore;
 
 use crate::block_follower;
@@ -20,6 +21,7 @@ use crate::file_digest::{write_all_at, FileDigest};
 use crate::pause_point;
 use crate::written::WrittenRanges;
 
+mod planned;
 mod range_writer;
 
 pub use range_writer::RangeWriter;
@@ -118,10 +120,26 @@ impl PartialFile {
         dir: &Path,
         name: &str,
     ) -> Result<PartialFile, TransferError> {
+        Self::reserve_as(store, id, dir, name, false).await
+    }
+
+    /// Like [`PartialFile::reserve`]; with `fixed`, the final name is `name` itself, decided by a folder's plan
+    /// (whatever is there then is judged when the file is promoted).
+    async fn reserve_as(
+        store: &QueueStore,
+        id: i64,
+        dir: &Path,
+        name: &str,
+        fixed: bool,
+    ) -> Result<PartialFile, TransferError> {
         let owned_dir = dir.to_owned();
         blocking(dir, move || std::fs::create_dir_all(&owned_dir)).await?;
         for _ in 0..RESERVE_ATTEMPTS {
-            let final_path = free_path(dir, name);
+            let final_path = if fixed {
+                dir.join(name)
+            } else {
+                free_path(dir, name)
+            };
             let final_name = file_name_of(&final_path);
             let partial_name = partial_name_for(&final_name, fastrand::u32(..));
             store
@@ -202,7 +220,14 @@ impl PartialFile {
                     .await?;
             }
         }
-        let reserved = PartialFile::reserve(store, record.id, &record.dest_dir, name).await?;
+        // A folder's plan named the file already: the server's name is not used.
+        let reserved = match &record.plan {
+            Some(plan) => {
+                let name = sanitize_file_name(&plan.name);
+                PartialFile::reserve_as(store, record.id, &record.dest_dir, &name, true).await?
+            }
+            None => PartialFile::reserve(store, record.id, &record.dest_dir, name).await?,
+        };
         Ok((reserved, false))
     }
 
@@ -307,7 +332,15 @@ impl PartialFile {
 
     /// Renames the verified partial of transfer `id` into its name, or the next free one if a file appeared there
     /// meanwhile; the name is recorded before the rename, and an existing file is never replaced.
-    pub async fn promote(self, store: &QueueStore, id: i64) -> Result<PathBuf, TransferError> {
+    pub async fn promote(
+        self,
+        store: &QueueStore,
+        id: i64,
+        plan: Option<&FilePlan>,
+    ) -> Result<PathBuf, TransferError> {
+        if let Some(plan) = plan {
+            return self.promote_planned(plan).await;
+        }
         let parent = self
             .final_path
             .parent()

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use docket_store::queue::{NewTransfer, Placement, QueueAction, TransferRecord, TransferState};
+use docket_store::queue::{
+    FilePlan, NewTransfer, Placement, QueueAction, TransferRecord, TransferState,
+};
 use docket_store::{Catalog, QueueError, QueueStore};
 use tokio::sync::broadcast;
 
@@ -96,10 +98,31 @@ impl TransferQueue {
         &self,
         transfer: &NewTransfer,
     ) -> Result<Enqueued, QueueError> {
+        self.enqueue_or_continue_as(transfer, None).await
+    }
+
+    /// Like [`TransferQueue::enqueue_or_continue`], for a document of a folder download with its `plan`.
+    pub async fn enqueue_planned_or_continue(
+        &self,
+        transfer: &NewTransfer,
+        plan: &FilePlan,
+    ) -> Result<Enqueued, QueueError> {
+        self.enqueue_or_continue_as(transfer, Some(plan)).await
+    }
+
+    async fn enqueue_or_continue_as(
+        &self,
+        transfer: &NewTransfer,
+        plan: Option<&FilePlan>,
+    ) -> Result<Enqueued, QueueError> {
         let store = &self.engine.store;
         store.mark_interrupted().await?;
         let Some(earlier) = store.find_unfinished(transfer).await? else {
-            return Ok(Enqueued::New(store.enqueue(transfer).await?));
+            let id = match plan {
+                Some(plan) => store.enqueue_planned(transfer, plan).await?,
+                None => store.enqueue(transfer).await?,
+            };
+            return Ok(Enqueued::New(id));
         };
         match earlier.state {
             TransferState::Paused => self.resume(earlier.id).await?,

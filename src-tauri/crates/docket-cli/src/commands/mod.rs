@@ -4,3 +4,4 @@ pub mod ls;
 pub mod queue;
 pub mod remote;
 pub mod search;
+pub mod sync;

@@ -67,28 +67,43 @@ pub struct RecordedDownload {
 const COLUMNS: &str =
     "remote, doc_id, version, path, content_hash, bytes, file_mtime_ns, completed_at, state";
 
+/// A completed download, as [`Catalog::record_download`] records it.
+#[derive(Debug, Clone, Copy)]
+pub struct SavedDownload<'a> {
+    pub remote: &'a str,
+    pub doc_id: &'a str,
+    pub version: Option<&'a str>,
+    pub path: &'a Path,
+    /// `blake3:<hex>`.
+    pub content_hash: &'a str,
+    pub bytes: u64,
+    /// What the server said of the document when a folder download planned it (see `FilePlan`).
+    pub source_signature: Option<&'a str>,
+}
+
 impl Catalog {
-    /// Records a completed download of `doc_id` saved at `path` (the queue calls this on completion). A
-    /// download saved again to the same path replaces the old record.
-    pub async fn record_download(
-        &self,
-        remote: &str,
-        doc_id: &str,
-        version: Option<&str>,
-        path: &Path,
-        content_hash: &str,
-        bytes: u64,
-    ) -> Result<(), CatalogError> {
+    /// Records a completed download (the queue calls this on completion). A download saved again to the same
+    /// path replaces the old record.
+    pub async fn record_download(&self, saved: &SavedDownload<'_>) -> Result<(), CatalogError> {
+        let SavedDownload {
+            remote,
+            doc_id,
+            version,
+            path,
+            content_hash,
+            bytes,
+            source_signature,
+        } = *saved;
         // Absolute, so that the watcher's event paths compare equal to it.
         let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
         let mtime = std::fs::metadata(path).ok().and_then(|m| mtime_ns(&m));
         let now = unix_ms();
         let done = sqlx::query(
             "INSERT INTO downloads (remote, doc_id, version, path, content_hash, bytes, file_mtime_ns, completed_at, \
-             state, checked_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'present', ?8 \
+             state, checked_at, source_signature) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'present', ?8, ?9 \
              WHERE EXISTS (SELECT 1 FROM remotes WHERE name = ?1) \
              ON CONFLICT (path) DO UPDATE SET remote = ?1, doc_id = ?2, version = ?3, content_hash = ?5, bytes = ?6, \
-             file_mtime_ns = ?7, completed_at = ?8, state = 'present', checked_at = ?8",
+             file_mtime_ns = ?7, completed_at = ?8, state = 'present', checked_at = ?8, source_signature = ?9",
         )
         .bind(remote)
         .bind(doc_id)
@@ -98,6 +113,7 @@ impl Catalog {
         .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
         .bind(mtime)
         .bind(now)
+        .bind(source_signature)
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 0 {
@@ -235,7 +251,8 @@ pub(crate) fn path_text(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-pub(crate) fn mtime_ns(metadata: &std::fs::Metadata) -> Option<i64> {
+/// A file's modification time as the catalog records it (unix ns).
+pub fn mtime_ns(metadata: &std::fs::Metadata) -> Option<i64> {
     let modified = metadata.modified().ok()?;
     let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
     i64::try_from(since.as_nanos()).ok()

@@ -3,16 +3,30 @@
 
 use super::rows::{path_text, record, COLUMNS};
 use super::transitions::ENQUEUED;
-use super::{now_ms, NewTransfer, QueueError, QueueStore, TransferRecord, TransferState};
+use super::{now_ms, FilePlan, NewTransfer, QueueError, QueueStore, TransferRecord, TransferState};
 
 impl QueueStore {
     /// Adds a transfer at the end of the queue.
     pub async fn enqueue(&self, new: &NewTransfer) -> Result<i64, QueueError> {
+        self.insert(new, None).await
+    }
+
+    /// Queues a document of a folder download with the place its plan decided (one statement: no runner ever
+    /// sees it without its plan).
+    pub async fn enqueue_planned(
+        &self,
+        new: &NewTransfer,
+        plan: &FilePlan,
+    ) -> Result<i64, QueueError> {
+        self.insert(new, Some(plan)).await
+    }
+
+    async fn insert(&self, new: &NewTransfer, plan: Option<&FilePlan>) -> Result<i64, QueueError> {
         let now = now_ms();
         let id = sqlx::query(
             "INSERT INTO transfers (remote, document, version, dest_dir, state, priority, position, created_at, \
-             updated_at) VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM transfers), \
-             ?, ?)",
+             updated_at, fixed_name, replaces_hash, keep_replaced_as, source_signature) VALUES (?, ?, ?, ?, ?, ?, \
+             (SELECT coalesce(max(position), 0) + 1 FROM transfers), ?, ?, ?, ?, ?, ?)",
         )
         .bind(&new.remote)
         .bind(&new.document)
@@ -22,6 +36,10 @@ impl QueueStore {
         .bind(new.priority)
         .bind(now)
         .bind(now)
+        .bind(plan.map(|p| &p.name))
+        .bind(plan.and_then(|p| p.replaces_hash.as_ref()))
+        .bind(plan.and_then(|p| p.keep_replaced_as.as_ref()))
+        .bind(plan.and_then(|p| p.source_signature.as_ref()))
         .execute(&self.pool)
         .await?
         .last_insert_rowid();

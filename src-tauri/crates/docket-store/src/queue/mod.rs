@@ -36,7 +36,7 @@ pub use error::QueueError;
 pub use ordering::Placement;
 pub use partials::OwnedPartial;
 pub use progress::merged;
-pub use record::{NewTransfer, TransferRecord};
+pub use record::{FilePlan, NewTransfer, TransferRecord};
 pub use runner::RunnerId;
 pub use transfer_state::{TransferState, UnknownState};
 pub use transitions::{ActionRule, QueueAction, Transition};

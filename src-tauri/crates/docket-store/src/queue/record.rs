@@ -17,6 +17,21 @@ pub struct NewTransfer {
     pub priority: i64,
 }
 
+/// Where a document of a folder download goes, decided when the folder was planned (see `docket_app::folders`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilePlan {
+    /// The file name in `dest_dir`, instead of the one the server gives when downloading. A file found there
+    /// is replaced only when it is `replaces_hash`; anything else there is left alone and the transfer fails.
+    pub name: String,
+    /// `blake3:<hex>` of the earlier copy this download may replace.
+    pub replaces_hash: Option<String>,
+    /// The name the replaced copy is kept under (versions kept); `None` deletes it.
+    pub keep_replaced_as: Option<String>,
+    /// What the server said of the document (version, size, modified) when it was planned; recorded with the
+    /// download so the next sync can tell whether it changed.
+    pub source_signature: Option<String>,
+}
+
 /// One row of the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TransferRecord {
@@ -53,6 +68,8 @@ pub struct TransferRecord {
     pub created_at: i64,
     pub updated_at: i64,
     pub finished_at: Option<i64>,
+    /// Set for a document of a folder download.
+    pub plan: Option<FilePlan>,
 }
 
 impl TransferRecord {

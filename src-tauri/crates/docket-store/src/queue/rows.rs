@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-use super::{QueueError, TransferRecord};
+use super::{FilePlan, QueueError, TransferRecord};
 
 /// The columns [`record`] reads, in the order statements select them.
 pub(super) const COLUMNS: &str = "id, remote, document, version, dest_dir, file_name, partial_name, partial_identity, state, priority, position, \
     bytes_total, bytes_done, attempts, refreshes, last_error, validator, staged_handle, content_hash, saved_path, \
-    created_at, updated_at, finished_at";
+    created_at, updated_at, finished_at, fixed_name, replaces_hash, keep_replaced_as, source_signature";
 
 pub(super) fn path_text(path: &Path) -> String {
     path.to_string_lossy().into_owned()
@@ -24,6 +24,16 @@ pub(super) fn record(row: &SqliteRow) -> Result<TransferRecord, QueueError> {
     let bytes_done: i64 = row.try_get("bytes_done")?;
     let attempts: i64 = row.try_get("attempts")?;
     let refreshes: i64 = row.try_get("refreshes")?;
+    let fixed_name: Option<String> = row.try_get("fixed_name")?;
+    let plan = match fixed_name {
+        Some(name) => Some(FilePlan {
+            name,
+            replaces_hash: row.try_get("replaces_hash")?,
+            keep_replaced_as: row.try_get("keep_replaced_as")?,
+            source_signature: row.try_get("source_signature")?,
+        }),
+        None => None,
+    };
     Ok(TransferRecord {
         id: row.try_get("id")?,
         remote: row.try_get("remote")?,
@@ -48,6 +58,7 @@ pub(super) fn record(row: &SqliteRow) -> Result<TransferRecord, QueueError> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         finished_at: row.try_get("finished_at")?,
+        plan,
     })
 }
 

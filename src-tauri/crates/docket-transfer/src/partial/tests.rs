@@ -37,7 +37,7 @@ async fn streams_write_at_their_own_offsets_and_the_digests_read_the_disk() {
     let digests = partial.digests().await.unwrap();
     assert_eq!(digests.size, 10);
     assert_eq!(digests.crc32, crc32fast::hash(b"helloworld"));
-    let path = partial.promote(&store, id).await.unwrap();
+    let path = partial.promote(&store, id, None).await.unwrap();
     assert_eq!(path, dest.path().join("a.bin"));
     assert_eq!(std::fs::read(path).unwrap(), b"helloworld");
 }
@@ -74,8 +74,8 @@ async fn two_downloads_of_one_name_never_share_a_partial_and_a_users_file_is_nev
         .unwrap();
     assert_ne!(first.path, second.path);
     assert_eq!(first.name(), "a (1).bin");
-    let first_saved = first.promote(&store, first_id).await.unwrap();
-    let second_saved = second.promote(&store, second_id).await.unwrap();
+    let first_saved = first.promote(&store, first_id, None).await.unwrap();
+    let second_saved = second.promote(&store, second_id, None).await.unwrap();
     assert_eq!(first_saved, dest.path().join("a (1).bin"));
     assert_eq!(second_saved, dest.path().join("a (2).bin"));
     assert_eq!(
