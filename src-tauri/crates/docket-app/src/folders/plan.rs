@@ -9,6 +9,7 @@ use docket_core::content_hash::file_matches;
 use docket_core::sanitize_file_name;
 use docket_store::batches::BatchDocument;
 use docket_store::catalog::{mtime_ns, CopyBelow};
+use docket_store::queue::{TransferRecord, TransferState};
 
 /// What the server said of a document, as the copy saved from it records it: a different one means it changed.
 pub fn signature(doc: &BatchDocument) -> String {
@@ -22,8 +23,10 @@ pub fn signature(doc: &BatchDocument) -> String {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// Not here yet (or deleted here): download it.
+    /// Not here yet (or deleted here), or its download was interrupted: download it (an interrupted one goes on).
     Add,
+    /// Saved by a download that was killed before the catalog heard of it: recorded now, not fetched again.
+    Adopt(Box<TransferRecord>),
     /// Changed on the server, unchanged here: download it over the earlier copy, which has `replaces_hash`.
     Update {
         replaces_hash: String,
@@ -57,15 +60,22 @@ pub struct Plan {
     pub gone: Vec<GoneCopy>,
 }
 
-/// The plan for `documents` (found below the folder) synced into `root`, given the catalog's `copies` there.
+/// The plan for `documents` (found below the folder) synced into `root`, given the catalog's `copies` there and
+/// the queue's `transfers` of folder downloads there.
 pub fn plan(
     root: &Path,
     documents: Vec<BatchDocument>,
     copies: &[CopyBelow],
+    transfers: &[TransferRecord],
     keep_versions: bool,
 ) -> Plan {
     let by_path: HashMap<&Path, &CopyBelow> =
         copies.iter().map(|c| (c.path.as_path(), c)).collect();
+    // The newest transfer to each path wins.
+    let transfers: HashMap<PathBuf, &TransferRecord> = transfers
+        .iter()
+        .filter_map(|t| Some((t.dest_dir.join(&t.plan.as_ref()?.name), t)))
+        .collect();
     let mut blocked_dirs: HashMap<String, Option<String>> = HashMap::new();
     let mut planned_paths = HashSet::new();
     let mut planned = Vec::with_capacity(documents.len());
@@ -84,6 +94,12 @@ pub fn plan(
                 by_path.get(path.as_path()).copied(),
                 keep_versions,
             ),
+        };
+        let action = match (action, transfers.get(&path)) {
+            (Action::Conflict(why), Some(transfer)) => {
+                left_by(transfer, &doc, &path).unwrap_or(Action::Conflict(why))
+            }
+            (action, _) => action,
         };
         planned.push(PlannedDocument { doc, path, action });
     }
@@ -150,6 +166,24 @@ fn decide(
                 },
             }
         }
+    }
+}
+
+/// What a file the catalog does not know is, when a download of this sync put it there: a completed one whose
+/// bytes are still there is adopted; an unfinished one (killed after its rename) goes on and adopts it itself.
+fn left_by(transfer: &TransferRecord, doc: &BatchDocument, path: &Path) -> Option<Action> {
+    if transfer.document != doc.doc_id {
+        return None;
+    }
+    match transfer.state {
+        TransferState::Completed => {
+            let hash = transfer.content_hash.as_deref()?;
+            file_matches(path, hash)
+                .unwrap_or(false)
+                .then(|| Action::Adopt(Box::new(transfer.clone())))
+        }
+        TransferState::Cancelled => None,
+        _ => Some(Action::Add),
     }
 }
 

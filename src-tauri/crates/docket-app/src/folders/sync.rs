@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use docket_core::Provider;
 use docket_store::batches::{FolderBatch, FolderBatches};
-use docket_store::queue::{FilePlan, NewTransfer, TransferState};
+use docket_store::catalog::SavedDownload;
+use docket_store::queue::{FilePlan, NewTransfer, TransferRecord, TransferState};
 use docket_store::Catalog;
 use docket_transfer::{RetryPolicy, TransferQueue};
 
@@ -105,14 +106,20 @@ impl FolderSync<'_> {
             .catalog
             .copies_below(&request.remote, &request.dest_root)
             .await?;
+        let transfers = self
+            .queue
+            .store()
+            .planned_below(&request.remote, &request.dest_root)
+            .await?;
         let (root, keep_versions) = (request.dest_root.clone(), request.keep_versions);
-        let plan =
-            tokio::task::spawn_blocking(move || plan(&root, documents, &copies, keep_versions))
-                .await
-                .map_err(|err| FolderError::Local {
-                    path: request.dest_root.clone(),
-                    source: std::io::Error::other(err),
-                })?;
+        let plan = tokio::task::spawn_blocking(move || {
+            plan(&root, documents, &copies, &transfers, keep_versions)
+        })
+        .await
+        .map_err(|err| FolderError::Local {
+            path: request.dest_root.clone(),
+            source: std::io::Error::other(err),
+        })?;
         let mut queued = HashMap::new();
         if !request.dry_run {
             for (index, planned) in plan.documents.iter().enumerate() {
@@ -141,7 +148,7 @@ impl FolderSync<'_> {
                 replaces_hash,
                 keep_replaced_as,
             } => (Some(replaces_hash.clone()), keep_replaced_as.clone()),
-            Action::Unchanged { .. } | Action::Conflict(_) => return Ok(None),
+            Action::Unchanged { .. } | Action::Adopt(_) | Action::Conflict(_) => return Ok(None),
         };
         let dest_dir = planned
             .path
@@ -185,6 +192,12 @@ impl FolderSync<'_> {
                     path: shown,
                     reason: reason.clone(),
                 }),
+                (Action::Adopt(transfer), _) => {
+                    report.unchanged += 1;
+                    if !dry_run {
+                        self.adopt(transfer).await?;
+                    }
+                }
                 (Action::Unchanged { rechecked }, _) => {
                     report.unchanged += 1;
                     if *rechecked && !dry_run {
@@ -231,6 +244,29 @@ impl FolderSync<'_> {
         }
         self.batches.finish(prepared.batch.id).await?;
         Ok(report)
+    }
+
+    /// Records in the catalog what a download killed before it could saved.
+    async fn adopt(&self, transfer: &TransferRecord) -> Result<(), FolderError> {
+        let (Some(path), Some(hash)) = (&transfer.saved_path, &transfer.content_hash) else {
+            return Ok(());
+        };
+        let signature = transfer
+            .plan
+            .as_ref()
+            .and_then(|p| p.source_signature.as_deref());
+        self.catalog
+            .record_download(&SavedDownload {
+                remote: &transfer.remote,
+                doc_id: &transfer.document,
+                version: transfer.version.as_deref(),
+                path,
+                content_hash: hash,
+                bytes: transfer.bytes_done,
+                source_signature: signature,
+            })
+            .await?;
+        Ok(())
     }
 
     /// How each queued document ended: `Ok` when saved, else why not (by its index in the plan).

@@ -1,10 +1,32 @@
 //! Reading the queue as a person sees it: one transfer, or all of them in the order they run.
 
-use super::rows::{record, COLUMNS};
+use std::path::Path;
+
+use super::rows::{path_text, record, COLUMNS};
 use super::state_sql::FINISHED;
 use super::{QueueError, QueueStore, TransferRecord};
 
 impl QueueStore {
+    /// The transfers of folder downloads of `remote` into `root` or below it, oldest first.
+    pub async fn planned_below(
+        &self,
+        remote: &str,
+        root: &Path,
+    ) -> Result<Vec<TransferRecord>, QueueError> {
+        let root = path_text(root);
+        let prefix = format!("{}/", root.trim_end_matches('/'));
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM transfers WHERE remote = ? AND fixed_name IS NOT NULL \
+             AND (dest_dir = ? OR substr(dest_dir, 1, length(?3)) = ?3) ORDER BY id"
+        ))
+        .bind(remote)
+        .bind(&root)
+        .bind(&prefix)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
     pub async fn get(&self, id: i64) -> Result<TransferRecord, QueueError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM transfers WHERE id = ?"))
             .bind(id)
