@@ -2,7 +2,7 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{browse, files, preview, remotes, settings, startup, transfers};
+use crate::commands::{browse, files, folders, preview, remotes, settings, startup, transfers};
 use crate::events;
 
 /// Every command the UI may call. The capability file and this list are the whole IPC surface.
@@ -38,6 +38,9 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             preview::close_preview,
             preview::pdf_document,
             preview::server_preview,
+            folders::download_folders,
+            folders::list_folder_downloads,
+            folders::act_on_folder_download,
             settings::get_settings,
             settings::save_settings,
             settings::pick_download_folder,
@@ -50,7 +53,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             events::RemotesChanged,
             events::ListingChanged,
             events::RemoteReachability,
-            events::LocalCopiesChanged
+            events::LocalCopiesChanged,
+            events::FolderDownloadsChanged
         ])
         // Byte counts stay far below 2^53, so plain numbers are exact.
         .dangerously_cast_bigints_to_number()
@@ -65,6 +69,32 @@ mod tests {
     use super::*;
 
     const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+    /// Every command the window may call is allowed by its capability: a command registered without one is
+    /// refused at run time, and the window's start-up stops at the first such call.
+    #[test]
+    fn every_registered_command_is_allowed_to_the_window() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read_to_string(root.join("src-tauri/src/bindings.rs")).unwrap();
+        let start = source.find("collect_commands![").unwrap();
+        let end = start + source[start..].find(']').unwrap();
+        let capability =
+            std::fs::read_to_string(root.join("src-tauri/capabilities/default.json")).unwrap();
+        let commands: Vec<&str> = source[start + "collect_commands![".len()..end]
+            .split(',')
+            .map(str::trim)
+            .filter(|path| !path.is_empty())
+            .filter_map(|path| path.rsplit("::").next())
+            .collect();
+        assert!(commands.len() > 10, "{commands:?}");
+        for command in commands {
+            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
+            assert!(
+                capability.contains(&permission),
+                "src-tauri/capabilities/default.json does not allow `{command}`: add {permission}"
+            );
+        }
+    }
 
     /// CI fails here when a command or type changed without regenerating the file;
     /// `cargo xtask bindings` sets DOCKET_WRITE_BINDINGS=1 to regenerate it.

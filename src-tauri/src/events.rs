@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::folder_downloads::FolderDownloadView;
 use crate::transfers::TransferView;
 
 /// The whole transfer list, in queue order. Sent at most a few times a second while anything changes.
@@ -36,4 +37,10 @@ pub struct RemoteReachability {
 #[serde(rename_all = "camelCase")]
 pub struct LocalCopiesChanged {
     pub remote: String,
+}
+
+/// The folder downloads, whenever one moved on (listing, downloading, done).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct FolderDownloadsChanged {
+    pub downloads: Vec<FolderDownloadView>,
 }

@@ -8,6 +8,7 @@ mod connections;
 mod demo_rooms;
 mod error;
 mod events;
+mod folder_downloads;
 mod listing;
 mod notifications;
 mod preview;
@@ -23,7 +24,7 @@ use tauri_specta::Event;
 use tracing_subscriber::EnvFilter;
 
 use demo_rooms::DemoRooms;
-use events::{RemotesChanged, TransfersChanged};
+use events::{FolderDownloadsChanged, RemotesChanged, TransfersChanged};
 use state::ShellState;
 
 /// `--demo` on the command line or `DOCKET_DEMO=1`: open the demo data rooms at start.
@@ -72,6 +73,17 @@ pub fn run() {
                 notifier.observe(&transfers);
                 let _ = TransfersChanged { transfers }.emit(&handle);
             }));
+            let folders = app.state::<ShellState>().folders.clone();
+            let folders_handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                loop {
+                    folders.changed().await;
+                    let _ = FolderDownloadsChanged {
+                        downloads: folders.list(),
+                    }
+                    .emit(&folders_handle);
+                }
+            });
             tauri::async_runtime::spawn(catalog_events::forward(
                 catalog.clone(),
                 app.handle().clone(),

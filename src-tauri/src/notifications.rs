@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
+use crate::folder_downloads::{FolderDownloadState, FolderDownloadView};
 use crate::state::ShellState;
 use crate::transfers::{TransferState, TransferView};
 
@@ -20,6 +21,8 @@ pub enum Notice {
         name: String,
         message: Option<String>,
     },
+    /// A folder download ended.
+    FolderDone(FolderDownloadView),
 }
 
 impl Notice {
@@ -27,6 +30,10 @@ impl Notice {
         match self {
             Notice::BatchDone { .. } => "Downloads finished".to_owned(),
             Notice::Failed { .. } => "Download failed".to_owned(),
+            Notice::FolderDone(row) if row.state == FolderDownloadState::Failed => {
+                "Folder download stopped".to_owned()
+            }
+            Notice::FolderDone(_) => "Folder downloaded".to_owned(),
         }
     }
 
@@ -45,8 +52,43 @@ impl Notice {
                 name,
                 message: None,
             } => format!("{} could not be downloaded.", quoted(name)),
+            Notice::FolderDone(row) => folder_done(row),
         }
     }
+}
+
+/// "Finance: 12 new documents, 1 changed; 2 left as they are here." and the like.
+fn folder_done(row: &FolderDownloadView) -> String {
+    if row.state == FolderDownloadState::Failed {
+        let why = row.message.as_deref().unwrap_or("it could not go on");
+        return format!(
+            "{}: {}. What was saved stays.",
+            quoted(&row.name),
+            quoted(why)
+        );
+    }
+    let plural = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![plural(row.added, "new document", "new documents")];
+    if row.updated > 0 {
+        parts.push(plural(row.updated, "changed", "changed"));
+    }
+    let mut text = format!("{}: {}", quoted(&row.name), parts.join(", "));
+    if row.conflicts > 0 {
+        text.push_str(&format!(
+            "; {} left as {} here",
+            plural(row.conflicts, "file", "files"),
+            if row.conflicts == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        ));
+    }
+    if row.failed > 0 {
+        text.push_str(&format!("; {} could not be downloaded", row.failed));
+    }
+    text.push('.');
+    text
 }
 
 /// Server text as a notification shows it: isolated (FSI … PDI, the plain-text `<bdi>`) so a right-to-left name
@@ -164,19 +206,31 @@ impl<R: Runtime> Notifier<R> {
             return;
         }
         for notice in notices {
-            let shown = self
-                .app
-                .notification()
-                .builder()
-                .title(notice.title())
-                .body(notice.body())
-                .show();
-            // No notification service (a headless session, a desktop without one) is normal: the queue panel
-            // says the same.
-            if let Err(err) = shown {
-                tracing::debug!("could not post a desktop notification: {err}");
-            }
+            show(&self.app, &notice);
         }
+    }
+}
+
+/// Posts `notice` when the settings ask for notifications.
+pub fn post<R: Runtime>(app: &AppHandle<R>, notice: &Notice) {
+    let wanted = app
+        .try_state::<ShellState>()
+        .is_some_and(|state| state.settings().notify_when_done);
+    if wanted {
+        show(app, notice);
+    }
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, notice: &Notice) {
+    let shown = app
+        .notification()
+        .builder()
+        .title(notice.title())
+        .body(notice.body())
+        .show();
+    // No notification service (a headless session, a desktop without one) is normal: the panel says the same.
+    if let Err(err) = shown {
+        tracing::debug!("could not post a desktop notification: {err}");
     }
 }
 

@@ -9,6 +9,7 @@ use docket_store::Catalog;
 use crate::connections::Connections;
 use crate::demo_rooms::DemoRooms;
 use crate::error::IpcError;
+use crate::folder_downloads::{FolderDownloadContext, FolderDownloads};
 use crate::preview::OpenTables;
 use crate::settings::{Settings, SettingsFile};
 use crate::transfers::Transfers;
@@ -17,6 +18,8 @@ pub struct ShellState {
     pub connections: Arc<Connections>,
     pub catalog: Catalog,
     pub transfers: Arc<Transfers>,
+    pub folders: Arc<FolderDownloads>,
+    batches: docket_store::batches::FolderBatches,
     pub demo: DemoRooms,
     /// CSV previews the panel pages through.
     pub previews: OpenTables,
@@ -50,6 +53,8 @@ impl ShellState {
             connections,
             catalog,
             transfers,
+            folders: Arc::default(),
+            batches: docket_store::batches::FolderBatches::new(workspace.pool.clone()),
             demo: DemoRooms::default(),
             previews: OpenTables::default(),
             settings_file,
@@ -79,6 +84,20 @@ impl ShellState {
             self.default_download_dir.clone()
         } else {
             PathBuf::from(&settings.download_dir)
+        }
+    }
+
+    /// What a folder download started now works with.
+    pub fn folder_context(&self) -> FolderDownloadContext {
+        let transfers = Arc::clone(&self.transfers);
+        FolderDownloadContext {
+            catalog: self.catalog.clone(),
+            batches: self.batches.clone(),
+            queue: self.transfers.queue().clone(),
+            wake: Arc::new(move || {
+                let transfers = Arc::clone(&transfers);
+                tauri::async_runtime::spawn(async move { transfers.wake().await });
+            }),
         }
     }
 

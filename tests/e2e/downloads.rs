@@ -278,3 +278,44 @@ async fn a_partial_file_no_download_owns_is_listed_in_the_downloads_panel_and_de
     println!("e2e: Delete removed the partial file no download owned");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_folder_downloaded_from_the_window_lands_as_a_tree_and_downloading_it_again_fetches_nothing(
+) {
+    let app = RunningApp::launch().await;
+    let session = &app.session;
+    open_demo(&app).await;
+    select_remote(session, "demo-inforouter").await;
+    let finance = row(session, "Finance").await;
+    session.click(&finance).await.unwrap();
+    click(session, "[data-testid=action-download]").await;
+    let done = "[data-testid=folder-download][data-name=\"Finance\"][data-state=done]";
+    session.wait_for(done, SLOW).await.unwrap();
+    let library = docket_demo::library::Library::sample(1024 * 1024);
+    for path in [
+        docket_demo::library::sample::REPORT_PDF,
+        docket_demo::library::sample::LEDGER_CSV,
+    ] {
+        let saved = app.downloads.join(path.trim_start_matches('/'));
+        let content = &library.document_by_path(path).unwrap().latest().content;
+        assert!(
+            std::fs::read(&saved).unwrap() == content.read(0..content.len()).to_vec(),
+            "{} holds the server's bytes",
+            saved.display()
+        );
+    }
+    let summary = wait_for_text(session, "[data-testid=folder-download-summary]", "files").await;
+    println!("e2e: the folder download says: {summary}");
+    app.save_screenshot("folder-download").await;
+
+    click(session, "[data-testid=action-download]").await;
+    session.wait_for_count(done, 2, SLOW).await.unwrap();
+    let rows = session
+        .find_all("[data-testid=folder-download-summary]")
+        .await
+        .unwrap();
+    let again = session.text(rows.last().unwrap()).await.unwrap();
+    assert!(again.contains("already here"), "{again}");
+    println!("e2e: downloading it again says: {again}");
+    app.quit().await;
+}

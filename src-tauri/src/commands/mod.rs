@@ -2,6 +2,7 @@
 
 pub mod browse;
 pub mod files;
+pub mod folders;
 pub mod preview;
 pub mod remotes;
 pub mod settings;

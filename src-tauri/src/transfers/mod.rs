@@ -67,8 +67,15 @@ impl Transfers {
         })
     }
 
-    fn queue(&self) -> &TransferQueue {
+    pub fn queue(&self) -> &TransferQueue {
         self.resident.queue()
+    }
+
+    /// Work was queued behind the window's back (a folder download): the queue looks now, and the list is read
+    /// again.
+    pub async fn wake(&self) {
+        self.refresh().await;
+        self.resident.wake();
     }
 
     /// New limits apply at once, to the running transfers too.

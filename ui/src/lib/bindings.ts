@@ -71,6 +71,11 @@ export const commands = {
 	pdfDocument: (remote: string, docId: string) => typedError<ArrayBuffer, IpcError>(__TAURI_INVOKE("pdf_document", { remote, docId })),
 	/**  The server's own preview (Sage Active), for a frame that cannot run scripts, submit forms or reach the network. */
 	serverPreview: (remote: string, docId: string) => typedError<ServerFrame | null, IpcError>(__TAURI_INVOKE("server_preview", { remote, docId })),
+	/**  Starts downloading each folder into the download folder, its tree rebuilt there; answers their ids. */
+	downloadFolders: (orders: FolderOrder_Deserialize[]) => typedError<number[], IpcError>(__TAURI_INVOKE("download_folders", { orders })),
+	listFolderDownloads: () => typedError<FolderDownloadView_Serialize[], IpcError>(__TAURI_INVOKE("list_folder_downloads")),
+	/**  Pauses, resumes or cancels every transfer of a folder download that the action fits. */
+	actOnFolderDownload: (id: number, action: FolderAction) => typedError<null, IpcError>(__TAURI_INVOKE("act_on_folder_download", { id, action })),
 	getSettings: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings_Deserialize) => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("save_settings", { settings })),
 	/**  Asks for a folder with the system's folder picker; `None` when the user cancelled. */
@@ -88,6 +93,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	folderDownloadsChanged: makeEvent<FolderDownloadsChanged_Serialize, FolderDownloadsChanged_Deserialize>("folder-downloads-changed"),
 	listingChanged: makeEvent<ListingChanged_Serialize, ListingChanged_Deserialize>("listing-changed"),
 	localCopiesChanged: makeEvent<LocalCopiesChanged, LocalCopiesChanged>("local-copies-changed"),
 	remoteReachability: makeEvent<RemoteReachability_Serialize, RemoteReachability_Deserialize>("remote-reachability"),
@@ -203,6 +209,93 @@ export type ErrorCode = "unknown_kind" |
  *  with `confirmed`. The message says which file and why.
  */
 "needs_confirmation" | "internal";
+
+/**  What a person does to a whole folder download: to every transfer of it that the action fits. */
+export type FolderAction = "pause" | "resume" | "cancel";
+
+export type FolderDownloadState = 
+/**  Listing the folder's tree on the server. */
+"listing" | 
+/**  Its documents are in the download queue. */
+"downloading" | "done" | 
+/**  It could not go on (the reason is in `message`); what was saved stays, and downloading again goes on. */
+"failed";
+
+export type FolderDownloadView = FolderDownloadView_Serialize | FolderDownloadView_Deserialize;
+
+export type FolderDownloadView_Deserialize = {
+	id: number,
+	remote: string,
+	/**  The folder's name as the server gives it (the remote's name for a whole remote). */
+	name: string,
+	/**  The local folder its tree is rebuilt in. */
+	dest: string,
+	state: FolderDownloadState,
+	foldersListed: number,
+	documentsFound: number,
+	/**  The queue's transfers of its documents (their rows carry bytes and states). */
+	transferIds: number[],
+	/**  Documents already here and unchanged, not downloaded again. */
+	unchanged: number,
+	added: number,
+	updated: number,
+	/**  Local files left alone (changed here, or not Docket's). */
+	conflicts: number,
+	failed: number,
+	message?: string | null,
+};
+
+export type FolderDownloadView_Serialize = {
+	id: number,
+	remote: string,
+	/**  The folder's name as the server gives it (the remote's name for a whole remote). */
+	name: string,
+	/**  The local folder its tree is rebuilt in. */
+	dest: string,
+	state: FolderDownloadState,
+	foldersListed: number,
+	documentsFound: number,
+	/**  The queue's transfers of its documents (their rows carry bytes and states). */
+	transferIds: number[],
+	/**  Documents already here and unchanged, not downloaded again. */
+	unchanged: number,
+	added: number,
+	updated: number,
+	/**  Local files left alone (changed here, or not Docket's). */
+	conflicts: number,
+	failed: number,
+	message: string | null,
+};
+
+/**  The folder downloads, whenever one moved on (listing, downloading, done). */
+export type FolderDownloadsChanged = FolderDownloadsChanged_Serialize | FolderDownloadsChanged_Deserialize;
+
+/**  The folder downloads, whenever one moved on (listing, downloading, done). */
+export type FolderDownloadsChanged_Deserialize = {
+	downloads: FolderDownloadView_Deserialize[],
+};
+
+/**  The folder downloads, whenever one moved on (listing, downloading, done). */
+export type FolderDownloadsChanged_Serialize = {
+	downloads: FolderDownloadView_Serialize[],
+};
+
+/**  A folder to download: its id on the remote (`None`: the whole remote) and its name. */
+export type FolderOrder = FolderOrder_Serialize | FolderOrder_Deserialize;
+
+/**  A folder to download: its id on the remote (`None`: the whole remote) and its name. */
+export type FolderOrder_Deserialize = {
+	remote: string,
+	folderId?: string | null,
+	name: string,
+};
+
+/**  A folder to download: its id on the remote (`None`: the whole remote) and its name. */
+export type FolderOrder_Serialize = {
+	remote: string,
+	folderId: string | null,
+	name: string,
+};
 
 /**  One field of a kind's connection form. */
 export type FormField = {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::rows::{path_text, record, COLUMNS};
+use super::rows::{as_json, path_text, record, COLUMNS};
 use super::state_sql::FINISHED;
 use super::{QueueError, QueueStore, TransferRecord};
 
@@ -25,6 +25,18 @@ impl QueueStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(record).collect()
+    }
+
+    /// How many of `ids` have not finished (completed, failed or cancelled); ids no longer queued do not count.
+    pub async fn unfinished_among(&self, ids: &[i64]) -> Result<u64, QueueError> {
+        let count: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM transfers WHERE id IN (SELECT value FROM json_each(?)) AND state NOT IN {finished}",
+            finished = *FINISHED
+        ))
+        .bind(as_json(ids)?)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 
     pub async fn get(&self, id: i64) -> Result<TransferRecord, QueueError> {

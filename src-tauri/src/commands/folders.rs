@@ -1,0 +1,95 @@
+//! Downloading whole folders (and whole remotes) from the window, and acting on one as a whole.
+
+use docket_store::queue::QueueAction;
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+
+use crate::error::IpcError;
+use crate::folder_downloads::{FolderDownloadView, FolderRequest};
+use crate::notifications::{post, Notice};
+use crate::state::ShellState;
+
+/// A folder to download: its id on the remote (`None`: the whole remote) and its name.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderOrder {
+    pub remote: String,
+    pub folder_id: Option<String>,
+    pub name: String,
+}
+
+/// What a person does to a whole folder download: to every transfer of it that the action fits.
+#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FolderAction {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+/// Starts downloading each folder into the download folder, its tree rebuilt there; answers their ids.
+#[tauri::command]
+#[specta::specta]
+pub async fn download_folders(
+    app: AppHandle,
+    state: State<'_, ShellState>,
+    orders: Vec<FolderOrder>,
+) -> Result<Vec<u32>, IpcError> {
+    if orders.is_empty() {
+        return Err(IpcError::invalid("Select at least one folder to download."));
+    }
+    let mut ids = Vec::with_capacity(orders.len());
+    for order in orders {
+        let provider = state.connections.provider(&order.remote)?;
+        let request = FolderRequest {
+            remote: order.remote,
+            folder: order.folder_id,
+            name: order.name,
+            download_dir: state.download_dir(),
+        };
+        let app = app.clone();
+        let id = state
+            .folders
+            .start(state.folder_context(), provider, request, move |row| {
+                post(&app, &Notice::FolderDone(row.clone()));
+            });
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_folder_downloads(
+    state: State<'_, ShellState>,
+) -> Result<Vec<FolderDownloadView>, IpcError> {
+    Ok(state.folders.list())
+}
+
+/// Pauses, resumes or cancels every transfer of a folder download that the action fits.
+#[tauri::command]
+#[specta::specta]
+pub async fn act_on_folder_download(
+    state: State<'_, ShellState>,
+    id: u32,
+    action: FolderAction,
+) -> Result<(), IpcError> {
+    let row = state
+        .folders
+        .find(id)
+        .ok_or_else(|| IpcError::invalid("That folder download is not in the list any more."))?;
+    let action = match action {
+        FolderAction::Pause => QueueAction::Pause,
+        FolderAction::Resume => QueueAction::Resume,
+        FolderAction::Cancel => QueueAction::Cancel,
+    };
+    for transfer in row.transfer_ids {
+        match state.transfers.act(transfer, action).await {
+            // Members already past the action (completed, or paused already) are left as they are.
+            Ok(()) => {}
+            Err(err) if err.code == crate::error::ErrorCode::InvalidInput => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
