@@ -24,6 +24,7 @@ use axum::Router;
 use docket_core::{Credentials, RemoteConfig};
 
 use crate::apis::{AnswerFormat, DemoApi};
+use crate::library::Derived;
 use crate::state::DemoState;
 use catalog::Catalog;
 use links::LinkStore;
@@ -42,8 +43,16 @@ pub const API_KEY: &str = "demo-sage-active-subscription-key";
 #[derive(Debug)]
 pub struct SageDemo {
     pub(crate) state: Arc<DemoState>,
-    pub(crate) catalog: Catalog,
+    /// Built again after each change to the library.
+    catalog: Derived<Catalog>,
     pub(crate) links: LinkStore,
+}
+
+impl SageDemo {
+    /// The files as the library stands now; take it once per request.
+    pub(crate) fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.get(self.state.library.current(), Catalog::new)
+    }
 }
 
 /// How the demo serves this kind (registered in `crate::apis`).
@@ -58,10 +67,12 @@ pub const DEMO: DemoApi = DemoApi {
 
 pub fn router(state: Arc<DemoState>) -> Router {
     let demo = Arc::new(SageDemo {
-        catalog: Catalog::new(&state.library),
+        catalog: Derived::default(),
         links: LinkStore::default(),
         state,
     });
+    // Built now, as before the library could change, so the first request does not pay for it.
+    demo.catalog();
     let graphql = Router::new()
         .route("/graphql", post(run_graphql))
         .route_layer(middleware::from_fn(gateway::require_headers))
