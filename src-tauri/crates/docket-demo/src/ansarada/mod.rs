@@ -175,4 +175,6 @@ fn unauthenticated(message: &str) -> Response {
 }
 
 #[cfg(test)]
+mod change_tests;
+#[cfg(test)]
 mod tests;

@@ -113,6 +113,8 @@ pub fn demo_remote(base_url: &str) -> (RemoteConfig, Credentials) {
 }
 
 #[cfg(test)]
+mod change_tests;
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::library::{sample, Library};
@@ -121,7 +123,7 @@ mod tests {
     use serde_json::{json, Value};
     use tower::ServiceExt;
 
-    fn app() -> (Router, Arc<DemoState>) {
+    pub(super) fn app() -> (Router, Arc<DemoState>) {
         let state = Arc::new(DemoState::new(Library::sample(4096)));
         (router(Arc::clone(&state)), state)
     }
@@ -139,7 +141,10 @@ mod tests {
             .unwrap()
     }
 
-    async fn send(app: &Router, request: Request<Body>) -> (StatusCode, HeaderMapView, Vec<u8>) {
+    pub(super) async fn send(
+        app: &Router,
+        request: Request<Body>,
+    ) -> (StatusCode, HeaderMapView, Vec<u8>) {
         let response = app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = HeaderMapView(response.headers().clone());
@@ -149,7 +154,7 @@ mod tests {
         (status, headers, body.to_vec())
     }
 
-    struct HeaderMapView(axum::http::HeaderMap);
+    pub(super) struct HeaderMapView(axum::http::HeaderMap);
 
     impl HeaderMapView {
         fn get(&self, name: header::HeaderName) -> &str {
@@ -157,7 +162,7 @@ mod tests {
         }
     }
 
-    async fn query(app: &Router, query: &str, variables: Value) -> Value {
+    pub(super) async fn query(app: &Router, query: &str, variables: Value) -> Value {
         let (status, _, body) = send(app, graphql_request(query, variables)).await;
         assert_eq!(status, StatusCode::OK);
         serde_json::from_slice(&body).unwrap()

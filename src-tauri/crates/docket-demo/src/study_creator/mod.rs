@@ -10,6 +10,8 @@
 
 pub mod auth;
 pub mod catalog;
+#[cfg(test)]
+mod change_tests;
 mod routes;
 mod schema;
 mod signed_tokens;
