@@ -18,6 +18,8 @@ pub type ContentStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + S
 pub const STREAM_CHUNK: usize = 64 * 1024;
 
 /// The digests are computed on first use and kept: hashing the large file takes seconds in a debug build.
+/// Cloning shares the bytes (and keeps digests already computed), so a changed copy of the library is cheap.
+#[derive(Clone)]
 pub struct Content {
     source: Source,
     content_hash: OnceLock<String>,

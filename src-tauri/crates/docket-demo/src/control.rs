@@ -1,5 +1,6 @@
 //! The control endpoint, mounted under `/_demo/` on every API's listener (any listener controls every API).
-//! Bodies are JSON; a `Content-Type` header is not required. Errors answer 400 `{"error": "..."}`.
+//! Bodies are JSON; a `Content-Type` header is not required. Errors answer `{"error": "..."}`, with 400 unless
+//! said otherwise.
 //!
 //! `POST /_demo/faults` adds one fault; `api` is always required (`ansarada`, `index-health`, `inforouter`,
 //! `sage-active`, `study-creator`):
@@ -36,6 +37,10 @@
 //! "max_in_flight"}}}, "gauges": {"<name>": {"value", "max"}}}`, where each request counts for every segment
 //! prefix of its path (`/`, `/srv.asmx`, `/srv.asmx/DownloadFileChunk`). Control requests are not counted.
 //! `POST /_demo/stats/reset` zeroes the counts and maxima (requests in flight stay) and answers the stats.
+//!
+//! `POST /_demo/library/documents`, `POST /_demo/library/documents/{id}/versions` and
+//! `DELETE /_demo/library/documents/{id}` add a document, add a version and remove a document while the server
+//! runs; see `control/library.rs` for their bodies and answers.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -55,6 +60,8 @@ use serde_json::{json, Value};
 use crate::faults::{Action, Failure, Rule, Target};
 use crate::state::DemoState;
 
+mod library;
+
 pub fn router(state: Arc<DemoState>) -> Router {
     Router::new()
         .route(
@@ -64,6 +71,7 @@ pub fn router(state: Arc<DemoState>) -> Router {
         .route("/_demo/expire", post(expire))
         .route("/_demo/stats", get(stats))
         .route("/_demo/stats/reset", post(reset_stats))
+        .merge(library::routes())
         .with_state(state)
 }
 

@@ -5,7 +5,9 @@
 //! [`DemoServer::start`] binds one listener per API in [`APIS`]. Each listener serves its vendor router (one
 //! module per API, registered by its `DEMO`) behind the fault layer, plus the control routes under `/_demo/` (see [`control`]).
 //! Vendor modules read documents from `state.library`, stamp what they issue with `state.expiry`, and publish
-//! server-side counts through `state.gauges`.
+//! server-side counts through `state.gauges`. Tests change the library while the server runs, with
+//! `state.library.add_document` (and `add_version`, `remove_document`) or the control routes; every API answers
+//! from the changed library on its next request.
 
 pub mod ansarada;
 pub mod apis;
@@ -42,7 +44,10 @@ pub use content::Content;
 pub use error::DemoError;
 pub use expiry::{Expiry, Stamp};
 pub use faults::{Failure, Faults, Target};
-pub use library::{DocFlags, Document, Folder, GeneratedDocuments, Library, Version};
+pub use library::{
+    DocFlags, Document, Folder, GeneratedDocuments, Library, LibraryChangeError, LiveLibrary,
+    Version,
+};
 pub use remotes::{demo_remote_name, demo_remotes};
 pub use server::DemoServer;
 pub use state::DemoState;

@@ -1,17 +1,20 @@
 //! The sample library every vendor API serves: one tree of folders and documents, built by code so that it is the
 //! same on every run. Vendors without folders (Index Health collections, Sage Active entities) map the tree onto
-//! their own shape.
+//! their own shape. Tests change it while the server runs through [`LiveLibrary`].
 
 mod generated;
+pub mod live;
 pub mod sample;
 
 pub use generated::GeneratedDocuments;
+pub(crate) use live::Derived;
+pub use live::{LibraryChangeError, LiveLibrary};
 
 use crate::content::Content;
 use crate::timestamp::Timestamp;
 
 /// A folder; the root has id [`Library::ROOT_ID`], path `/` and an empty name.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Folder {
     pub id: u32,
     pub name: String,
@@ -21,7 +24,7 @@ pub struct Folder {
 }
 
 /// A document and all its versions.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     /// Stable across runs; vendor modules derive their own id formats from it.
     pub id: u32,
@@ -48,7 +51,7 @@ pub struct DocFlags {
     pub offline: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Version {
     /// 1, 2, 3, ... (infoRouter multiplies by 1,000,000).
     pub number: u32,
@@ -101,14 +104,21 @@ impl Document {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Library {
     folders: Vec<Folder>,
     documents: Vec<Document>,
+    /// The id the next new folder gets. Vendor ids derive from library ids, so no id is handed out twice.
+    next_folder_id: u32,
+    /// The id the next new document gets, never one a removed document had.
+    next_document_id: u32,
+    /// See [`Library::generation`].
+    generation: u64,
 }
 
 impl Library {
     pub const ROOT_ID: u32 = 1;
+    const FIRST_DOCUMENT_ID: u32 = 1001;
 
     /// The sample tree (see [`sample`]), its large file `large_file_size` bytes long.
     pub fn sample(large_file_size: u64) -> Library {
@@ -170,44 +180,43 @@ impl Library {
             .iter()
             .filter(move |d| d.folder_id == folder_id)
     }
-}
 
-/// Builds a library: folders are created on demand, ids are handed out in call order.
-#[derive(Debug)]
-pub(crate) struct Builder {
-    folders: Vec<Folder>,
-    documents: Vec<Document>,
-}
+    /// 0 as built; each change while the server runs makes a copy one generation on (see [`LiveLibrary`]), so
+    /// views derived from the library know when to rebuild.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
 
-impl Builder {
-    const FIRST_DOCUMENT_ID: u32 = 1001;
-
-    pub(crate) fn new() -> Builder {
+    fn empty() -> Library {
         let root = Folder {
             id: Library::ROOT_ID,
             name: String::new(),
             path: "/".to_owned(),
             parent: None,
         };
-        Builder {
+        Library {
             folders: vec![root],
             documents: Vec::new(),
+            next_folder_id: Library::ROOT_ID + 1,
+            next_document_id: Library::FIRST_DOCUMENT_ID,
+            generation: 0,
         }
     }
 
     /// The id of the folder at `path`, creating it and its parents when missing.
-    pub(crate) fn folder(&mut self, path: &str) -> u32 {
+    fn create_folder(&mut self, path: &str) -> u32 {
         let path = normalize(path);
-        if let Some(existing) = self.folders.iter().find(|f| f.path == path) {
+        if let Some(existing) = self.folder_by_path(&path) {
             return existing.id;
         }
         let (parent_path, name) = path.rsplit_once('/').unwrap_or(("", &path));
-        let parent = self.folder(if parent_path.is_empty() {
+        let parent = self.create_folder(if parent_path.is_empty() {
             "/"
         } else {
             parent_path
         });
-        let id = self.folders.len() as u32 + 1;
+        let id = self.next_folder_id;
+        self.next_folder_id += 1;
         self.folders.push(Folder {
             id,
             name: name.to_owned(),
@@ -217,23 +226,21 @@ impl Builder {
         id
     }
 
-    /// Adds a document at `path` (folder path + name) and returns its id. `versions` must not be empty.
-    pub(crate) fn document(
+    /// Adds a document named `name` to the folder at `folder` (created when missing) under a fresh id.
+    fn insert_document(
         &mut self,
-        path: &str,
+        folder: &str,
+        name: &str,
         mime: &'static str,
         versions: Vec<Version>,
     ) -> &mut Document {
-        assert!(!versions.is_empty(), "{path} needs at least one version");
-        let path = normalize(path);
-        let (folder, name) = path.rsplit_once('/').unwrap_or(("", &path));
-        let folder = if folder.is_empty() { "/" } else { folder }.to_owned();
-        let name = name.to_owned();
-        let folder_id = self.folder(&folder);
-        let id = Self::FIRST_DOCUMENT_ID + self.documents.len() as u32;
+        let folder = normalize(folder);
+        let folder_id = self.create_folder(&folder);
+        let id = self.next_document_id;
+        self.next_document_id += 1;
         self.documents.push(Document {
             id,
-            name,
+            name: name.to_owned(),
             folder_id,
             folder,
             mime,
@@ -244,12 +251,36 @@ impl Builder {
         let last = self.documents.len() - 1;
         &mut self.documents[last]
     }
+}
+
+/// Builds a library: folders are created on demand, ids are handed out in call order.
+#[derive(Debug)]
+pub(crate) struct Builder {
+    library: Library,
+}
+
+impl Builder {
+    pub(crate) fn new() -> Builder {
+        Builder {
+            library: Library::empty(),
+        }
+    }
+
+    /// Adds a document at `path` (folder path + name) and returns it. `versions` must not be empty.
+    pub(crate) fn document(
+        &mut self,
+        path: &str,
+        mime: &'static str,
+        versions: Vec<Version>,
+    ) -> &mut Document {
+        assert!(!versions.is_empty(), "{path} needs at least one version");
+        let path = normalize(path);
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", &path));
+        self.library.insert_document(folder, name, mime, versions)
+    }
 
     pub(crate) fn build(self) -> Library {
-        Library {
-            folders: self.folders,
-            documents: self.documents,
-        }
+        self.library
     }
 }
 

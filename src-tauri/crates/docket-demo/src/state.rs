@@ -1,5 +1,5 @@
-//! What every vendor module and the control endpoint share: the sample library, the scripted faults, expiry,
-//! request statistics and gauges, and where each API listens.
+//! What every vendor module and the control endpoint share: the sample library (changeable while the server
+//! runs), the scripted faults, expiry, request statistics and gauges, and where each API listens.
 
 use std::collections::HashMap;
 
@@ -8,12 +8,14 @@ use docket_core::Kind;
 use crate::expiry::Expiry;
 use crate::faults::Faults;
 use crate::gauges::Gauges;
-use crate::library::Library;
+use crate::library::{Library, LiveLibrary};
 use crate::stats::Stats;
 
 #[derive(Debug)]
 pub struct DemoState {
-    pub library: Library,
+    /// The library as it stands now: reads deref to the newest [`Library`]; `add_document`, `add_version` and
+    /// `remove_document` change it, and every API sees the change on its next request.
+    pub library: LiveLibrary,
     pub faults: Faults,
     pub expiry: Expiry,
     pub stats: Stats,
@@ -38,7 +40,7 @@ impl DemoState {
     /// State whose APIs listen at `base_urls`.
     pub(crate) fn with_base_urls(library: Library, base_urls: HashMap<Kind, String>) -> DemoState {
         DemoState {
-            library,
+            library: LiveLibrary::new(library),
             faults: Faults::default(),
             expiry: Expiry::default(),
             stats: Stats::default(),

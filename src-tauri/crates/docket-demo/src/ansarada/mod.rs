@@ -31,6 +31,7 @@ use axum::Router;
 use docket_core::{Credentials, RemoteConfig};
 
 use crate::apis::{AnswerFormat, DemoApi};
+use crate::library::{Derived, Library};
 use crate::state::DemoState;
 use jobs::Jobs;
 use numbers::IndexNumbers;
@@ -59,7 +60,24 @@ pub enum Role {
 pub struct Room {
     state: Arc<DemoState>,
     jobs: Jobs,
-    numbers: IndexNumbers,
+    /// Numbered again after each change to the library.
+    numbers: Derived<IndexNumbers>,
+}
+
+/// The index as one request sees it: the library as it stood when asked, and that library's numbers.
+struct Index<'a> {
+    library: &'a Library,
+    numbers: Arc<IndexNumbers>,
+}
+
+impl Room {
+    fn index(&self) -> Index<'_> {
+        let library = self.state.library.current();
+        Index {
+            library,
+            numbers: self.numbers.get(library, IndexNumbers::of),
+        }
+    }
 }
 
 /// How the demo serves this kind (registered in `crate::apis`).
@@ -75,9 +93,11 @@ pub const DEMO: DemoApi = DemoApi {
 pub fn router(state: Arc<DemoState>) -> Router {
     let room = Arc::new(Room {
         jobs: Jobs::new(state.gauges.gauge(PENDING_JOBS_GAUGE)),
-        numbers: IndexNumbers::of(&state.library),
+        numbers: Derived::default(),
         state,
     });
+    // Numbered now, as before the library could change, so the first request does not pay for it.
+    room.index();
     let schema = schema::build(Arc::clone(&room));
     let storage = Router::new()
         .route("/s3/{*key}", get(storage::get_object))
@@ -154,5 +174,7 @@ fn unauthenticated(message: &str) -> Response {
     GraphQLResponse::from(GraphqlResponse::from_errors(vec![error])).into_response()
 }
 
+#[cfg(test)]
+mod change_tests;
 #[cfg(test)]
 mod tests;

@@ -16,7 +16,7 @@ use base64::Engine;
 use super::ids::{self, GlobalId, ROOM};
 use super::jobs::{DocumentTransferStatus, Job, FAILURE_REASON, JOB_TTL};
 use super::presign;
-use super::{Role, Room};
+use super::{Index, Role, Room};
 use crate::library::{Document, Folder, Library};
 
 pub type DataRoomSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -110,7 +110,7 @@ impl MutationRoot {
         input: InitiateDataRoomDocumentDownloadInput,
     ) -> Result<Option<InitiateDataRoomDocumentDownloadPayload>> {
         let room = room(ctx)?;
-        let document = find_document(&room.state.library, &input.document_id)?;
+        let document = find_document(room.state.library.current(), &input.document_id)?;
         let stamp = room.state.expiry.issue();
         let job = room
             .jobs
@@ -171,8 +171,8 @@ pub struct DataRoomDocumentDownload {
 }
 
 fn download_view(room: &Room, job: &Job, role: Role) -> Result<DataRoomDocumentDownload> {
-    let library = &room.state.library;
-    let document = library.document(job.document).ok_or_else(|| {
+    let index = room.index();
+    let document = index.library.document(job.document).ok_or_else(|| {
         coded(
             "NOT_FOUND",
             "The document of this download no longer exists",
@@ -198,7 +198,7 @@ fn download_view(room: &Room, job: &Job, role: Role) -> Result<DataRoomDocumentD
         failure_reason: (status == DocumentTransferStatus::Failed)
             .then(|| FAILURE_REASON.to_owned()),
         download_presigned_url: presigned,
-        document: Some(document_view(room, document, role)),
+        document: Some(document_view(&index, document, role)),
     })
 }
 
@@ -226,8 +226,8 @@ impl DataRoomDocumentIndex {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Option<DataRoomDocumentIndexItemsConnection>> {
-        let room = room(ctx)?;
-        let library = &room.state.library;
+        let index = room(ctx)?.index();
+        let library = index.library;
         let folders = match folder_ids {
             None => vec![library.root()],
             Some(ids) => ids
@@ -256,9 +256,9 @@ impl DataRoomDocumentIndex {
             .flat_map(|folder| {
                 let subfolders = library
                     .subfolders(folder.id)
-                    .map(|f| IDataRoomDocumentIndexItem::DataRoomFolder(folder_view(room, f)));
+                    .map(|f| IDataRoomDocumentIndexItem::DataRoomFolder(folder_view(&index, f)));
                 let documents = library.documents_in(folder.id).map(|d| {
-                    IDataRoomDocumentIndexItem::DataRoomDocument(document_view(room, d, role))
+                    IDataRoomDocumentIndexItem::DataRoomDocument(document_view(&index, d, role))
                 });
                 subfolders.chain(documents).collect::<Vec<_>>()
             })
@@ -459,7 +459,7 @@ impl DataRoomFolder {
     }
 }
 
-fn document_view(room: &Room, document: &Document, role: Role) -> DataRoomDocument {
+fn document_view(index: &Index, document: &Document, role: Role) -> DataRoomDocument {
     let extension = document.extension();
     let name = if extension.is_empty() {
         document.name.clone()
@@ -469,22 +469,22 @@ fn document_view(room: &Room, document: &Document, role: Role) -> DataRoomDocume
     DataRoomDocument {
         id: ID(ids::document(document.id)),
         name,
-        number: Some(room.numbers.document(document.id)),
+        number: Some(index.numbers.document(document.id)),
         created_date: (role == Role::Administrator).then(|| DateTime(document.created().rfc3339())),
         last_modified_date: Some(DateTime(document.modified().rfc3339())),
-        parent_id: parent_id(&room.state.library, document.folder_id),
+        parent_id: parent_id(index.library, document.folder_id),
         file: File {
             extension: Some(extension.to_owned()),
         },
     }
 }
 
-fn folder_view(room: &Room, folder: &Folder) -> DataRoomFolder {
-    let library = &room.state.library;
+fn folder_view(index: &Index, folder: &Folder) -> DataRoomFolder {
+    let library = index.library;
     DataRoomFolder {
         id: ID(ids::folder(folder.id)),
         name: folder.name.clone(),
-        number: Some(room.numbers.folder(folder.id)),
+        number: Some(index.numbers.folder(folder.id)),
         parent_id: folder.parent.and_then(|p| parent_id(library, p)),
         has_children: library.subfolders(folder.id).next().is_some()
             || library.documents_in(folder.id).next().is_some(),

@@ -12,13 +12,13 @@ use tower::ServiceExt;
 use super::*;
 use crate::library::{sample, Library};
 
-fn room() -> (Arc<DemoState>, Router) {
+pub(super) fn room() -> (Arc<DemoState>, Router) {
     let state = Arc::new(DemoState::new(Library::sample(4096)));
     let app = router(Arc::clone(&state));
     (state, app)
 }
 
-async fn send(
+pub(super) async fn send(
     app: &Router,
     request: Request<Body>,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -31,7 +31,7 @@ async fn send(
     (status, headers, body.to_vec())
 }
 
-async fn graphql(
+pub(super) async fn graphql(
     app: &Router,
     token: Option<&str>,
     query: &str,
@@ -46,7 +46,7 @@ async fn graphql(
     (status, serde_json::from_slice(&body).unwrap())
 }
 
-fn error_code(answer: &Value) -> &str {
+pub(super) fn error_code(answer: &Value) -> &str {
     answer["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or("")
@@ -56,7 +56,7 @@ const ITEMS: &str = "query($f: [ID!], $first: Int, $after: String) { dataRoomDoc
     first: $first, after: $after) { edges { cursor node { __typename ... on DataRoomFolder { id name number } \
     ... on DataRoomDocument { id name number createdDate file { extension } } } } \
     pageInfo { hasNextPage endCursor } } } }";
-const INITIATE: &str =
+pub(super) const INITIATE: &str =
     "mutation($d: ID!) { initiateDataRoomDocumentDownload(input: {documentId: $d}) \
     { download { id status expiresAt failureReason } } }";
 const POLL: &str =
@@ -69,7 +69,7 @@ fn doc_id(state: &DemoState, path: &str) -> String {
 
 /// Initiates a download of `path`, polls the job as a client would until it has finished (about a second) and
 /// answers that final poll.
-async fn finished_job(state: &DemoState, app: &Router, path: &str) -> Value {
+pub(super) async fn finished_job(state: &DemoState, app: &Router, path: &str) -> Value {
     let (_, started) = graphql(
         app,
         Some(ADMIN_TOKEN),
@@ -96,7 +96,7 @@ async fn finished_job(state: &DemoState, app: &Router, path: &str) -> Value {
     }
 }
 
-fn path_of(url: &str) -> String {
+pub(super) fn path_of(url: &str) -> String {
     url.trim_start_matches("http://ansarada.demo.invalid")
         .to_owned()
 }

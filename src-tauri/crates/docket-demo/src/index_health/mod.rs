@@ -14,6 +14,8 @@
 //!   ("Failed to generate download URL", "Failed to download document") come from the framework's fault rules.
 
 pub mod catalog;
+#[cfg(test)]
+mod change_tests;
 pub mod envelope;
 pub mod presigned;
 mod routes;

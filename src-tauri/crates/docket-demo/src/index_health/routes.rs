@@ -46,7 +46,7 @@ pub async fn get_documents(State(demo): Shared, headers: HeaderMap, body: Bytes)
     let Some(collection_id) = envelope::text(&body, "collection_id") else {
         return envelope::refuse(MISSING_FIELDS, COLLECTION_ID_REQUIRED);
     };
-    let library = &demo.state.library;
+    let library = demo.state.library.current();
     let Some(collection) = catalog::collection(library, &collection_id) else {
         return envelope::refuse(NOT_FOUND, COLLECTION_NOT_FOUND);
     };
@@ -91,7 +91,7 @@ pub async fn direct(
     if let Err(refusal) = demo.tokens.check(&demo.state, &headers) {
         return refusal.into_response();
     }
-    let library = &demo.state.library;
+    let library = demo.state.library.current();
     let Some(document) = catalog::document(library, document_id.trim()) else {
         return envelope::refuse(NOT_FOUND, DOCUMENT_NOT_FOUND);
     };

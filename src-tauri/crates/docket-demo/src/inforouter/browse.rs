@@ -23,7 +23,7 @@ pub(super) fn by_page(api: &Api, call: &Call) -> Result<Response, Refused> {
     let folder_filter = call.optional("FolderFilter").unwrap_or_default();
     let document_filter = call.optional("DocumentFilter").unwrap_or_default();
     api.user(ticket)?;
-    let library = &api.state.library;
+    let library = api.state.library.current();
     let Some(folder) = lookup::folder(library, path) else {
         return Ok(failure(lookup::FOLDER_NOT_FOUND));
     };
@@ -58,7 +58,7 @@ pub(super) fn whole_folder(api: &Api, call: &Call) -> Result<Response, Refused> 
     let ticket = call.required("AuthenticationTicket")?;
     let path = call.required("Path")?;
     api.user(ticket)?;
-    let library = &api.state.library;
+    let library = api.state.library.current();
     let Some(folder) = lookup::folder(library, path) else {
         return Ok(failure(lookup::FOLDER_NOT_FOUND));
     };

@@ -15,6 +15,8 @@ mod sessions;
 mod versions;
 
 #[cfg(test)]
+mod change_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;

@@ -12,14 +12,14 @@ use crate::test_server::serve;
 
 use super::{router, OPEN_HANDLERS};
 
-struct Demo {
+pub(super) struct Demo {
     base: String,
-    state: Arc<DemoState>,
+    pub(super) state: Arc<DemoState>,
     http: reqwest::Client,
 }
 
 impl Demo {
-    async fn start() -> Demo {
+    pub(super) async fn start() -> Demo {
         let state = Arc::new(DemoState::new(Library::sample(3 * 262_144 + 17)));
         let base = serve(router(Arc::clone(&state))).await;
         Demo {
@@ -29,7 +29,7 @@ impl Demo {
         }
     }
 
-    async fn get(&self, method: &str, query: &[(&str, &str)]) -> reqwest::Response {
+    pub(super) async fn get(&self, method: &str, query: &[(&str, &str)]) -> reqwest::Response {
         self.http
             .get(format!("{}/srv.asmx/{method}", self.base))
             .query(query)
@@ -38,7 +38,7 @@ impl Demo {
             .unwrap()
     }
 
-    async fn post(&self, method: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub(super) async fn post(&self, method: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http
             .post(format!("{}/srv.asmx/{method}", self.base))
             .form(form)
@@ -47,7 +47,7 @@ impl Demo {
             .unwrap()
     }
 
-    async fn ticket(&self) -> String {
+    pub(super) async fn ticket(&self) -> String {
         let answer = self
             .get(
                 "AuthenticateUser",
@@ -59,14 +59,14 @@ impl Demo {
 }
 
 /// The root element's name, attributes and text.
-struct Root {
+pub(super) struct Root {
     name: String,
-    attrs: HashMap<String, String>,
-    text: String,
+    pub(super) attrs: HashMap<String, String>,
+    pub(super) text: String,
     children: usize,
 }
 
-fn root(xml: &str) -> Root {
+pub(super) fn root(xml: &str) -> Root {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut found: Option<Root> = None;
     let mut depth = 0;
@@ -96,7 +96,7 @@ fn root(xml: &str) -> Root {
     found.unwrap()
 }
 
-fn element(start: &quick_xml::events::BytesStart<'_>) -> Root {
+pub(super) fn element(start: &quick_xml::events::BytesStart<'_>) -> Root {
     let attrs = start
         .attributes()
         .map(|a| {

@@ -30,7 +30,8 @@ pub async fn open(
         Resolved::Valid(link) => link,
         Resolved::Expired => return not_found(EXPIRED),
     };
-    let Some(file) = demo.catalog.file(&link.file_id) else {
+    let catalog = demo.catalog();
+    let Some(file) = catalog.file(&link.file_id) else {
         return not_found(REMOVED);
     };
     let FileState::Available { document_id } = file.state else {

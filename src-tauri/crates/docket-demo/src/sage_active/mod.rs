@@ -24,6 +24,7 @@ use axum::Router;
 use docket_core::{Credentials, RemoteConfig};
 
 use crate::apis::{AnswerFormat, DemoApi};
+use crate::library::Derived;
 use crate::state::DemoState;
 use catalog::Catalog;
 use links::LinkStore;
@@ -42,8 +43,16 @@ pub const API_KEY: &str = "demo-sage-active-subscription-key";
 #[derive(Debug)]
 pub struct SageDemo {
     pub(crate) state: Arc<DemoState>,
-    pub(crate) catalog: Catalog,
+    /// Built again after each change to the library.
+    catalog: Derived<Catalog>,
     pub(crate) links: LinkStore,
+}
+
+impl SageDemo {
+    /// The files as the library stands now; take it once per request.
+    pub(crate) fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.get(self.state.library.current(), Catalog::new)
+    }
 }
 
 /// How the demo serves this kind (registered in `crate::apis`).
@@ -58,10 +67,12 @@ pub const DEMO: DemoApi = DemoApi {
 
 pub fn router(state: Arc<DemoState>) -> Router {
     let demo = Arc::new(SageDemo {
-        catalog: Catalog::new(&state.library),
+        catalog: Derived::default(),
         links: LinkStore::default(),
         state,
     });
+    // Built now, as before the library could change, so the first request does not pay for it.
+    demo.catalog();
     let graphql = Router::new()
         .route("/graphql", post(run_graphql))
         .route_layer(middleware::from_fn(gateway::require_headers))
@@ -102,6 +113,8 @@ pub fn demo_remote(base_url: &str) -> (RemoteConfig, Credentials) {
 }
 
 #[cfg(test)]
+mod change_tests;
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::library::{sample, Library};
@@ -110,7 +123,7 @@ mod tests {
     use serde_json::{json, Value};
     use tower::ServiceExt;
 
-    fn app() -> (Router, Arc<DemoState>) {
+    pub(super) fn app() -> (Router, Arc<DemoState>) {
         let state = Arc::new(DemoState::new(Library::sample(4096)));
         (router(Arc::clone(&state)), state)
     }
@@ -128,7 +141,10 @@ mod tests {
             .unwrap()
     }
 
-    async fn send(app: &Router, request: Request<Body>) -> (StatusCode, HeaderMapView, Vec<u8>) {
+    pub(super) async fn send(
+        app: &Router,
+        request: Request<Body>,
+    ) -> (StatusCode, HeaderMapView, Vec<u8>) {
         let response = app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = HeaderMapView(response.headers().clone());
@@ -138,7 +154,7 @@ mod tests {
         (status, headers, body.to_vec())
     }
 
-    struct HeaderMapView(axum::http::HeaderMap);
+    pub(super) struct HeaderMapView(axum::http::HeaderMap);
 
     impl HeaderMapView {
         fn get(&self, name: header::HeaderName) -> &str {
@@ -146,7 +162,7 @@ mod tests {
         }
     }
 
-    async fn query(app: &Router, query: &str, variables: Value) -> Value {
+    pub(super) async fn query(app: &Router, query: &str, variables: Value) -> Value {
         let (status, _, body) = send(app, graphql_request(query, variables)).await;
         assert_eq!(status, StatusCode::OK);
         serde_json::from_slice(&body).unwrap()

@@ -57,8 +57,8 @@ impl Query {
         let demo = ctx.data::<Arc<SageDemo>>()?;
         let filter = filter.unwrap_or_default();
         let by_id = filter.filters_by_id();
-        let mut files: Vec<&FileRecord> = demo
-            .catalog
+        let catalog = demo.catalog();
+        let mut files: Vec<&FileRecord> = catalog
             .files()
             .iter()
             .filter(|f| by_id || f.is_scanned())

@@ -10,6 +10,8 @@
 
 pub mod auth;
 pub mod catalog;
+#[cfg(test)]
+mod change_tests;
 mod routes;
 mod schema;
 mod signed_tokens;
@@ -25,6 +27,7 @@ use axum::Router;
 use docket_core::{Credentials, RemoteConfig};
 
 use crate::apis::{AnswerFormat, DemoApi};
+use crate::library::Derived;
 use crate::state::DemoState;
 
 pub use auth::{demo_jwt, issue_jwt, DEVELOPER_TOKEN};
@@ -41,9 +44,21 @@ pub use signed_tokens::LIFETIME as SIGNED_URL_LIFETIME;
 /// What the handlers share.
 pub struct App {
     state: Arc<DemoState>,
-    catalog: Catalog,
+    /// Built again after each change to the library.
+    catalog: Derived<Catalog>,
     tokens: signed_tokens::SignedTokens,
     schema: schema::StudyCreatorSchema,
+}
+
+impl App {
+    /// The database as the library stands now. Take it once per request: GraphQL nodes are indexes into it.
+    fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.get(self.state.library.current(), |library| {
+            let mut catalog = Catalog::new(library);
+            catalog.add_bulk_study(library, self.state.bulk_study_files);
+            catalog
+        })
+    }
 }
 
 /// How the demo serves this kind (registered in `crate::apis`).
@@ -57,14 +72,14 @@ pub const DEMO: DemoApi = DemoApi {
 };
 
 pub fn router(state: Arc<DemoState>) -> Router {
-    let mut catalog = Catalog::new(&state.library);
-    catalog.add_bulk_study(&state.library, state.bulk_study_files);
     let app = Arc::new(App {
-        catalog,
+        catalog: Derived::default(),
         state,
         tokens: signed_tokens::SignedTokens::default(),
         schema: schema::schema(),
     });
+    // Built now, as before the library could change: the bulk study can hold 100,000 files.
+    app.catalog();
     let refuse_unsafe = |route: axum::routing::MethodRouter<Arc<App>>| {
         route
             .post(routes::csrf_refused)
@@ -105,6 +120,7 @@ async fn graphql(
         .to_owned();
     let request = request
         .into_inner()
+        .data(app.catalog())
         .data(Arc::clone(&app))
         .data(auth::Caller::from_headers(&headers))
         .data(schema::Host(host));

@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::auth::{download_token, Caller, DEVELOPER_TOKEN};
-use super::catalog::File;
+use super::catalog::{Catalog, File};
 use super::App;
 
 pub const NOT_AUTHORIZED: &str = "Not authorized to download the file";
@@ -70,11 +70,11 @@ pub async fn csrf_refused() -> Response {
 
 /// The file and the index of the version asked for (the latest when none is).
 fn resolve<'a>(
-    app: &'a App,
+    catalog: &'a Catalog,
     file: &str,
     version: Option<&str>,
 ) -> Result<(&'a File, usize), &'static str> {
-    let found = app.catalog.file(file).ok_or(NO_FILE)?;
+    let found = catalog.file(file).ok_or(NO_FILE)?;
     match version {
         None => Ok((found, found.latest())),
         Some(v) => found
@@ -94,10 +94,11 @@ fn serve(
     query_token: Option<&str>,
     headers: &HeaderMap,
 ) -> Response {
+    let catalog = app.catalog();
     let caller = Caller::from_headers(headers);
     let token = download_token(query_token, headers);
     let signed = token.as_deref().filter(|t| {
-        resolve(app, file, version).is_ok_and(|(f, at)| {
+        resolve(&catalog, file, version).is_ok_and(|(f, at)| {
             app.tokens
                 .is_valid(t, &f.versions[at].kf_id, &app.state.expiry)
         })
@@ -106,11 +107,11 @@ fn serve(
     if !caller.may_see(study) && signed.is_none() && !developer {
         return text(StatusCode::UNAUTHORIZED, NOT_AUTHORIZED);
     }
-    let (found, at) = match resolve(app, file, version) {
+    let (found, at) = match resolve(&catalog, file, version) {
         Ok(found) => found,
         Err(message) => return text(StatusCode::NOT_FOUND, message),
     };
-    if app.catalog.studies[found.study].kf_id != study {
+    if catalog.studies[found.study].kf_id != study {
         return text(StatusCode::NOT_FOUND, WRONG_STUDY);
     }
     if let Some(token) = signed {
@@ -190,7 +191,15 @@ fn answer_signed_url(
     version: Option<&str>,
     headers: &HeaderMap,
 ) -> Response {
-    match mint(app, &Caller::from_headers(headers), study, file, version) {
+    let catalog = app.catalog();
+    match mint(
+        app,
+        &catalog,
+        &Caller::from_headers(headers),
+        study,
+        file,
+        version,
+    ) {
         Ok(url) => Json(serde_json::json!({ "url": url })).into_response(),
         Err(message) => text(StatusCode::NOT_FOUND, message),
     }
@@ -200,6 +209,7 @@ fn answer_signed_url(
 /// order, serve the REST endpoint and the `signedUrl` mutation.
 pub fn mint(
     app: &App,
+    catalog: &Catalog,
     caller: &Caller,
     study: &str,
     file: &str,
@@ -208,12 +218,12 @@ pub fn mint(
     if !caller.may_see(study) {
         return Err(NOT_AUTHENTICATED_FOR_URL);
     }
-    let found = app.catalog.file(file).ok_or(NO_FILE)?;
-    let owner = &app.catalog.studies[found.study];
+    let found = catalog.file(file).ok_or(NO_FILE)?;
+    let owner = &catalog.studies[found.study];
     if owner.kf_id != study {
         return Err(WRONG_STUDY);
     }
-    let (_, at) = resolve(app, file, version)?;
+    let (_, at) = resolve(catalog, file, version)?;
     let token = app
         .tokens
         .mint(&found.versions[at].kf_id, app.state.expiry.issue());

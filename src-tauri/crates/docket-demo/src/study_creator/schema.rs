@@ -15,7 +15,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use super::auth::Caller;
-use super::catalog::{File, FileVersion, Study};
+use super::catalog::{Catalog, File, FileVersion, Study};
 use super::routes;
 use super::App;
 
@@ -46,6 +46,11 @@ const NOT_ALLOWED: &str = "Not allowed";
 
 fn app<'a>(ctx: &'a Context<'_>) -> Result<&'a Arc<App>> {
     ctx.data::<Arc<App>>()
+}
+
+/// The catalog this request started with: nodes hold indexes into it, so every field must read that one.
+fn catalog<'a>(ctx: &'a Context<'_>) -> Result<&'a Catalog> {
+    ctx.data::<Arc<Catalog>>().map(|catalog| catalog.as_ref())
 }
 
 fn caller<'a>(ctx: &'a Context<'_>) -> Result<&'a Caller> {
@@ -92,9 +97,8 @@ impl Query {
                 "the demo server does not filter studies by organization",
             ));
         }
-        let app = app(ctx)?;
-        let studies = app
-            .catalog
+        let catalog = catalog(ctx)?;
+        let studies = catalog
             .studies
             .iter()
             .enumerate()
@@ -102,7 +106,7 @@ impl Query {
             .filter(|(_, s)| name.as_ref().is_none_or(|n| *n == s.name))
             .map(|(i, _)| StudyNode(i))
             .collect();
-        let studies = ordered_studies(studies, order_by.as_deref(), app)?;
+        let studies = ordered_studies(studies, order_by.as_deref(), catalog)?;
         let paging = Paging {
             offset,
             before,
@@ -114,7 +118,7 @@ impl Query {
     }
 
     async fn study_by_kf_id(&self, ctx: &Context<'_>, kf_id: String) -> Result<Option<StudyNode>> {
-        let Some(at) = app(ctx)?.catalog.study(&kf_id) else {
+        let Some(at) = catalog(ctx)?.study(&kf_id) else {
             return Ok(None);
         };
         if caller(ctx)?.may_see(&kf_id) {
@@ -144,7 +148,7 @@ impl Query {
         if !caller.is_user() {
             return Err(Error::new(NOT_ALLOWED));
         }
-        let catalog = &app(ctx)?.catalog;
+        let catalog = catalog(ctx)?;
         let files = catalog
             .files
             .iter()
@@ -171,7 +175,7 @@ impl Query {
     }
 
     async fn file_by_kf_id(&self, ctx: &Context<'_>, kf_id: String) -> Result<Option<FileNode>> {
-        let catalog = &app(ctx)?.catalog;
+        let catalog = catalog(ctx)?;
         let at = catalog
             .files
             .iter()
@@ -201,8 +205,7 @@ impl Query {
         if !caller.is_user() {
             return Err(Error::new(NOT_ALLOWED));
         }
-        let app = app(ctx)?;
-        let catalog = &app.catalog;
+        let catalog = catalog(ctx)?;
         let versions = catalog
             .files
             .iter()
@@ -226,7 +229,7 @@ impl Query {
             last,
         };
         connection(
-            ordered(versions, order_by.as_deref(), app),
+            ordered(versions, order_by.as_deref(), catalog),
             &paging,
             "allVersions",
         )
@@ -238,8 +241,7 @@ impl Query {
         ctx: &Context<'_>,
         kf_id: String,
     ) -> Result<Option<VersionNode>> {
-        let app = app(ctx)?;
-        let catalog = &app.catalog;
+        let catalog = catalog(ctx)?;
         let (file, version) = catalog
             .files
             .iter()
@@ -276,17 +278,17 @@ impl Mutation {
         study_id: String,
         version_id: Option<String>,
     ) -> Result<Option<SignedUrlMutation>> {
-        let app = app(ctx)?;
+        let catalog = catalog(ctx)?;
         let url = routes::mint(
-            app,
+            app(ctx)?,
+            catalog,
             caller(ctx)?,
             &study_id,
             &file_id,
             version_id.as_deref(),
         )
         .map_err(Error::new)?;
-        let at = app
-            .catalog
+        let at = catalog
             .files
             .iter()
             .position(|f| f.kf_id == file_id)

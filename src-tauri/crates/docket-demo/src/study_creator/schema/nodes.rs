@@ -59,11 +59,13 @@ pub(super) const FILE_TYPE: FileType = FileType::Oth;
 pub(super) fn ordered(
     mut versions: Vec<VersionNode>,
     order_by: Option<&str>,
-    app: &App,
+    catalog: &Catalog,
 ) -> Vec<VersionNode> {
     match order_by.map(str::trim) {
-        Some("-created_at") => versions.sort_by_key(|v| std::cmp::Reverse(v.row(app).created_at)),
-        Some("created_at") => versions.sort_by_key(|v| v.row(app).created_at),
+        Some("-created_at") => {
+            versions.sort_by_key(|v| std::cmp::Reverse(v.row(catalog).created_at))
+        }
+        Some("created_at") => versions.sort_by_key(|v| v.row(catalog).created_at),
         _ => {}
     }
     versions
@@ -73,9 +75,9 @@ pub(super) fn ordered(
 pub(super) fn ordered_studies(
     mut studies: Vec<StudyNode>,
     order_by: Option<&str>,
-    app: &App,
+    catalog: &Catalog,
 ) -> Result<Vec<StudyNode>> {
-    let row = |s: &StudyNode| &app.catalog.studies[s.0];
+    let row = |s: &StudyNode| &catalog.studies[s.0];
     match order_by.map(str::trim) {
         None | Some("") => {}
         Some("name") => studies.sort_by(|a, b| row(a).name.cmp(&row(b).name)),
@@ -95,7 +97,7 @@ pub struct StudyNode(pub(super) usize);
 
 impl StudyNode {
     fn study<'a>(&self, ctx: &'a Context<'_>) -> Result<&'a Study> {
-        Ok(&app(ctx)?.catalog.studies[self.0])
+        Ok(&catalog(ctx)?.studies[self.0])
     }
 }
 
@@ -126,7 +128,7 @@ pub struct FileNode(pub(super) usize);
 
 impl FileNode {
     fn file<'a>(&self, ctx: &'a Context<'_>) -> Result<&'a File> {
-        Ok(&app(ctx)?.catalog.files[self.0])
+        Ok(&catalog(ctx)?.files[self.0])
     }
 }
 
@@ -164,7 +166,7 @@ impl FileNode {
         let file = self.file(ctx)?;
         Ok(Some(download_url(
             ctx,
-            &file.path(&app(ctx)?.catalog.studies[file.study]),
+            &file.path(&catalog(ctx)?.studies[file.study]),
         )))
     }
 
@@ -191,7 +193,7 @@ impl FileNode {
         let nodes = (0..count)
             .map(|v| VersionNode { file, version: v })
             .collect();
-        let nodes = ordered(nodes, order_by.as_deref(), app(ctx)?);
+        let nodes = ordered(nodes, order_by.as_deref(), catalog(ctx)?);
         let paging = Paging {
             offset,
             before,
@@ -209,36 +211,36 @@ pub struct VersionNode {
 }
 
 impl VersionNode {
-    fn row<'a>(&self, app: &'a App) -> &'a FileVersion {
-        &app.catalog.files[self.file].versions[self.version]
+    fn row<'a>(&self, catalog: &'a Catalog) -> &'a FileVersion {
+        &catalog.files[self.file].versions[self.version]
     }
 }
 
 #[Object]
 impl VersionNode {
     async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
-        Ok(global_id("VersionNode", &self.row(app(ctx)?).kf_id))
+        Ok(global_id("VersionNode", &self.row(catalog(ctx)?).kf_id))
     }
 
     async fn kf_id(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(self.row(app(ctx)?).kf_id.clone())
+        Ok(self.row(catalog(ctx)?).kf_id.clone())
     }
 
     async fn file_name(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(self.row(app(ctx)?).file_name.clone())
+        Ok(self.row(catalog(ctx)?).file_name.clone())
     }
 
     /// The database's size, wrong where the catalog says so.
     async fn size(&self, ctx: &Context<'_>) -> Result<i64> {
-        Ok(i64::try_from(self.row(app(ctx)?).db_size).unwrap_or(i64::MAX))
+        Ok(i64::try_from(self.row(catalog(ctx)?).db_size).unwrap_or(i64::MAX))
     }
 
     async fn created_at(&self, ctx: &Context<'_>) -> Result<DateTime> {
-        Ok(DateTime(self.row(app(ctx)?).created_at.rfc3339()))
+        Ok(DateTime(self.row(catalog(ctx)?).created_at.rfc3339()))
     }
 
     async fn description(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(Some(format!("Revision {}", self.row(app(ctx)?).number)))
+        Ok(Some(format!("Revision {}", self.row(catalog(ctx)?).number)))
     }
 
     async fn state(&self) -> VersionState {
@@ -250,11 +252,11 @@ impl VersionNode {
     }
 
     async fn download_url(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let app = app(ctx)?;
-        let file = &app.catalog.files[self.file];
+        let catalog = catalog(ctx)?;
+        let file = &catalog.files[self.file];
         Ok(Some(download_url(
             ctx,
-            &file.version_path(&app.catalog.studies[file.study], self.version),
+            &file.version_path(&catalog.studies[file.study], self.version),
         )))
     }
 }
