@@ -41,6 +41,11 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             folders::download_folders,
             folders::list_folder_downloads,
             folders::act_on_folder_download,
+            folders::keep_in_sync,
+            folders::list_synced_folders,
+            folders::check_synced_folder,
+            folders::sync_synced_folder,
+            folders::stop_syncing,
             settings::get_settings,
             settings::save_settings,
             settings::pick_download_folder,
@@ -54,7 +59,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             events::ListingChanged,
             events::RemoteReachability,
             events::LocalCopiesChanged,
-            events::FolderDownloadsChanged
+            events::FolderDownloadsChanged,
+            events::SyncedFoldersChanged
         ])
         // Byte counts stay far below 2^53, so plain numbers are exact.
         .dangerously_cast_bigints_to_number()

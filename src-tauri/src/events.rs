@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::folder_downloads::FolderDownloadView;
+use crate::synced_folders::SyncedFolderView;
 use crate::transfers::TransferView;
 
 /// The whole transfer list, in queue order. Sent at most a few times a second while anything changes.
@@ -43,4 +44,10 @@ pub struct LocalCopiesChanged {
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct FolderDownloadsChanged {
     pub downloads: Vec<FolderDownloadView>,
+}
+
+/// The synced folders, whenever one was added, synced, checked or dropped.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SyncedFoldersChanged {
+    pub folders: Vec<SyncedFolderView>,
 }

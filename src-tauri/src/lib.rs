@@ -14,6 +14,7 @@ mod notifications;
 mod preview;
 mod settings;
 mod state;
+mod synced_folders;
 mod transfers;
 
 pub use bindings::bindings_builder;
@@ -24,7 +25,7 @@ use tauri_specta::Event;
 use tracing_subscriber::EnvFilter;
 
 use demo_rooms::DemoRooms;
-use events::{FolderDownloadsChanged, RemotesChanged, TransfersChanged};
+use events::{FolderDownloadsChanged, RemotesChanged, SyncedFoldersChanged, TransfersChanged};
 use state::ShellState;
 
 /// `--demo` on the command line or `DOCKET_DEMO=1`: open the demo data rooms at start.
@@ -84,6 +85,17 @@ pub fn run() {
                     .emit(&folders_handle);
                 }
             });
+            let synced = app.state::<ShellState>().synced.clone();
+            let synced_handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                loop {
+                    synced.changed().await;
+                    if let Ok(folders) = synced.list().await {
+                        let _ = SyncedFoldersChanged { folders }.emit(&synced_handle);
+                    }
+                }
+            });
+            tauri::async_runtime::spawn(synced_folders::check_now_and_then(app.handle().clone()));
             tauri::async_runtime::spawn(catalog_events::forward(
                 catalog.clone(),
                 app.handle().clone(),

@@ -23,6 +23,12 @@ pub enum Notice {
     },
     /// A folder download ended.
     FolderDone(FolderDownloadView),
+    /// A check found documents new or changed on the server in a synced folder.
+    SyncedChanges {
+        name: String,
+        new: usize,
+        changed: usize,
+    },
 }
 
 impl Notice {
@@ -34,6 +40,7 @@ impl Notice {
                 "Folder download stopped".to_owned()
             }
             Notice::FolderDone(_) => "Folder downloaded".to_owned(),
+            Notice::SyncedChanges { .. } => "New on the server".to_owned(),
         }
     }
 
@@ -53,6 +60,20 @@ impl Notice {
                 message: None,
             } => format!("{} could not be downloaded.", quoted(name)),
             Notice::FolderDone(row) => folder_done(row),
+            Notice::SyncedChanges { name, new, changed } => {
+                let mut parts = Vec::new();
+                if *new > 0 {
+                    parts.push(format!("{new} new"));
+                }
+                if *changed > 0 {
+                    parts.push(format!("{changed} changed"));
+                }
+                format!(
+                    "{}: {} since the last sync. Sync now to download them.",
+                    quoted(name),
+                    parts.join(", ")
+                )
+            }
         }
     }
 }

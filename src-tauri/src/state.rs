@@ -12,6 +12,7 @@ use crate::error::IpcError;
 use crate::folder_downloads::{FolderDownloadContext, FolderDownloads};
 use crate::preview::OpenTables;
 use crate::settings::{Settings, SettingsFile};
+use crate::synced_folders::SyncedFolderList;
 use crate::transfers::Transfers;
 
 pub struct ShellState {
@@ -19,6 +20,7 @@ pub struct ShellState {
     pub catalog: Catalog,
     pub transfers: Arc<Transfers>,
     pub folders: Arc<FolderDownloads>,
+    pub synced: Arc<SyncedFolderList>,
     batches: docket_store::batches::FolderBatches,
     pub demo: DemoRooms,
     /// CSV previews the panel pages through.
@@ -54,6 +56,9 @@ impl ShellState {
             catalog,
             transfers,
             folders: Arc::default(),
+            synced: Arc::new(SyncedFolderList::new(
+                docket_store::synced::SyncedFolders::new(workspace.pool.clone()),
+            )),
             batches: docket_store::batches::FolderBatches::new(workspace.pool.clone()),
             demo: DemoRooms::default(),
             previews: OpenTables::default(),

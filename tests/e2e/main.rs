@@ -7,6 +7,7 @@ mod large_folder;
 mod previews;
 mod servers_and_settings;
 mod steps;
+mod synced_folders;
 mod webdriver;
 
 use std::time::Duration;

@@ -8,6 +8,7 @@ use crate::error::IpcError;
 use crate::folder_downloads::{FolderDownloadView, FolderRequest};
 use crate::notifications::{post, Notice};
 use crate::state::ShellState;
+use crate::synced_folders::{self, SyncedFolderView};
 
 /// A folder to download: its id on the remote (`None`: the whole remote) and its name.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
@@ -46,11 +47,12 @@ pub async fn download_folders(
             folder: order.folder_id,
             name: order.name,
             download_dir: state.download_dir(),
+            dest: None,
         };
         let app = app.clone();
         let id = state
             .folders
-            .start(state.folder_context(), provider, request, move |row| {
+            .start(state.folder_context(), provider, request, move |row, _| {
                 post(&app, &Notice::FolderDone(row.clone()));
             });
         ids.push(id);
@@ -91,5 +93,72 @@ pub async fn act_on_folder_download(
             Err(err) => return Err(err),
         }
     }
+    Ok(())
+}
+
+/// Keeps a folder in sync: it is downloaded now into the download folder, checked for changes on the server now
+/// and then, and synced again with [`sync_synced_folder`].
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_in_sync(
+    app: AppHandle,
+    state: State<'_, ShellState>,
+    order: FolderOrder,
+) -> Result<SyncedFolderView, IpcError> {
+    synced_folders::keep_in_sync(
+        &state,
+        &order.remote,
+        order.folder_id,
+        &order.name,
+        move |row| {
+            post(&app, &Notice::FolderDone(row.clone()));
+        },
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_synced_folders(
+    state: State<'_, ShellState>,
+) -> Result<Vec<SyncedFolderView>, IpcError> {
+    state.synced.list().await
+}
+
+/// Looks for changes on the server now (nothing is downloaded).
+#[tauri::command]
+#[specta::specta]
+pub async fn check_synced_folder(
+    state: State<'_, ShellState>,
+    id: u32,
+) -> Result<SyncedFolderView, IpcError> {
+    synced_folders::check(&state, i64::from(id)).await
+}
+
+/// Syncs the folder now: what is new or changed on the server is downloaded; answers the folder download's id.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_synced_folder(
+    app: AppHandle,
+    state: State<'_, ShellState>,
+    id: u32,
+) -> Result<u32, IpcError> {
+    synced_folders::sync_now(&state, i64::from(id), move |row| {
+        post(&app, &Notice::FolderDone(row.clone()));
+    })
+    .await
+}
+
+/// Stops keeping the folder in sync; its local copy stays as it is.
+#[tauri::command]
+#[specta::specta]
+pub async fn stop_syncing(state: State<'_, ShellState>, id: u32) -> Result<(), IpcError> {
+    state
+        .synced
+        .store
+        .remove(i64::from(id))
+        .await
+        .map_err(|err| IpcError::internal(err.to_string()))?;
+    state.synced.touch();
     Ok(())
 }

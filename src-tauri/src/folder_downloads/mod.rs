@@ -70,9 +70,12 @@ impl FolderDownloads {
         context: FolderDownloadContext,
         provider: Arc<dyn Provider>,
         request: FolderRequest,
-        on_done: impl FnOnce(&FolderDownloadView) + Send + 'static,
+        on_done: impl FnOnce(&FolderDownloadView, Option<&SyncReport>) + Send + 'static,
     ) -> u32 {
-        let dest = request.download_dir.join(sanitize_file_name(&request.name));
+        let dest = request
+            .dest
+            .clone()
+            .unwrap_or_else(|| request.download_dir.join(sanitize_file_name(&request.name)));
         let id = {
             let mut rows = lock(&self.rows);
             let id = rows.iter().map(|r| r.id).max().unwrap_or(0) + 1;
@@ -106,15 +109,15 @@ impl FolderDownloads {
         };
         tauri::async_runtime::spawn(async move {
             let outcome = downloads.run(id, &context, provider.as_ref(), sync).await;
-            match outcome {
-                Ok(report) => downloads.update(id, |row| row.record(&report)),
+            match &outcome {
+                Ok(report) => downloads.update(id, |row| row.record(report)),
                 Err(message) => downloads.update(id, |row| {
                     row.state = FolderDownloadState::Failed;
-                    row.message = Some(message);
+                    row.message = Some(message.clone());
                 }),
             }
             if let Some(row) = downloads.find(id) {
-                on_done(&row);
+                on_done(&row, outcome.as_ref().ok());
             }
         });
         id
@@ -171,4 +174,6 @@ pub struct FolderRequest {
     pub folder: Option<String>,
     pub name: String,
     pub download_dir: std::path::PathBuf,
+    /// Where its tree goes, when not `download_dir/<name>` (a synced folder keeps its place).
+    pub dest: Option<std::path::PathBuf>,
 }

@@ -76,6 +76,18 @@ export const commands = {
 	listFolderDownloads: () => typedError<FolderDownloadView_Serialize[], IpcError>(__TAURI_INVOKE("list_folder_downloads")),
 	/**  Pauses, resumes or cancels every transfer of a folder download that the action fits. */
 	actOnFolderDownload: (id: number, action: FolderAction) => typedError<null, IpcError>(__TAURI_INVOKE("act_on_folder_download", { id, action })),
+	/**
+	 *  Keeps a folder in sync: it is downloaded now into the download folder, checked for changes on the server now
+	 *  and then, and synced again with [`sync_synced_folder`].
+	 */
+	keepInSync: (order: FolderOrder_Deserialize) => typedError<SyncedFolderView_Serialize, IpcError>(__TAURI_INVOKE("keep_in_sync", { order })),
+	listSyncedFolders: () => typedError<SyncedFolderView_Serialize[], IpcError>(__TAURI_INVOKE("list_synced_folders")),
+	/**  Looks for changes on the server now (nothing is downloaded). */
+	checkSyncedFolder: (id: number) => typedError<SyncedFolderView_Serialize, IpcError>(__TAURI_INVOKE("check_synced_folder", { id })),
+	/**  Syncs the folder now: what is new or changed on the server is downloaded; answers the folder download's id. */
+	syncSyncedFolder: (id: number) => typedError<number, IpcError>(__TAURI_INVOKE("sync_synced_folder", { id })),
+	/**  Stops keeping the folder in sync; its local copy stays as it is. */
+	stopSyncing: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("stop_syncing", { id })),
 	getSettings: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings_Deserialize) => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("save_settings", { settings })),
 	/**  Asks for a folder with the system's folder picker; `None` when the user cancelled. */
@@ -98,6 +110,7 @@ export const events = {
 	localCopiesChanged: makeEvent<LocalCopiesChanged, LocalCopiesChanged>("local-copies-changed"),
 	remoteReachability: makeEvent<RemoteReachability_Serialize, RemoteReachability_Deserialize>("remote-reachability"),
 	remotesChanged: makeEvent<RemotesChanged, RemotesChanged>("remotes-changed"),
+	syncedFoldersChanged: makeEvent<SyncedFoldersChanged_Serialize, SyncedFoldersChanged_Deserialize>("synced-folders-changed"),
 	transfersChanged: makeEvent<TransfersChanged_Serialize, TransfersChanged_Deserialize>("transfers-changed"),
 };
 
@@ -640,6 +653,49 @@ export type Settings_Serialize = {
 	theme: Theme,
 	/**  A desktop notification when a batch of downloads finishes or a transfer fails. */
 	notifyWhenDone: boolean,
+};
+
+export type SyncedFolderView = SyncedFolderView_Serialize | SyncedFolderView_Deserialize;
+
+export type SyncedFolderView_Deserialize = {
+	id: number,
+	remote: string,
+	name: string,
+	dest: string,
+	/**  Unix ms. */
+	syncedAt?: number | null,
+	checkedAt?: number | null,
+	/**  New on the server since the last sync (paths below `dest`). */
+	newPaths: string[],
+	/**  Changed on the server since the last sync. */
+	changedPaths: string[],
+};
+
+export type SyncedFolderView_Serialize = {
+	id: number,
+	remote: string,
+	name: string,
+	dest: string,
+	/**  Unix ms. */
+	syncedAt: number | null,
+	checkedAt: number | null,
+	/**  New on the server since the last sync (paths below `dest`). */
+	newPaths: string[],
+	/**  Changed on the server since the last sync. */
+	changedPaths: string[],
+};
+
+/**  The synced folders, whenever one was added, synced, checked or dropped. */
+export type SyncedFoldersChanged = SyncedFoldersChanged_Serialize | SyncedFoldersChanged_Deserialize;
+
+/**  The synced folders, whenever one was added, synced, checked or dropped. */
+export type SyncedFoldersChanged_Deserialize = {
+	folders: SyncedFolderView_Deserialize[],
+};
+
+/**  The synced folders, whenever one was added, synced, checked or dropped. */
+export type SyncedFoldersChanged_Serialize = {
+	folders: SyncedFolderView_Serialize[],
 };
 
 export type SyntaxErrorView = {

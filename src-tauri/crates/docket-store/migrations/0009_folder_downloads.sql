@@ -16,11 +16,31 @@ CREATE TABLE folder_batches (
     -- The folder's location id; '' for the whole remote.
     folder      TEXT    NOT NULL,
     dest_root   TEXT    NOT NULL,
+    -- 'sync' for a sync that downloads; 'check' for a dry run (a check for changes), which never disturbs the walk
+    -- of a sync of the same folder.
+    purpose     TEXT    NOT NULL DEFAULT 'sync' CHECK (purpose IN ('sync', 'check')),
     -- Every folder listed: the documents below are all known.
     walked      INTEGER NOT NULL DEFAULT 0,
     -- The batch ran to its end; the next sync walks the server again.
     finished_at INTEGER,
     created_at  INTEGER NOT NULL,
+    UNIQUE (remote, folder, dest_root, purpose)
+) STRICT;
+
+-- Folders a person keeps in sync from the window: checked for changes now and then, synced on request.
+CREATE TABLE synced_folders (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    remote          TEXT    NOT NULL REFERENCES remotes (name) ON DELETE CASCADE,
+    -- The folder's location id; '' for the whole remote.
+    folder          TEXT    NOT NULL,
+    name            TEXT    NOT NULL,
+    dest_root       TEXT    NOT NULL,
+    -- When it was last synced and last checked (unix ms), and what the last check found: documents new on the
+    -- server and documents changed there since the last sync (their paths below dest_root, JSON arrays).
+    synced_at       INTEGER,
+    checked_at      INTEGER,
+    new_paths       TEXT    NOT NULL DEFAULT '[]',
+    changed_paths   TEXT    NOT NULL DEFAULT '[]',
     UNIQUE (remote, folder, dest_root)
 ) STRICT;
 

@@ -55,21 +55,26 @@ impl FolderBatches {
 
     /// The batch of `folder` into `dest_root`: the unfinished one (its walk goes on, its documents stay known), or
     /// a fresh one whose walk starts at `root_location`.
+    /// With `check`, the batch of a dry run: its own, apart from the batch of a sync of the same folder.
     pub async fn open(
         &self,
         remote: &str,
         folder: Option<&str>,
         root_location: &str,
         dest_root: &Path,
+        check: bool,
     ) -> Result<(FolderBatch, bool), QueueError> {
         let folder_key = folder.unwrap_or("");
+        let purpose = if check { "check" } else { "sync" };
         let mut tx = self.pool.begin().await?;
         let existing = sqlx::query(
-            "SELECT id, walked, finished_at FROM folder_batches WHERE remote = ? AND folder = ? AND dest_root = ?",
+            "SELECT id, walked, finished_at FROM folder_batches WHERE remote = ? AND folder = ? AND dest_root = ? \
+             AND purpose = ?",
         )
         .bind(remote)
         .bind(folder_key)
         .bind(path_text(dest_root))
+        .bind(purpose)
         .fetch_optional(&mut *tx)
         .await?;
         let (id, walked, resumed) = match existing {
@@ -99,11 +104,13 @@ impl FolderBatches {
             }
             None => {
                 let id = sqlx::query(
-                    "INSERT INTO folder_batches (remote, folder, dest_root, created_at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO folder_batches (remote, folder, dest_root, purpose, created_at) \
+                     VALUES (?, ?, ?, ?, ?)",
                 )
                 .bind(remote)
                 .bind(folder_key)
                 .bind(path_text(dest_root))
+                .bind(purpose)
                 .bind(now_ms())
                 .execute(&mut *tx)
                 .await?

@@ -8,6 +8,7 @@ pub mod queue;
 pub mod remotes;
 pub mod search;
 pub mod secrets;
+pub mod synced;
 pub mod watch;
 
 pub use catalog::{Catalog, CatalogError, CatalogEvent, ListingDiff, LocalCopy, LocalState};

@@ -88,6 +88,7 @@ impl FolderSync<'_> {
                 request.folder.as_deref(),
                 &root_location,
                 &request.dest_root,
+                request.dry_run,
             )
             .await?;
         if !batch.walked {
