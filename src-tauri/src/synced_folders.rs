@@ -117,6 +117,7 @@ pub async fn sync_now(
         name: synced.name.clone(),
         download_dir: state.download_dir(),
         dest: Some(synced.dest_root.clone()),
+        keep_versions: state.settings().keep_versions,
     };
     let list = Arc::clone(&state.synced);
     Ok(state.folders.start(

@@ -48,6 +48,7 @@ pub async fn download_folders(
             name: order.name,
             download_dir: state.download_dir(),
             dest: None,
+            keep_versions: state.settings().keep_versions,
         };
         let app = app.clone();
         let id = state

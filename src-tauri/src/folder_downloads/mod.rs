@@ -105,7 +105,7 @@ impl FolderDownloads {
             dest_root: dest,
             dry_run: false,
             delete: false,
-            keep_versions: false,
+            keep_versions: request.keep_versions,
         };
         tauri::async_runtime::spawn(async move {
             let outcome = downloads.run(id, &context, provider.as_ref(), sync).await;
@@ -176,4 +176,6 @@ pub struct FolderRequest {
     pub download_dir: std::path::PathBuf,
     /// Where its tree goes, when not `download_dir/<name>` (a synced folder keeps its place).
     pub dest: Option<std::path::PathBuf>,
+    /// Keep the earlier copy of a document that changed on the server (the setting).
+    pub keep_versions: bool,
 }

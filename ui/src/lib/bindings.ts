@@ -641,6 +641,11 @@ export type Settings_Deserialize = {
 	theme?: Theme,
 	/**  A desktop notification when a batch of downloads finishes or a transfer fails. */
 	notifyWhenDone?: boolean,
+	/**
+	 *  When a synced document changed on the server, keep the earlier local copy beside the new one, named with its
+	 *  version (`report (version 2).pdf`); otherwise it is replaced.
+	 */
+	keepVersions?: boolean,
 };
 
 export type Settings_Serialize = {
@@ -653,6 +658,11 @@ export type Settings_Serialize = {
 	theme: Theme,
 	/**  A desktop notification when a batch of downloads finishes or a transfer fails. */
 	notifyWhenDone: boolean,
+	/**
+	 *  When a synced document changed on the server, keep the earlier local copy beside the new one, named with its
+	 *  version (`report (version 2).pdf`); otherwise it is replaced.
+	 */
+	keepVersions: boolean,
 };
 
 export type SyncedFolderView = SyncedFolderView_Serialize | SyncedFolderView_Deserialize;

@@ -77,6 +77,9 @@ pub struct Settings {
     pub theme: Theme,
     /// A desktop notification when a batch of downloads finishes or a transfer fails.
     pub notify_when_done: bool,
+    /// When a synced document changed on the server, keep the earlier local copy beside the new one, named with its
+    /// version (`report (version 2).pdf`); otherwise it is replaced.
+    pub keep_versions: bool,
 }
 
 impl Default for Settings {
@@ -89,6 +92,7 @@ impl Default for Settings {
             bandwidth_limit_kib: transfers.bandwidth_limit_kib,
             theme: Theme::System,
             notify_when_done: true,
+            keep_versions: false,
         }
     }
 }
@@ -213,6 +217,7 @@ mod tests {
             bandwidth_limit_kib: 512,
             theme: Theme::Dark,
             notify_when_done: false,
+            keep_versions: true,
         };
         SettingsFile::open(dir.path()).save(&settings).unwrap();
         assert_eq!(SettingsFile::open(dir.path()).load(), settings);

@@ -177,7 +177,8 @@ pub struct SyncArgs {
     /// Delete local copies of documents gone from the server (only copies still as Docket saved them).
     #[arg(long)]
     pub delete: bool,
-    /// Keep the earlier copy of a document that changed on the server, named with its version.
+    /// Keep the earlier copy of a document that changed on the server, named with its version (default: the app's
+    /// Settings, off unless turned on there).
     #[arg(long)]
     pub keep_versions: bool,
     #[arg(long)]

@@ -13,6 +13,10 @@ export interface FolderProgress {
   filesTotal: number;
   bytesDone: number;
   bytesTotal: number;
+  /** Bytes per second of its documents downloading now. */
+  speed: number;
+  /** Seconds left at that speed, when known. */
+  etaSeconds: number | null;
 }
 
 /** How far `folder` is, from the rows of its transfers in `transfers`. */
@@ -21,14 +25,19 @@ export function folderProgress(folder: FolderDownloadView, transfers: TransferVi
   let filesDone = folder.unchanged;
   let bytesDone = 0;
   let bytesTotal = 0;
+  let speed = 0;
   for (const t of transfers) {
     if (!members.has(t.id)) continue;
+    if (t.state === "downloading") speed += t.speed;
     if (t.state === "completed" || t.state === "failed" || t.state === "cancelled") filesDone += 1;
     bytesDone += t.state === "completed" ? (t.bytesTotal ?? t.bytesDone) : t.bytesDone;
     bytesTotal += t.bytesTotal ?? 0;
   }
   if (folder.state === "done") filesDone = folder.transferIds.length + folder.unchanged;
-  return { filesDone, filesTotal: folder.transferIds.length + folder.unchanged, bytesDone, bytesTotal };
+  const left = bytesTotal - bytesDone;
+  const etaSeconds = folder.state === "downloading" && speed > 0 && left > 0 ? left / speed : null;
+  const filesTotal = folder.transferIds.length + folder.unchanged;
+  return { filesDone, filesTotal, bytesDone, bytesTotal, speed, etaSeconds };
 }
 
 export class FolderDownloadsState {

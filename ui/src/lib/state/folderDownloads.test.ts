@@ -25,18 +25,31 @@ function folder(over: Partial<FolderDownloadView>): FolderDownloadView {
   };
 }
 
-function transfer(id: number, state: TransferView["state"], bytesDone: number, bytesTotal: number | null) {
-  return { id, state, bytesDone, bytesTotal } as TransferView;
+function transfer(
+  id: number,
+  state: TransferView["state"],
+  bytesDone: number,
+  bytesTotal: number | null,
+  speed = 0,
+) {
+  return { id, state, bytesDone, bytesTotal, speed } as TransferView;
 }
 
 describe("a folder download's progress", () => {
   it("counts documents already here as done and adds up its own transfers' bytes only", () => {
     const progress = folderProgress(folder({}), [
       transfer(10, "completed", 100, 100),
-      transfer(11, "downloading", 30, 200),
-      transfer(99, "downloading", 5000, 9000),
+      transfer(11, "downloading", 30, 200, 85),
+      transfer(99, "downloading", 5000, 9000, 1000),
     ]);
-    expect(progress).toEqual({ filesDone: 2, filesTotal: 3, bytesDone: 130, bytesTotal: 300 });
+    expect(progress).toEqual({
+      filesDone: 2,
+      filesTotal: 3,
+      bytesDone: 130,
+      bytesTotal: 300,
+      speed: 85,
+      etaSeconds: 2,
+    });
   });
 
   it("is whole once the folder is done, even after its rows were cleared from the list", () => {

@@ -29,7 +29,7 @@ pub async fn open(context: &Context, limits: &LimitArgs) -> Result<TransferQueue
 }
 
 /// The settings the window saved in this data dir (their defaults when it saved none).
-fn settings(context: &Context) -> Settings {
+pub(crate) fn settings(context: &Context) -> Settings {
     SettingsFile::open(&context.workspace.data_dir).load()
 }
 

@@ -23,7 +23,8 @@ pub async fn run(context: &Context, args: SyncArgs) -> Result<(), CliError> {
         dest_root: absolute(args.to)?,
         dry_run: args.dry_run,
         delete: args.delete,
-        keep_versions: args.keep_versions,
+        // The app's setting holds here too; the flag asks for it on this run.
+        keep_versions: args.keep_versions || queue::settings(context).keep_versions,
     };
     sync(context, request, &args.limits, args.json).await
 }
