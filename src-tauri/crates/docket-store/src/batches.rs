@@ -138,14 +138,7 @@ impl FolderBatches {
         .bind(batch)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(BatchFolder {
-                    location: row.try_get("location")?,
-                    rel_dir: row.try_get("rel_dir")?,
-                })
-            })
-            .collect()
+        folders_of(&rows)
     }
 
     /// Records what listing `folder` found, in one transaction: its subfolders (to list later) and its documents;
@@ -202,14 +195,7 @@ impl FolderBatches {
         .bind(batch)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(BatchFolder {
-                    location: row.try_get("location")?,
-                    rel_dir: row.try_get("rel_dir")?,
-                })
-            })
-            .collect()
+        folders_of(&rows)
     }
 
     /// The documents found in `batch`'s tree, by folder and name.
@@ -245,6 +231,17 @@ impl FolderBatches {
             .await?;
         Ok(())
     }
+}
+
+fn folders_of(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<BatchFolder>, QueueError> {
+    rows.iter()
+        .map(|row| {
+            Ok(BatchFolder {
+                location: row.try_get("location")?,
+                rel_dir: row.try_get("rel_dir")?,
+            })
+        })
+        .collect()
 }
 
 async fn insert_folder(
