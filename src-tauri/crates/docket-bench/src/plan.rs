@@ -28,6 +28,9 @@ pub struct Plan {
     /// 8. preview inputs.
     pub csv_bytes: u64,
     pub xml_bytes: u64,
+    /// 10. the folder tree a sync takes home.
+    pub sync_documents: usize,
+    pub sync_folders: usize,
 }
 
 impl Plan {
@@ -49,6 +52,8 @@ impl Plan {
             search_queries: 500,
             csv_bytes: 2_000_000_000,
             xml_bytes: 200_000_000,
+            sync_documents: 10_000,
+            sync_folders: 200,
         }
     }
 
@@ -69,6 +74,8 @@ impl Plan {
             search_queries: 50,
             csv_bytes: 4 * MIB,
             xml_bytes: 2 * MIB,
+            sync_documents: 60,
+            sync_folders: 4,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::report::{Figure, Report};
 use crate::scenarios::{ratio, secs};
 
 /// The loop a user would write from the vendor page (`$TOKEN` from `generate-client-auth-token`, once).
-const LOOP: &str = r#"set -e; i=0
+pub(super) const LOOP: &str = r#"set -e; i=0
 while read -r id; do
   i=$((i+1))
   url=$(curl -sS --fail -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \

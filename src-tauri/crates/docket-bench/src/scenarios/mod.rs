@@ -3,6 +3,7 @@
 mod catalog;
 mod chunked;
 mod desktop;
+mod folder_sync;
 mod many_small;
 mod memory;
 mod preview;
@@ -16,7 +17,7 @@ use crate::report::{Figure, Outcome, Report};
 
 type Scenario = fn(&Bench, &mut Report) -> Result<(), BenchError>;
 
-const SCENARIOS: [(u8, &str, Scenario); 9] = [
+const SCENARIOS: [(u8, &str, Scenario); 10] = [
     (1, "straight download", straight::run),
     (2, "throttled server", throttled::run),
     (3, "infoRouter chunked with latency", chunked::run),
@@ -26,6 +27,7 @@ const SCENARIOS: [(u8, &str, Scenario); 9] = [
     (7, "catalog", catalog::run),
     (8, "preview", preview::run),
     (9, "desktop cold start", desktop::run),
+    (10, "folder sync", folder_sync::run),
 ];
 
 /// Runs every benchmark (or the items in `only`); one that fails is reported as not measured (with the error) and
