@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use crate::error::BenchError;
 use crate::lab::{Bench, Lab, RANGED_REMOTE};
-use crate::measure::{sh_quote, timed, GNU_TIME};
+use crate::measure::GNU_TIME;
 use crate::plan::{size_label, MIB};
 use crate::report::{Figure, Report};
-use crate::scenarios::many_small::LOOP;
+use crate::scenarios::many_small::index_health_loop;
 use crate::scenarios::{ratio, secs};
 
 const SMALLEST: u64 = 10 * 1024;
@@ -101,28 +101,8 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     let dir = bench.scratch("folder-sync")?;
 
     // The peer: the loop a user writes from the vendor page, one document after the other.
-    let curl_dir = dir.join("curl");
-    std::fs::create_dir_all(&curl_dir).map_err(|e| BenchError::io(&curl_dir, e))?;
-    let id_file = dir.join("ids.txt");
-    let lines: String = ids.iter().map(|id| format!("doc-{id}\n")).collect();
-    std::fs::write(&id_file, lines).map_err(|e| BenchError::io(&id_file, e))?;
-    let token = lab.index_health_token()?;
-    let script = LOOP
-        .replace(
-            "@API@",
-            &sh_quote(&format!(
-                "{}/download",
-                lab.base_url(docket_providers::index_health::KIND)
-            )),
-        )
-        .replace("@DIR@", &sh_quote(&curl_dir.to_string_lossy()))
-        .replace("@IDS@", &sh_quote(&id_file.to_string_lossy()));
-    let curl_took = timed(
-        Command::new("sh")
-            .args(["-c", &script])
-            .env("TOKEN", &token),
-    )?
-    .as_secs_f64();
+    let doc_ids: Vec<String> = ids.iter().map(|id| format!("doc-{id}")).collect();
+    let (curl_took, curl_dir) = index_health_loop(&lab, &dir, &doc_ids)?;
     let _ = std::fs::remove_dir_all(&curl_dir);
 
     // Docket: the first sync, then one with nothing changed, then one with 1 % changed on the server.

@@ -1,6 +1,7 @@
 //! Item 4 of the issue: Many small documents through the queue (`docket queue run`) against a sequential curl loop over the
 //! same URLs.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use docket_demo::GeneratedDocuments;
@@ -15,7 +16,7 @@ use crate::report::{Figure, Report};
 use crate::scenarios::{ratio, secs};
 
 /// The loop a user would write from the vendor page (`$TOKEN` from `generate-client-auth-token`, once).
-pub(super) const LOOP: &str = r#"set -e; i=0
+const LOOP: &str = r#"set -e; i=0
 while read -r id; do
   i=$((i+1))
   url=$(curl -sS --fail -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
@@ -25,6 +26,39 @@ done < @IDS@"#;
 
 /// The issue's document size.
 const DOCUMENT_SIZE: u64 = 10 * 1024;
+
+/// Runs [`LOOP`] over the Index Health documents `ids` into `dir/curl` (each file named by its place in the list),
+/// as a user would script it from the vendor page: one access token first, then per document a `POST /download`
+/// for its presigned URL and a `curl -o` of that URL, one after the other. Answers its wall time and the folder.
+pub(super) fn index_health_loop(
+    lab: &Lab,
+    dir: &Path,
+    ids: &[String],
+) -> Result<(f64, PathBuf), BenchError> {
+    let curl_dir = dir.join("curl");
+    std::fs::create_dir_all(&curl_dir).map_err(|e| BenchError::io(&curl_dir, e))?;
+    let id_file = dir.join("ids.txt");
+    let lines: String = ids.iter().map(|id| format!("{id}\n")).collect();
+    std::fs::write(&id_file, lines).map_err(|e| BenchError::io(&id_file, e))?;
+    let token = lab.index_health_token()?;
+    let script = LOOP
+        .replace(
+            "@API@",
+            &sh_quote(&format!(
+                "{}/download",
+                lab.base_url(docket_providers::index_health::KIND)
+            )),
+        )
+        .replace("@DIR@", &sh_quote(&curl_dir.to_string_lossy()))
+        .replace("@IDS@", &sh_quote(&id_file.to_string_lossy()));
+    let took = timed(
+        Command::new("sh")
+            .args(["-c", &script])
+            .env("TOKEN", &token),
+    )?
+    .as_secs_f64();
+    Ok((took, curl_dir))
+}
 
 pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     let count = bench.plan.small_documents;
@@ -52,30 +86,8 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
     }
     let dir = bench.scratch("many-small")?;
 
-    // The curl loop, as a user would script it from the vendor page: one access token first, then per document
-    // a `POST /download` for its presigned URL and a `curl -o` of that URL, one after the other.
-    let curl_dir = dir.join("curl");
-    std::fs::create_dir_all(&curl_dir).map_err(|e| BenchError::io(&curl_dir, e))?;
-    let ids = dir.join("ids.txt");
-    let lines: String = documents.iter().map(|(id, _)| format!("{id}\n")).collect();
-    std::fs::write(&ids, lines).map_err(|e| BenchError::io(&ids, e))?;
-    let token = lab.index_health_token()?;
-    let script = LOOP
-        .replace(
-            "@API@",
-            &sh_quote(&format!(
-                "{}/download",
-                lab.base_url(docket_providers::index_health::KIND)
-            )),
-        )
-        .replace("@DIR@", &sh_quote(&curl_dir.to_string_lossy()))
-        .replace("@IDS@", &sh_quote(&ids.to_string_lossy()));
-    let curl_took = timed(
-        Command::new("sh")
-            .args(["-c", &script])
-            .env("TOKEN", &token),
-    )?
-    .as_secs_f64();
+    let ids: Vec<String> = documents.iter().map(|(id, _)| id.clone()).collect();
+    let (curl_took, curl_dir) = index_health_loop(&lab, &dir, &ids)?;
     let fetched = std::fs::read_dir(&curl_dir)
         .map_err(|e| BenchError::io(&curl_dir, e))?
         .filter_map(Result::ok)
