@@ -52,9 +52,9 @@ fn parse_args() -> Result<Args, String> {
                         .trim()
                         .parse::<u8>()
                         .ok()
-                        .filter(|n| (1..=9).contains(n));
+                        .filter(|n| (1..=10).contains(n));
                     only.push(number.ok_or_else(|| {
-                        format!("--only takes item numbers 1 to 9, not `{item}`")
+                        format!("--only takes item numbers 1 to 10, not `{item}`")
                     })?);
                 }
             }
