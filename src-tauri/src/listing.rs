@@ -78,7 +78,7 @@ pub async fn list(
     let provider = connections.provider(remote)?;
     let abilities = provider.capabilities().into();
     let at = Location::at(location.clone().unwrap_or_default());
-    let browse = catalog.browse(remote, &at, provider.clone()).await?;
+    let browse = catalog.browse(remote, &at, provider.clone(), None).await?;
     let (cached, from_cache) = match browse.cached {
         Some(cached) => (cached, true),
         None => {

@@ -99,10 +99,21 @@ pub trait Provider: Send + Sync {
     /// Every entry at `location`, following pages to the end: at most [`MAX_LISTING_PAGES`] pages, so a server
     /// that hands out fresh cursors for ever is an error, not an endless listing.
     async fn list_all(&self, location: &Location) -> Result<Vec<Entry>, ProviderError> {
+        self.list_all_paged(location, &mut |_| {}).await
+    }
+
+    /// [`Provider::list_all`], telling `on_page` each page as it arrives (so a window can show the first rows of
+    /// a long listing while the rest are still coming).
+    async fn list_all_paged(
+        &self,
+        location: &Location,
+        on_page: &mut (dyn for<'p> FnMut(&'p [Entry]) + Send),
+    ) -> Result<Vec<Entry>, ProviderError> {
         let mut entries = Vec::new();
         let mut next: Option<PageToken> = None;
         for _ in 0..MAX_LISTING_PAGES {
             let page = self.list(location, next.as_ref()).await?;
+            on_page(&page.items);
             entries.extend(page.items);
             match page.next {
                 Some(token) if Some(&token) != next.as_ref() => next = Some(token),

@@ -22,7 +22,7 @@ use tokio::sync::broadcast;
 pub use copies_below::CopyBelow;
 pub use downloads::mtime_ns;
 pub use downloads::{LocalCopy, LocalState, RecordedDownload, SavedDownload};
-pub use refresh::Browse;
+pub use refresh::{Browse, PageListener};
 
 /// Events waiting for a slow subscriber before the oldest are dropped (it then sees `Lagged` and re-reads).
 const EVENT_BUFFER: usize = 1024;

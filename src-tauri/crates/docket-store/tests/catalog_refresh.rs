@@ -181,7 +181,7 @@ async fn browse_answers_from_the_cache_at_once_and_refreshes_behind_it() {
     let provider = Arc::new(ScriptedProvider::new(vec![document("1", "a.pdf", 1)], 10));
 
     let first = catalog
-        .browse("files", &location, provider.clone())
+        .browse("files", &location, provider.clone(), None)
         .await
         .unwrap();
     assert!(first.cached.is_none(), "never fetched");
@@ -195,7 +195,7 @@ async fn browse_answers_from_the_cache_at_once_and_refreshes_behind_it() {
     provider.set(vec![document("1", "a.pdf", 1), document("2", "b.pdf", 2)]);
     let mut events = catalog.subscribe();
     let second = catalog
-        .browse("files", &location, provider.clone())
+        .browse("files", &location, provider.clone(), None)
         .await
         .unwrap();
     assert_eq!(

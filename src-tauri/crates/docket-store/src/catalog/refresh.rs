@@ -4,13 +4,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use docket_core::{Location, Provider, ProviderError};
+use docket_core::{Entry, Location, Provider, ProviderError};
 use tokio::task::JoinHandle;
 
 use super::time::unix_ms;
 use super::{
     location_key, CachedListing, Catalog, CatalogError, CatalogEvent, ListingDiff, Offline,
 };
+
+/// Hears each page of a listing while a refresh fetches it, before the listing is complete and cached.
+pub type PageListener = Arc<dyn Fn(&[Entry]) + Send + Sync>;
 
 /// What `browse` answers at once, and the refresh running behind it.
 pub struct Browse {
@@ -22,12 +25,13 @@ pub struct Browse {
 
 impl Catalog {
     /// The cached listing now, and a refresh through `provider` in the background whose diff is also sent to
-    /// subscribers as [`CatalogEvent::ListingChanged`].
+    /// subscribers as [`CatalogEvent::ListingChanged`]; `pages` hears that refresh page by page.
     pub async fn browse(
         &self,
         remote: &str,
         location: &Location,
         provider: Arc<dyn Provider>,
+        pages: Option<PageListener>,
     ) -> Result<Browse, CatalogError> {
         let cached = self.cached(remote, location).await?;
         let place = (remote.to_owned(), location_key(location).to_owned());
@@ -40,9 +44,18 @@ impl Catalog {
             let catalog = self.clone();
             let location = location.clone();
             tokio::spawn(async move {
-                let outcome = catalog
-                    .refresh(&place.0, &location, provider.as_ref())
-                    .await;
+                let outcome = match pages {
+                    Some(pages) => {
+                        catalog
+                            .refresh_paged(&place.0, &location, provider.as_ref(), pages.as_ref())
+                            .await
+                    }
+                    None => {
+                        catalog
+                            .refresh(&place.0, &location, provider.as_ref())
+                            .await
+                    }
+                };
                 if let Ok(mut running) = catalog.refreshing.lock() {
                     running.remove(&place);
                 }
@@ -60,7 +73,23 @@ impl Catalog {
         location: &Location,
         provider: &dyn Provider,
     ) -> Result<ListingDiff, CatalogError> {
-        match provider.list_all(location).await {
+        self.refresh_paged(remote, location, provider, &|_| {})
+            .await
+    }
+
+    /// [`Catalog::refresh`], telling `on_page` each page as the server hands it out. The cache changes only once
+    /// the last page arrived: a listing interrupted halfway leaves the cached one (or none) as it was.
+    pub async fn refresh_paged(
+        &self,
+        remote: &str,
+        location: &Location,
+        provider: &dyn Provider,
+        on_page: &(dyn Fn(&[Entry]) + Send + Sync),
+    ) -> Result<ListingDiff, CatalogError> {
+        match provider
+            .list_all_paged(location, &mut |page| on_page(page))
+            .await
+        {
             Ok(entries) => self.ingest(remote, location, entries).await,
             Err(source) => {
                 if let ProviderError::Transient { message } = &source {
