@@ -2,6 +2,7 @@
 //! server (in this process, so its fault switches and counters are at hand) with its remotes registered in a
 //! fresh data dir through `docket remote add`, exactly as a user would.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use docket_demo::library::sample;
 use docket_demo::{demo_remotes, DemoConfig, DemoServer, DemoState, GeneratedDocuments};
 
 use crate::error::BenchError;
-use crate::measure::{check_output, sh_quote};
+use crate::measure::check_output;
 use crate::plan::Plan;
 
 pub struct Bench {
@@ -49,10 +50,18 @@ pub struct Lab<'b> {
     pub bench: &'b Bench,
     server: Option<DemoServer>,
     pub data_dir: PathBuf,
+    /// The benchmark's name, which names its data dirs.
+    name: String,
+    /// Data dirs made so far (see [`Lab::fresh_data_dir`]).
+    data_dirs: Cell<usize>,
+    /// Extra settings of the infoRouter remote, registered again in every new data dir.
+    inforouter_settings: Vec<String>,
 }
 
 pub const RANGED_REMOTE: &str = "demo-index-health";
 pub const CHUNKED_REMOTE: &str = "demo-inforouter";
+/// The study creator's download route: one stream, no Range.
+pub const ONE_STREAM_REMOTE: &str = "demo-study-creator";
 
 impl<'b> Lab<'b> {
     /// Starts the server and registers the ranged (Index Health) and chunked (infoRouter) remotes;
@@ -87,10 +96,37 @@ impl<'b> Lab<'b> {
             bench,
             server: Some(server),
             data_dir,
+            name: name.to_owned(),
+            data_dirs: Cell::new(1),
+            inforouter_settings: inforouter_settings.to_vec(),
         };
-        lab.register(docket_providers::index_health::KIND, &[])?;
-        lab.register(docket_providers::inforouter::KIND, inforouter_settings)?;
+        lab.register_remotes(&lab.data_dir)?;
         Ok(lab)
+    }
+
+    fn register_remotes(&self, data_dir: &Path) -> Result<(), BenchError> {
+        self.register(data_dir, docket_providers::index_health::KIND, &[])?;
+        self.register(
+            data_dir,
+            docket_providers::inforouter::KIND,
+            &self.inforouter_settings,
+        )
+    }
+
+    /// Registers the study creator too (as `demo-study-creator`, signed URLs on), in the lab's data dir.
+    pub fn add_study_creator(&self) -> Result<(), BenchError> {
+        self.register(&self.data_dir, docket_providers::study_creator::KIND, &[])
+    }
+
+    /// Another data dir with the remotes registered, for a run that must find no queue, catalog or sync state
+    /// of an earlier one (see [`Lab::docket_in`]).
+    pub fn fresh_data_dir(&self) -> Result<PathBuf, BenchError> {
+        self.data_dirs.set(self.data_dirs.get() + 1);
+        let dir = self
+            .bench
+            .scratch(&format!("{}-data-{}", self.name, self.data_dirs.get()))?;
+        self.register_remotes(&dir)?;
+        Ok(dir)
     }
 
     fn server(&self) -> &DemoServer {
@@ -109,30 +145,21 @@ impl<'b> Lab<'b> {
 
     /// `docket` with this lab's data dir.
     pub fn docket(&self) -> Command {
+        self.docket_in(&self.data_dir)
+    }
+
+    /// `docket` with another data dir (one of [`Lab::fresh_data_dir`]).
+    pub fn docket_in(&self, data_dir: &Path) -> Command {
         let mut command = Command::new(&self.bench.docket);
         command
-            .env("DOCKET_DATA_DIR", &self.data_dir)
+            .env("DOCKET_DATA_DIR", data_dir)
             .env_remove("DOCKET_LOG");
         command
     }
 
-    /// The same, as a shell command line for hyperfine.
-    pub fn docket_line(&self, args: &[&str]) -> String {
-        let mut line = format!(
-            "DOCKET_DATA_DIR={} {}",
-            sh_quote(&self.data_dir.to_string_lossy()),
-            sh_quote(&self.bench.docket.to_string_lossy())
-        );
-        for arg in args {
-            line.push(' ');
-            line.push_str(&sh_quote(arg));
-        }
-        line
-    }
-
-    fn register(&self, kind: Kind, extra: &[String]) -> Result<(), BenchError> {
+    fn register(&self, data_dir: &Path, kind: Kind, extra: &[String]) -> Result<(), BenchError> {
         let (remote, credentials) = self.remote(kind)?;
-        let mut command = self.docket();
+        let mut command = self.docket_in(data_dir);
         command.args([
             "remote",
             "add",
@@ -174,7 +201,17 @@ impl<'b> Lab<'b> {
     /// The URL Docket itself would fetch for an Index Health document (presigned, valid an hour, reusable):
     /// the peers get exactly this URL and its headers.
     pub fn presigned(&self, document: &str) -> Result<RemoteUrl, BenchError> {
-        let (config, credentials) = self.remote(docket_providers::index_health::KIND)?;
+        self.source_url(docket_providers::index_health::KIND, document)
+    }
+
+    /// A fresh signed URL of a study creator document, minted as Docket mints it. It is good for one request
+    /// within 30 seconds, so a peer needs a new one for every run.
+    pub fn signed_url(&self, document: &str) -> Result<RemoteUrl, BenchError> {
+        self.source_url(docket_providers::study_creator::KIND, document)
+    }
+
+    fn source_url(&self, kind: Kind, document: &str) -> Result<RemoteUrl, BenchError> {
+        let (config, credentials) = self.remote(kind)?;
         let http = docket_core::http::client()?;
         let provider = docket_providers::connect(config, credentials, http)?;
         let source = self.bench.runtime.block_on(provider.prepare(
@@ -185,7 +222,7 @@ impl<'b> Lab<'b> {
         match source {
             TransferSource::Url(url) => Ok(url),
             TransferSource::Chunked(_) => Err(BenchError::unexpected(
-                "index health",
+                kind.id(),
                 "answered a chunked source where a URL was expected",
             )),
         }
@@ -199,6 +236,16 @@ impl<'b> Lab<'b> {
             .document_by_path(sample::LARGE_FILE)
             .ok_or_else(|| BenchError::unexpected("sample library", "no large file"))?;
         Ok(format!("doc-{}", doc.id))
+    }
+
+    /// The study creator's `SD_…/SF_…` of the large sample file (a file of the study its top folder is).
+    pub fn large_study_file(&self) -> Result<String, BenchError> {
+        let state = self.state();
+        let library = state.library.current();
+        library
+            .document_by_path(sample::LARGE_FILE)
+            .and_then(|doc| docket_demo::study_creator::document_ref(library, doc))
+            .ok_or_else(|| BenchError::unexpected("study creator", "no large file"))
     }
 
     /// An Index Health access token, issued by `generate-client-auth-token` with the demo remote's client

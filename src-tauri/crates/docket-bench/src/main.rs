@@ -6,9 +6,12 @@ mod error;
 mod lab;
 mod machine;
 mod measure;
+mod pairs;
 mod plan;
+mod relative_paths;
 mod report;
 mod scenarios;
+mod spread;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -123,8 +126,8 @@ fn run(args: Args) -> Result<(), BenchError> {
     }
     let _ = std::fs::remove_dir_all(&args.work);
     std::fs::create_dir_all(&args.work).map_err(|e| BenchError::io(&args.work, e))?;
+    let machine = machine::Machine::describe(&args.work, &args.docket, !args.smoke);
     let bench = lab::Bench::new(args.docket, args.work.clone(), plan)?;
-    let machine = machine::Machine::describe(&args.work);
     let (report, failures) = scenarios::run_all(&bench, &args.only);
     let text = report.to_markdown(&machine, &plan);
     if let Some(dir) = args.out.parent() {

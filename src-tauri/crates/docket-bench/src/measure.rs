@@ -1,7 +1,6 @@
-//! Running and timing commands: wall time, peak memory (the child's own `ru_maxrss`), and hyperfine for the
-//! commands that are run several times.
+//! Running and timing commands: wall time and peak memory (the child's own `ru_maxrss`). Commands run several
+//! times go through `crate::pairs`.
 
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -99,92 +98,6 @@ pub fn sh_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// One command's timings from hyperfine, in seconds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Timing {
-    pub name: String,
-    pub mean: f64,
-    pub stddev: f64,
-    pub runs: usize,
-}
-
-/// Runs hyperfine over named shell commands (`--prepare` before every run of each) and reads its JSON export.
-pub fn hyperfine(
-    runs: usize,
-    prepare: Option<&str>,
-    commands: &[(&str, String)],
-    export: &Path,
-) -> Result<Vec<Timing>, BenchError> {
-    let mut command = Command::new("hyperfine");
-    command
-        .args(["--style", "basic", "--runs", &runs.to_string()])
-        .arg("--export-json")
-        .arg(export);
-    if let Some(prepare) = prepare {
-        command.args(["--prepare", prepare]);
-    }
-    for (name, line) in commands {
-        command.args(["--command-name", name, line]);
-    }
-    let started = Instant::now();
-    // Hyperfine's own progress goes to the terminal; only a failure is captured.
-    let status = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::inherit())
-        .status()
-        .map_err(|e| BenchError::Setup(format!("could not run hyperfine ({e}); install it")))?;
-    if !status.success() {
-        return Err(BenchError::Command {
-            command: format!("hyperfine ({})", names(commands)),
-            detail: format!("{status} after {:.1} s", started.elapsed().as_secs_f64()),
-        });
-    }
-    let text = std::fs::read_to_string(export).map_err(|e| BenchError::io(export, e))?;
-    parse_hyperfine(&text)
-}
-
-fn names(commands: &[(&str, String)]) -> String {
-    commands
-        .iter()
-        .map(|(name, _)| *name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-pub fn parse_hyperfine(text: &str) -> Result<Vec<Timing>, BenchError> {
-    let json: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| BenchError::unexpected("hyperfine's JSON", e.to_string()))?;
-    let results = json["results"]
-        .as_array()
-        .ok_or_else(|| BenchError::unexpected("hyperfine's JSON", "no results"))?;
-    results
-        .iter()
-        .map(|result| {
-            let number = |key: &str| result[key].as_f64();
-            match (result["command"].as_str(), number("mean")) {
-                (Some(name), Some(mean)) => Ok(Timing {
-                    name: name.to_owned(),
-                    mean,
-                    stddev: number("stddev").unwrap_or(0.0),
-                    runs: result["times"].as_array().map_or(1, Vec::len),
-                }),
-                _ => Err(BenchError::unexpected(
-                    "hyperfine's JSON",
-                    "a result without command or mean",
-                )),
-            }
-        })
-        .collect()
-}
-
-/// The timing of `name` among hyperfine's results.
-pub fn timing<'t>(timings: &'t [Timing], name: &str) -> Result<&'t Timing, BenchError> {
-    timings
-        .iter()
-        .find(|t| t.name == name)
-        .ok_or_else(|| BenchError::unexpected("hyperfine", format!("no result for `{name}`")))
-}
-
 /// The `q`-quantile (0..=1) of `samples`, nearest rank.
 pub fn quantile(samples: &mut [Duration], q: f64) -> Duration {
     if samples.is_empty() {
@@ -215,16 +128,6 @@ mod tests {
         assert_eq!(quantile(&mut samples, 0.5), Duration::from_millis(50));
         assert_eq!(quantile(&mut samples, 0.99), Duration::from_millis(99));
         assert_eq!(quantile(&mut samples, 1.0), Duration::from_millis(100));
-    }
-
-    #[test]
-    fn hyperfine_results_are_read_by_command_name() {
-        let text = r#"{"results":[{"command":"docket","mean":2.5,"stddev":0.1,"times":[2.4,2.6]},
-                                  {"command":"curl","mean":2.0,"stddev":null,"times":[2.0]}]}"#;
-        let timings = parse_hyperfine(text).unwrap();
-        assert_eq!(timing(&timings, "docket").unwrap().runs, 2);
-        assert_eq!(timing(&timings, "curl").unwrap().stddev, 0.0);
-        assert!(timing(&timings, "dd").is_err());
     }
 
     #[test]

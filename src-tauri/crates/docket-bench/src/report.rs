@@ -104,8 +104,22 @@ impl Report {
             );
         }
         out.push_str(&format!(
-            "- Date: {}\n- Machine: {} cores ({}), {} memory, {}\n- Tools: {}\n\n",
-            machine.date, machine.cores, machine.cpu, machine.memory, machine.os, machine.tools
+            "Every timed figure with a peer is {} alternating pairs (Docket, then the peer, then Docket again), \
+             each run after an untimed prepare step; its ratio is the median of the pairs' own ratios, shown with \
+             the lowest and highest, and a target is met only when that median meets it. Timed figures without \
+             a peer are the median of {} runs, with min and max.\n\n",
+            plan.pairs, plan.runs
+        ));
+        out.push_str(&format!(
+            "- Date: {}\n- Build: {}\n- Machine: {} cores ({}), {} memory, {}\n- Scratch disk: {}\n- Tools: {}\n\n",
+            machine.date,
+            machine.build,
+            machine.cores,
+            machine.cpu,
+            machine.memory,
+            machine.os,
+            machine.disk,
+            machine.tools
         ));
         out.push_str("| # | Benchmark | Docket | Peer (same run) | Result | Target | |\n");
         out.push_str("|---|---|---|---|---|---|---|\n");
@@ -150,7 +164,7 @@ impl Report {
         for (item, text) in &self.methods {
             out.push_str(&format!("{item}. {text}\n"));
         }
-        out
+        machine.paths.apply(&out)
     }
 }
 
@@ -165,7 +179,13 @@ fn mark(outcome: &Outcome) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::relative_paths::RelativePaths;
+
+    const CHECKOUT: &str = "/srv/docket";
+    const WORK: &str = "/scratch/bench-work";
 
     fn machine() -> Machine {
         Machine {
@@ -174,7 +194,16 @@ mod tests {
             cpu: "Test CPU".into(),
             memory: "4.0 GiB".into(),
             os: "Linux".into(),
+            disk: "ext4 on vda (virtio disk), 252G, 29G free".into(),
+            build: "release builds of commit 4aa90aa (dirty: with uncommitted changes)".into(),
             tools: "curl 8".into(),
+            paths: RelativePaths::new(
+                Path::new(CHECKOUT),
+                &[
+                    (Path::new(WORK), "<work dir>"),
+                    (Path::new("/srv/docket/target/release"), "<build dir>"),
+                ],
+            ),
         }
     }
 
@@ -214,5 +243,44 @@ mod tests {
         let text = report.to_markdown(&machine(), &Plan::smoke());
         assert!(text.contains("None: every target was met"));
         assert!(text.contains("**Smoke run**"));
+    }
+
+    #[test]
+    fn the_header_says_which_build_and_which_disk() {
+        let text = Report::default().to_markdown(&machine(), &Plan::full());
+        assert!(text.contains("- Build: release builds of commit 4aa90aa (dirty"));
+        assert!(text.contains("- Scratch disk: ext4 on vda"));
+        assert!(text.contains("5 alternating pairs"));
+    }
+
+    #[test]
+    fn a_report_carries_no_absolute_path_of_the_work_dir_or_the_checkout() {
+        let mut report = Report::default();
+        report.add(Figure {
+            item: 1,
+            title: "Straight".into(),
+            docket: "—".into(),
+            peer: "—".into(),
+            result: "—".into(),
+            target: "—".into(),
+            outcome: Outcome::NotMeasured {
+                reason: format!(
+                    "`{CHECKOUT}/target/release/docket get x --to {WORK}/straight/docket` failed: \
+                     {WORK}/straight/docket: no space left"
+                ),
+                close: format!("free space in {WORK}"),
+            },
+        });
+        report.method(
+            1,
+            format!("files written below {WORK}/straight, scripts in {CHECKOUT}/src"),
+        );
+        let text = report.to_markdown(&machine(), &Plan::full());
+        assert!(!text.contains(WORK), "{text}");
+        assert!(!text.contains(CHECKOUT), "{text}");
+        assert!(
+            text.contains("`target/release/docket get x --to <work dir>/straight/docket` failed")
+        );
+        assert!(text.contains("scripts in src"));
     }
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--smoke]`: installs what the benchmarks need (curl, hyperfine, GNU time), builds `docket` and the
+//! `cargo xtask bench [--smoke]`: installs what the benchmarks need (curl, GNU time), builds `docket` and the
 //! bench (release builds for real figures), and runs the bench inside a private Secret Service session (the
 //! demo remotes' secrets go to the OS keyring, as for a user). A full run writes
 //! src-tauri/crates/docket-bench/BENCHMARKS.md; `--smoke` runs tiny sizes in seconds with debug builds and
@@ -13,11 +13,7 @@ use crate::phases::target_dir;
 use crate::process::{cargo, run as run_command, succeeds};
 
 /// Debian packages the benchmarks run, by the program they provide (GNU time reads peak memory).
-const TOOLS: &[(&str, &str)] = &[
-    ("curl", "curl"),
-    ("hyperfine", "hyperfine"),
-    ("/usr/bin/time", "time"),
-];
+const TOOLS: &[(&str, &str)] = &[("curl", "curl"), ("/usr/bin/time", "time")];
 
 /// `only`: the items to run (e.g. "1,2,6"); such a partial run writes target/bench/BENCHMARKS.only.md, never the
 /// committed report.
@@ -45,7 +41,7 @@ fn install_tools() -> Result<(), String> {
         .map(|(_, package)| *package)
         .collect();
     if missing.is_empty() {
-        println!("curl, hyperfine and GNU time are installed");
+        println!("curl and GNU time are installed");
         return Ok(());
     }
     let install = format!(

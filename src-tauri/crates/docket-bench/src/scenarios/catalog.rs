@@ -7,10 +7,12 @@ use docket_store::{Catalog, SearchQuery};
 
 use crate::error::BenchError;
 use crate::lab::{Bench, Lab, RANGED_REMOTE};
-use crate::measure::{hyperfine, quantile, timing};
+use crate::measure::{quantile, timed};
+use crate::pairs::repeat;
 use crate::plan::MIB;
 use crate::report::{Figure, Outcome, Report};
 use crate::scenarios::secs;
+use crate::spread::Spread;
 
 const FOLDER: &str = "bench/many-entries";
 const WORDS: [&str; 16] = [
@@ -69,17 +71,25 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         outcome: Outcome::Reported,
     });
 
-    let dir = bench.scratch("catalog")?;
-    let ls = lab.docket_line(&["ls", RANGED_REMOTE, FOLDER, "--offline"]);
-    let runs = if bench.plan.smoke { 2 } else { 5 };
-    let timings = hyperfine(runs, None, &[("docket ls", ls)], &dir.join("ls.json"))?;
-    let ls_took = timing(&timings, "docket ls")?;
+    let runs = bench.plan.runs;
+    let ls_times = repeat(
+        runs,
+        || Ok(()),
+        || {
+            timed(
+                lab.docket()
+                    .args(["ls", RANGED_REMOTE, FOLDER, "--offline"]),
+            )
+        },
+    )?;
+    let ls_took = Spread::of_durations(&ls_times)
+        .ok_or_else(|| BenchError::unexpected("docket ls", "no runs"))?;
     report.add(Figure {
         item: 7,
         title: format!("`docket ls --offline` of the {count}-entry folder from cache"),
-        docket: format!("{} ± {}", secs(ls_took.mean), secs(ls_took.stddev)),
+        docket: ls_took.runs_cell(),
         peer: "—".into(),
-        result: secs(ls_took.mean),
+        result: secs(ls_took.median),
         target: "—".into(),
         outcome: Outcome::Reported,
     });
@@ -119,13 +129,12 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         },
     ));
     lab.stop();
-    let _ = std::fs::remove_dir_all(&dir);
     report.method(
         7,
         format!(
             "{count} document entries (names from 16 words, a number and 4 extensions) ingested in one call of \
              `Catalog::ingest` into a fresh data dir, timed in process. `docket ls demo-index-health {FOLDER} \
-             --offline` timed by hyperfine ({runs} runs), output discarded. Search: {} `Catalog::search` calls in \
+             --offline` run {runs} times, output discarded: median, min and max. Search: {} `Catalog::search` calls in \
              process (one word, two words, a number, a word and a number prefix, in turn), each timed; p50 and p99 \
              by nearest rank.",
             bench.plan.search_queries

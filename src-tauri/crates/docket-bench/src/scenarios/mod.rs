@@ -3,6 +3,7 @@
 mod catalog;
 mod chunked;
 mod desktop;
+mod download_runs;
 mod folder_sync;
 mod many_small;
 mod memory;
@@ -63,11 +64,6 @@ pub fn run_all(bench: &Bench, only: &[u8]) -> (Report, Vec<String>) {
         );
     }
     (report, failures)
-}
-
-/// `3.2x` for a ratio.
-pub fn ratio(value: f64) -> String {
-    format!("{value:.2}x")
 }
 
 pub fn secs(seconds: f64) -> String {

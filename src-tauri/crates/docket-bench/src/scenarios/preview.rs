@@ -8,9 +8,10 @@ use docket_preview::{open_preview, PreviewContent, PreviewLimits, PreviewSource}
 
 use crate::error::BenchError;
 use crate::lab::Bench;
-use crate::measure::quantile;
+use crate::pairs::repeat;
 use crate::plan::size_label;
 use crate::report::{Figure, Outcome, Report};
+use crate::spread::Spread;
 
 const CSV_TARGET: Duration = Duration::from_millis(50);
 const REPEATS: usize = 21;
@@ -39,8 +40,9 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         rows = table.page(0, limits.page_rows)?.rows.len();
         samples.push(started.elapsed());
     }
-    let worst = samples.iter().max().copied().unwrap_or_default();
-    let median = quantile(&mut samples, 0.5);
+    let spread = Spread::of_durations(&samples)
+        .ok_or_else(|| BenchError::unexpected("CSV preview", "no runs"))?;
+    let median = Duration::from_secs_f64(spread.median);
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     report.add(Figure::judged(
         8,
@@ -49,7 +51,7 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
             size_label(bench.plan.csv_bytes)
         ),
         [
-            format!("median {}, slowest {}", ms(median), ms(worst)),
+            spread.runs_cell(),
             "—".into(),
             ms(median),
             format!("< {}", ms(CSV_TARGET)),
@@ -66,31 +68,42 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
 
     let xml = dir.join("catalog.xml");
     write_xml(&xml, bench.plan.xml_bytes)?;
-    let started = Instant::now();
-    let preview = open_preview(
-        PreviewSource::File(xml.clone()),
-        Some("catalog.xml"),
-        &limits,
+    let mut outline = None;
+    let times = repeat(
+        bench.plan.runs,
+        || Ok(()),
+        || {
+            let started = Instant::now();
+            let preview = open_preview(
+                PreviewSource::File(xml.clone()),
+                Some("catalog.xml"),
+                &limits,
+            )?;
+            let took = started.elapsed();
+            let PreviewContent::Xml(view) = preview.content else {
+                return Err(BenchError::unexpected("XML preview", "not shown as XML"));
+            };
+            outline = Some((view.outline.nodes.len(), view.outline.truncated.is_some()));
+            Ok(took)
+        },
     )?;
-    let took = started.elapsed();
-    let PreviewContent::Xml(view) = preview.content else {
-        return Err(BenchError::unexpected("XML preview", "not shown as XML"));
-    };
+    let took = Spread::of_durations(&times)
+        .ok_or_else(|| BenchError::unexpected("XML preview", "no runs"))?;
+    let (nodes, truncated) = outline.unwrap_or_default();
     report.add(Figure {
         item: 8,
         title: format!("XML outline of {}", size_label(bench.plan.xml_bytes)),
         docket: format!(
-            "{} ({} outline nodes{})",
-            ms(took),
-            view.outline.nodes.len(),
-            if view.outline.truncated.is_some() {
+            "{} ({nodes} outline nodes{})",
+            took.runs_cell(),
+            if truncated {
                 ", outline cut at the node limit"
             } else {
                 ""
             }
         ),
         peer: "—".into(),
-        result: ms(took),
+        result: ms(Duration::from_secs_f64(took.median)),
         target: "—".into(),
         outcome: Outcome::Reported,
     });
@@ -100,9 +113,9 @@ pub fn run(bench: &Bench, report: &mut Report) -> Result<(), BenchError> {
         format!(
             "files generated on the scratch disk (a ledger CSV, a sensor catalog XML), so they sit in the page \
              cache as a file just downloaded would. CSV: `open_preview` (sniffing, dialect, columns) plus \
-             `page(0, {})`, {REPEATS} times, median and slowest. XML: one `open_preview` (outline and \
-             pretty-printed head) with the default limits.",
-            limits.page_rows
+             `page(0, {})`, {REPEATS} times. XML: `open_preview` (outline and pretty-printed head) with the \
+             default limits, {} times. Each figure is the median of its runs, with min and max.",
+            limits.page_rows, bench.plan.runs
         ),
     );
     Ok(())
