@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod folder_downloads;
 mod listing;
+mod listing_pages;
 mod notifications;
 mod preview;
 mod settings;

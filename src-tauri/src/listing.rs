@@ -1,6 +1,6 @@
 //! Browsing as the window sees it, through the catalog: a folder answers from the cache at once while the server
 //! is asked again in the background (the window hears `ListingChanged` when that changed anything); a folder
-//! never seen waits for the server. Search reads the catalog, so it works offline.
+//! never seen arrives page by page (`listing_pages`). Search reads the catalog, so it works offline.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -8,12 +8,14 @@ use std::time::Duration;
 use docket_core::{Capabilities, Entry, EntryKind, Location};
 use docket_store::{Catalog, LocalCopy, LocalState, SearchQuery};
 use serde::Serialize;
+use tauri::ipc::Channel;
 
 use crate::connections::Connections;
 use crate::error::{ErrorCode, IpcError};
+use crate::listing_pages::{self, ListingPage};
 
-/// A listing that takes longer than this is reported as an unreachable server.
-const LIST_TIMEOUT: Duration = Duration::from_secs(30);
+/// A server silent for longer than this while listing is reported as unreachable.
+pub(crate) const LIST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Search answers at most this many matches.
 const SEARCH_RESULTS: usize = 500;
 
@@ -61,8 +63,11 @@ pub struct Listing {
     pub location: Option<String>,
     pub entries: Vec<EntryView>,
     pub abilities: RemoteAbilities,
-    /// Unix ms when the server last gave this listing.
-    pub fetched_at: i64,
+    /// Unix ms when the server last gave this listing; `None` while it streams.
+    pub fetched_at: Option<i64>,
+    /// `false`: the folder was never listed, `entries` is empty and its rows follow page by page through the
+    /// `pages` channel as the server hands them out.
+    pub complete: bool,
     /// The answer came from the cache; a refresh is running and `ListingChanged` follows if anything changed.
     pub from_cache: bool,
     /// Set when the server cannot be reached (the cached listing is shown).
@@ -74,34 +79,42 @@ pub async fn list(
     catalog: &Catalog,
     remote: &str,
     location: Option<String>,
+    pages: Channel<ListingPage>,
 ) -> Result<Listing, IpcError> {
     let provider = connections.provider(remote)?;
     let abilities = provider.capabilities().into();
     let at = Location::at(location.clone().unwrap_or_default());
-    let browse = catalog.browse(remote, &at, provider.clone(), None).await?;
-    let (cached, from_cache) = match browse.cached {
-        Some(cached) => (cached, true),
-        None => {
-            // Never listed: wait for the server (the refresh that browse started, or one of our own).
-            let refreshed = match browse.refresh {
-                Some(running) => tokio::time::timeout(LIST_TIMEOUT, running)
-                    .await
-                    .map_err(|_| timed_out(remote))?
-                    .map_err(|err| IpcError::internal(format!("The listing stopped: {err}")))?,
-                None => tokio::time::timeout(
-                    LIST_TIMEOUT,
-                    catalog.refresh(remote, &at, provider.as_ref()),
-                )
-                .await
-                .map_err(|_| timed_out(remote))?,
-            };
-            refreshed?;
-            let cached = catalog.cached(remote, &at).await?.ok_or_else(|| {
-                IpcError::internal(format!("{remote} answered, but the listing was not kept."))
-            })?;
-            (cached, false)
-        }
+    let (listener, arrived) = listing_pages::listener();
+    let browse = catalog
+        .browse(remote, &at, provider.clone(), Some(listener.clone()))
+        .await?;
+    let Some(cached) = browse.cached else {
+        // Never listed: stream the refresh that browse started, or one of our own when one was already running.
+        let refresh = match browse.refresh {
+            Some(running) => running,
+            None => {
+                let (catalog, remote, at, listener) =
+                    (catalog.clone(), remote.to_owned(), at.clone(), listener);
+                tokio::spawn(async move {
+                    catalog
+                        .refresh_paged(&remote, &at, provider.as_ref(), listener.as_ref())
+                        .await
+                })
+            }
+        };
+        listing_pages::forward(catalog.clone(), remote.to_owned(), arrived, refresh, pages);
+        return Ok(Listing {
+            remote: remote.to_owned(),
+            location,
+            entries: Vec::new(),
+            abilities,
+            fetched_at: None,
+            complete: false,
+            from_cache: false,
+            offline_reason: None,
+        });
     };
+    drop(arrived); // a cached listing changes as a whole, told by `ListingChanged`
     let copies = catalog.local_copies(remote).await.unwrap_or_default();
     let status = catalog.remote_status(remote).await.ok();
     Ok(Listing {
@@ -113,8 +126,9 @@ pub async fn list(
             .map(|e| view(e, &copies, None, None))
             .collect(),
         abilities,
-        fetched_at: cached.fetched_at,
-        from_cache,
+        fetched_at: Some(cached.fetched_at),
+        complete: true,
+        from_cache: true,
         offline_reason: status.and_then(|s| s.offline).map(|o| o.reason),
     })
 }
@@ -148,7 +162,7 @@ pub async fn search(
         .collect())
 }
 
-fn view(
+pub(crate) fn view(
     entry: Entry,
     copies: &HashMap<String, LocalCopy>,
     remote: Option<String>,
@@ -175,7 +189,7 @@ fn view(
     }
 }
 
-fn timed_out(remote: &str) -> IpcError {
+pub(crate) fn timed_out(remote: &str) -> IpcError {
     IpcError::new(
         ErrorCode::Unreachable,
         format!(

@@ -2,21 +2,25 @@
 
 use docket_core::DocRef;
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::IpcError;
 use crate::listing::{self, EntryView, Listing};
+use crate::listing_pages::ListingPage;
 use crate::state::ShellState;
 
-/// The entries at `location` (the remote's top level when `None`), from the cache when it has them.
+/// The entries at `location` (the remote's top level when `None`), from the cache when it has them; a folder
+/// never listed answers at once with no entries (`complete: false`) and its rows follow through `pages`.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_folder(
     state: State<'_, ShellState>,
     remote: String,
     location: Option<String>,
+    pages: Channel<ListingPage>,
 ) -> Result<Listing, IpcError> {
-    listing::list(&state.connections, &state.catalog, &remote, location).await
+    listing::list(&state.connections, &state.catalog, &remote, location, pages).await
 }
 
 /// Documents and folders whose name contains every word of `query`, on `remote` or (when `None`) everywhere

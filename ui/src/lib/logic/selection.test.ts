@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { click, emptySelection, move, orderedIndices, selectAll } from "./selection";
+import { click, emptySelection, followRows, move, orderedIndices, selectAll } from "./selection";
 
 const plain = { toggle: false, range: false };
 
@@ -43,5 +43,23 @@ describe("selection by keyboard", () => {
 
   it("select all covers every row", () => {
     expect(orderedIndices(selectAll(4))).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe("selection while rows arrive", () => {
+  it("the selected rows, cursor and anchor follow their rows when rows are inserted above them", () => {
+    const before = ["b", "d", "f"];
+    const after = ["a", "b", "c", "d", "e", "f"];
+    let s = click(emptySelection(), 1, plain);
+    s = click(s, 2, { toggle: false, range: true });
+    const followed = followRows(s, before, after);
+    expect(orderedIndices(followed)).toEqual([3, 5]);
+    expect(followed.cursor).toBe(5);
+    expect(followed.anchor).toBe(3);
+  });
+
+  it("an empty selection stays empty", () => {
+    const s = emptySelection();
+    expect(followRows(s, ["a"], ["b", "a"])).toBe(s);
   });
 });

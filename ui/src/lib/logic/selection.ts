@@ -64,3 +64,26 @@ export function selectAll(count: number): Selection {
 export function orderedIndices(selection: Selection): number[] {
   return [...selection.selected].sort((a, b) => a - b);
 }
+
+/**
+ * The selection over `after` that selects the same rows it selected over `before` (rows arrived and were
+ * inserted above them): selected rows, the cursor and the range anchor follow their rows.
+ */
+export function followRows<T>(current: Selection, before: readonly T[], after: readonly T[]): Selection {
+  if (current.selected.size === 0 && current.cursor < 0 && current.anchor < 0) return current;
+  const wanted = new Map<T, number>();
+  for (const index of [...current.selected, current.cursor, current.anchor]) {
+    const row = before[index];
+    if (row !== undefined) wanted.set(row, -1);
+  }
+  after.forEach((row, index) => {
+    if (wanted.has(row)) wanted.set(row, index);
+  });
+  const moved = (index: number) => (before[index] === undefined ? -1 : (wanted.get(before[index]) ?? -1));
+  const selected = new Set<number>();
+  for (const index of current.selected) {
+    const now = moved(index);
+    if (now >= 0) selected.add(now);
+  }
+  return { selected, cursor: moved(current.cursor), anchor: moved(current.anchor) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterRows, nextOrder, sortRows, typeLabel, type Row } from "./table";
+import { filterRows, insertSorted, nextOrder, sortRows, typeLabel, type Row, type SortOrder } from "./table";
 
 function row(name: string, extra: Partial<Row> = {}): Row {
   return { name, folder: false, size: null, modified: null, version: null, mime: null, ...extra };
@@ -72,5 +72,70 @@ describe("typeLabel and nextOrder", () => {
       key: "modified",
       direction: "descending",
     });
+  });
+});
+
+describe("insertSorted, as the pages of a long listing arrive", () => {
+  const byName: SortOrder = { key: "name", direction: "ascending" };
+  const names = (rows: Row[]) => rows.map((r) => r.name);
+
+  it("puts each arriving row where the current order puts it", () => {
+    const shown = sortRows([row("b.pdf"), row("d.pdf"), row("Reports", { folder: true })], byName);
+    const merged = insertSorted(shown, [row("e.pdf"), row("a.pdf"), row("c.pdf"), row("Archive", { folder: true })], byName);
+    expect(names(merged)).toEqual(["Archive", "Reports", "a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"]);
+  });
+
+  it("gives the same order as sorting everything that arrived at once", () => {
+    const pages = [
+      [row("scan-3.txt", { size: 3 }), row("scan-10.txt", { size: 10 })],
+      [row("scan-1.txt", { size: 10 }), row("Folder", { folder: true }), row("scan-7.txt")],
+      [row("scan-2.txt", { size: 3 })],
+    ];
+    for (const order of [
+      byName,
+      { key: "size", direction: "descending" },
+      { key: "type", direction: "ascending" },
+    ] satisfies SortOrder[]) {
+      let shown: Row[] = [];
+      for (const page of pages) shown = insertSorted(shown, page, order);
+      expect(names(shown)).toEqual(names(sortRows(pages.flat(), order)));
+    }
+  });
+
+  it("keeps the rows already shown in their places when the page sorts after them", () => {
+    const shown = sortRows([row("scan-1.txt"), row("scan-2.txt")], byName);
+    const merged = insertSorted(shown, [row("scan-4.txt"), row("scan-3.txt")], byName);
+    expect(merged[0]).toBe(shown[0]);
+    expect(merged[1]).toBe(shown[1]);
+    expect(names(merged)).toEqual(["scan-1.txt", "scan-2.txt", "scan-3.txt", "scan-4.txt"]);
+  });
+
+  it("puts an arriving row after the equal rows already shown", () => {
+    const bySize: SortOrder = { key: "size", direction: "ascending" };
+    const first = row("same.pdf", { size: 1 });
+    const again = row("same.pdf", { size: 1 });
+    const merged = insertSorted([first], [again], bySize);
+    expect(merged[0]).toBe(first);
+    expect(merged[1]).toBe(again);
+  });
+
+  it("does not change the rows it was given", () => {
+    const shown = [row("a.pdf")];
+    insertSorted(shown, [row("b.pdf")], byName);
+    expect(names(shown)).toEqual(["a.pdf"]);
+  });
+
+  it("merges a page of 250 into 100,000 rows quickly", () => {
+    const shown = sortRows(
+      Array.from({ length: 100_000 }, (_, i) => row(`scan-${String(i * 2).padStart(6, "0")}.txt`)),
+      byName,
+    );
+    const page = Array.from({ length: 250 }, (_, i) => row(`scan-${String(i * 800 + 1).padStart(6, "0")}.txt`));
+    const started = performance.now();
+    const merged = insertSorted(shown, page, byName);
+    const took = performance.now() - started;
+    expect(merged).toHaveLength(100_250);
+    expect(names(merged.slice(0, 3))).toEqual(["scan-000000.txt", "scan-000001.txt", "scan-000002.txt"]);
+    expect(took).toBeLessThan(1000); // a sanity bound, not a benchmark
   });
 });

@@ -40,16 +40,24 @@ function timeOf(value: string | null): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
-/** A sorted copy: folders first, then by the column, ties broken by name. */
-export function sortRows<T extends Row>(rows: readonly T[], order: SortOrder): T[] {
-  const sign = order.direction === "ascending" ? 1 : -1;
-  // Keys are computed once per row, not once per comparison.
-  const keyed = rows.map((row) => ({
+interface Keyed<T> {
+  row: T;
+  type: string;
+  time: number | null;
+}
+
+// Keys are computed once per row, not once per comparison.
+function keyed<T extends Row>(row: T, order: SortOrder): Keyed<T> {
+  return {
     row,
     type: order.key === "type" ? typeLabel(row) : "",
     time: order.key === "modified" ? timeOf(row.modified) : null,
-  }));
-  keyed.sort((a, b) => {
+  };
+}
+
+function comparison<T extends Row>(order: SortOrder): (a: Keyed<T>, b: Keyed<T>) => number {
+  const sign = order.direction === "ascending" ? 1 : -1;
+  return (a, b) => {
     if (a.row.folder !== b.row.folder) {
       return a.row.folder ? -1 : 1;
     }
@@ -76,8 +84,42 @@ export function sortRows<T extends Row>(rows: readonly T[], order: SortOrder): T
     }
     const byName = collator.compare(a.row.name, b.row.name);
     return order.key === "name" ? sign * byName : byName;
-  });
-  return keyed.map((k) => k.row);
+  };
+}
+
+/** A sorted copy: folders first, then by the column, ties broken by name. */
+export function sortRows<T extends Row>(rows: readonly T[], order: SortOrder): T[] {
+  const rowsKeyed = rows.map((row) => keyed(row, order));
+  rowsKeyed.sort(comparison(order));
+  return rowsKeyed.map((k) => k.row);
+}
+
+/**
+ * `sorted` (in `order`) with the rows of a newly arrived page inserted where the order puts them; rows already
+ * there keep their relative order and equal rows go after them. A page that sorts after everything (a server
+ * listing in the same order) is appended without a comparison per existing row.
+ */
+export function insertSorted<T extends Row>(sorted: readonly T[], page: readonly T[], order: SortOrder): T[] {
+  if (page.length === 0) return sorted.slice();
+  const compare = comparison<T>(order);
+  const arriving = page.map((row) => keyed(row, order)).sort(compare);
+  const parts: T[][] = [];
+  let from = 0;
+  for (const item of arriving) {
+    // The first existing row that sorts after `item`, searched from where the previous one went.
+    let low = from;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(keyed(sorted[middle], order), item) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    if (low > from) parts.push(sorted.slice(from, low));
+    parts.push([item.row]);
+    from = low;
+  }
+  if (from < sorted.length) parts.push(sorted.slice(from));
+  return ([] as T[]).concat(...parts);
 }
 
 /** Rows whose name contains every word of `query`, ignoring case. */

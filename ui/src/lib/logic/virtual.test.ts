@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scrollToReveal, visibleWindow } from "./virtual";
+import { anchoredScrollTop, scrollToReveal, visibleWindow } from "./virtual";
 
 describe("visibleWindow", () => {
   it("renders only the rows in view plus the overscan, even for 100,000 rows", () => {
@@ -26,5 +26,22 @@ describe("scrollToReveal", () => {
     expect(scrollToReveal(2, 280, 280, 28)).toBe(56);
     expect(scrollToReveal(20, 0, 280, 28)).toBe(308);
     expect(scrollToReveal(5, 0, 280, 28)).toBe(0);
+  });
+});
+
+describe("anchoredScrollTop while rows arrive", () => {
+  const before = ["c", "d", "e", "f"];
+
+  it("keeps the top row in view where it was when rows are inserted above it", () => {
+    // "d" is at the top (scrolled one row and 5 px); two rows arrive above it.
+    expect(anchoredScrollTop(before, ["a", "b", "c", "d", "e", "f"], 33, 28)).toBe(33 + 2 * 28);
+  });
+
+  it("does not move when rows arrive only below the top row", () => {
+    expect(anchoredScrollTop(before, ["c", "d", "e", "f", "g"], 33, 28)).toBe(33);
+  });
+
+  it("lets the list fill in under the header when it is scrolled to the top", () => {
+    expect(anchoredScrollTop(before, ["a", "c", "d", "e", "f"], 0, 28)).toBe(0);
   });
 });

@@ -32,3 +32,21 @@ export function scrollToReveal(index: number, scrollTop: number, viewport: numbe
   if (bottom > scrollTop + viewport) return bottom - viewport;
   return scrollTop;
 }
+
+/**
+ * The scrollTop that keeps the row at the top of the view in place after rows were inserted above it (pages of
+ * a long listing arriving), the way browsers anchor scrolling: at the very top the list fills in under the header.
+ */
+export function anchoredScrollTop<T>(
+  before: readonly T[],
+  after: readonly T[],
+  scrollTop: number,
+  rowHeight: number,
+): number {
+  if (scrollTop <= 0 || rowHeight <= 0) return scrollTop;
+  const index = Math.floor(scrollTop / rowHeight);
+  const anchor = before[index];
+  if (anchor === undefined || after[index] === anchor) return scrollTop;
+  const now = after.indexOf(anchor);
+  return now < 0 ? scrollTop : scrollTop + (now - index) * rowHeight;
+}

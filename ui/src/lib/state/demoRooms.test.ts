@@ -6,6 +6,12 @@ const registered = vi.hoisted(() => {
   return { promise, finish: (names: string[]) => finish(names) };
 });
 
+vi.mock("@tauri-apps/api/core", () => ({
+  Channel: class {
+    onmessage: (message: unknown) => void = () => {};
+  },
+}));
+
 vi.mock("../bindings", () => ({
   commands: {
     openDemoRooms: vi.fn(async () => ({ status: "ok", data: await registered.promise })),
@@ -16,7 +22,7 @@ vi.mock("../bindings", () => ({
     checkRemote: vi.fn(async (name: string) => ({ status: "ok", data: { name, state: "online", message: null } })),
     listFolder: vi.fn(async () => ({
       status: "ok",
-      data: { entries: [], abilities: { versions: false, folders: true, serverPreviews: false }, offlineReason: null, fromCache: false },
+      data: { entries: [], abilities: { versions: false, folders: true, serverPreviews: false }, offlineReason: null, fromCache: false, complete: true },
     })),
   },
 }));
