@@ -52,6 +52,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             files::open_downloaded,
             files::reveal_downloaded,
             startup::first_list_painted,
+            startup::probe_folder,
         ])
         .events(collect_events![
             events::TransfersChanged,

@@ -102,8 +102,16 @@ export const commands = {
 	openDownloaded: (file: DownloadedFile, confirmed: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("open_downloaded", { file, confirmed })),
 	/**  Shows the folder that holds a downloaded file. */
 	revealDownloaded: (file: DownloadedFile) => typedError<null, IpcError>(__TAURI_INVOKE("reveal_downloaded", { file })),
-	/**  The window painted its first list with rows, `page_ms` after its page started loading. */
-	firstListPainted: (pageMs: number | null) => typedError<null, IpcError>(__TAURI_INVOKE("first_list_painted", { pageMs })),
+	/**
+	 *  The window painted its first list with rows, `page_ms` after its page started loading; with the folder probe,
+	 *  `folder_ms` after it asked for the probed folder.
+	 */
+	firstListPainted: (pageMs: number | null, folderMs: number | null) => typedError<null, IpcError>(__TAURI_INVOKE("first_list_painted", { pageMs, folderMs })),
+	/**
+	 *  The folder to open and time instead of the first list, when the app was started with
+	 *  `DOCKET_STARTUP_PROBE=<remote>/<folder>`.
+	 */
+	probeFolder: () => __TAURI_INVOKE<ProbeFolder | null>("probe_folder"),
 };
 
 /** Events */
@@ -514,6 +522,12 @@ export type PreviewView_Serialize = {
 	/**  Plain-language notes (a binary file named `.csv`, lossy decoding, ...). */
 	notes: string[],
 	body: PreviewBody_Serialize,
+};
+
+/**  The top-level folder the benchmark's probe opens and times. */
+export type ProbeFolder = {
+	remote: string,
+	folder: string,
 };
 
 export type RaggedView = {

@@ -21,10 +21,24 @@ export function markAfterPaint(name: string, detail: unknown, then?: (entry: Per
 }
 
 let firstListReported = false;
+/** With the benchmark's folder probe, only rows painted after this time count, timed from it. */
+let reportFrom: number | null = null;
+let holding = false;
+
+/** The folder probe is on: the first list is not reported until `reportFolderFrom` names when its folder was asked. */
+export function holdFirstList(): void {
+  holding = true;
+}
+
+/** The probed folder was asked for now: its first painted rows are reported, timed from this moment. */
+export function reportFolderFrom(start: number): void {
+  reportFrom = start;
+}
 
 /** Tells the app once that a list with rows was painted (the cold-start benchmark waits for this). */
 export function reportFirstList(entry: PerformanceMark, rows: number): void {
   if (firstListReported || rows === 0) return;
+  if (holding && (reportFrom === null || entry.startTime < reportFrom)) return;
   firstListReported = true;
-  void commands.firstListPainted(entry.startTime);
+  void commands.firstListPainted(entry.startTime, reportFrom === null ? null : entry.startTime - reportFrom);
 }
