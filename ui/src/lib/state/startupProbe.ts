@@ -25,6 +25,10 @@ export class StartupProbe {
     while (browser.loading || browser.loadingMore) await new Promise((resolve) => setTimeout(resolve, 10));
     const folder = browser.entries.find((entry) => entry.folder && entry.name === this.folder.folder);
     if (folder === undefined) return;
+    // The top level's own painted mark may still be pending: let it land first, so it is not taken for the folder's.
+    for (let frame = 0; frame < 2; frame += 1) {
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    }
     reportFolderFrom(performance.now());
     await browser.enter(folder);
   }
