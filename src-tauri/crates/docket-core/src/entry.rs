@@ -87,17 +87,62 @@ impl Location {
     }
 }
 
-/// A document by the id its API uses.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct DocRef(pub String);
+/// A document by the id its API uses, and, when the caller knows it already (a folder's plan took it from the
+/// listing), the name it is saved under: a provider that would ask the server only for the name may skip asking.
+/// Two references to the same id are equal whatever they know of the name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct DocRef {
+    id: String,
+    known_name: Option<String>,
+}
 
 impl DocRef {
     pub fn new(id: impl Into<String>) -> Self {
-        DocRef(id.into())
+        DocRef {
+            id: id.into(),
+            known_name: None,
+        }
+    }
+
+    /// The same reference, with the name the file will be saved under whatever the server suggests.
+    pub fn with_known_name(mut self, name: impl Into<String>) -> Self {
+        self.known_name = Some(name.into());
+        self
     }
 
     pub fn id(&self) -> &str {
-        &self.0
+        &self.id
+    }
+
+    pub fn known_name(&self) -> Option<&str> {
+        self.known_name.as_deref()
+    }
+}
+
+impl PartialEq for DocRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for DocRef {}
+
+impl std::hash::Hash for DocRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+impl From<String> for DocRef {
+    fn from(id: String) -> Self {
+        DocRef::new(id)
+    }
+}
+
+impl From<DocRef> for String {
+    fn from(doc: DocRef) -> Self {
+        doc.id
     }
 }
 

@@ -230,7 +230,7 @@ pub(crate) async fn run(
         }
     };
     let job = Job {
-        doc: DocRef::new(record.document.clone()),
+        doc: known_document(&record),
         engine: Arc::clone(&engine),
         record,
         provider,
@@ -257,6 +257,15 @@ pub(crate) async fn run(
     }
     meter.finish().await;
     end
+}
+
+/// The document to fetch; a folder's plan fixed its file name already, so the server need not be asked for one.
+fn known_document(record: &TransferRecord) -> DocRef {
+    let doc = DocRef::new(record.document.clone());
+    match &record.plan {
+        Some(plan) => doc.with_known_name(plan.name.clone()),
+        None => doc,
+    }
 }
 
 /// A staged file an earlier run of this transfer left (it crashed before releasing it) is freed first; the

@@ -173,3 +173,26 @@ async fn a_url_expired_by_the_demo_is_refused_with_the_s3_expiry_message() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_document_whose_name_the_caller_knows_costs_one_request_for_its_url_and_none_for_details()
+{
+    let server = demo().await;
+    let provider = provider_for(&server);
+    let (id, _) = library_document(&server, sample::LARGE_FILE);
+    let named = docket_core::DocRef::new(id.clone()).with_known_name("from the listing.bin");
+    let source = provider
+        .prepare(&named, None, &docket_core::IgnoreStatus)
+        .await
+        .unwrap();
+    let docket_core::TransferSource::Url(url) = source else {
+        panic!("Index Health answers a URL");
+    };
+    assert_eq!(url.file_name.as_deref(), Some("from the listing.bin"));
+    assert_eq!(requests(&server, "/get-document-details"), 0);
+    assert_eq!(requests(&server, "/download"), 1);
+
+    // Without a known name the details give it, at one request more.
+    url_of(provider.as_ref(), &id).await;
+    assert_eq!(requests(&server, "/get-document-details"), 1);
+}
