@@ -61,7 +61,7 @@ pub async fn open_file(path: &Path) -> Result<SqlitePool, DatabaseError> {
     // The window and `docket` opening a new data dir at once would both create the file, switch it to WAL and
     // create its tables: one opener does that at a time.
     let lock = migration_lock(path).await?;
-    let pool = SqlitePoolOptions::new()
+    let pool = crate::busy_wait::retry_soon_when_busy(SqlitePoolOptions::new())
         .max_connections(4)
         .connect_with(options)
         .await
@@ -73,6 +73,15 @@ pub async fn open_file(path: &Path) -> Result<SqlitePool, DatabaseError> {
         source,
     })?;
     Ok(pool)
+}
+
+/// Moves every page the WAL holds into the database file and empties the WAL: what the file needs on disk is
+/// then what it takes, with nothing pending.
+pub async fn checkpoint(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(pool)
+        .await
+        .map(|_| ())
 }
 
 /// An exclusive lock on `<database>.migrating`, held while the schema is brought up to date.

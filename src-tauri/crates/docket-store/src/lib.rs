@@ -2,6 +2,7 @@
 //! in the OS keyring. The CLI and the desktop app share both.
 
 pub mod batches;
+mod busy_wait;
 pub mod catalog;
 pub mod database;
 pub mod queue;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use docket_store::queue::{
-    FilePlan, NewTransfer, Placement, QueueAction, TransferRecord, TransferState,
+    FilePlan, NewTransfer, Placement, QueueAction, QueuedPlan, TransferRecord, TransferState,
 };
 use docket_store::{Catalog, QueueError, QueueStore};
 use tokio::sync::broadcast;
@@ -108,6 +108,33 @@ impl TransferQueue {
         plan: &FilePlan,
     ) -> Result<Enqueued, QueueError> {
         self.enqueue_or_continue_as(transfer, Some(plan)).await
+    }
+
+    /// [`TransferQueue::enqueue_planned_or_continue`] for many documents at once, in one transaction; the
+    /// answers are in the order of `planned`.
+    pub async fn enqueue_planned_many(
+        &self,
+        planned: &[(NewTransfer, FilePlan)],
+    ) -> Result<Vec<Enqueued>, QueueError> {
+        let store = &self.engine.store;
+        store.mark_interrupted().await?;
+        let mut answers = Vec::with_capacity(planned.len());
+        for queued in store.enqueue_planned_many(planned).await? {
+            answers.push(match queued {
+                QueuedPlan::New(id) => Enqueued::New(id),
+                QueuedPlan::Continues(earlier) => {
+                    match earlier.state {
+                        TransferState::Paused => self.resume(earlier.id).await?,
+                        TransferState::Failed | TransferState::Cancelled => {
+                            self.retry(earlier.id).await?
+                        }
+                        _ => {}
+                    }
+                    Enqueued::Continued(earlier)
+                }
+            });
+        }
+        Ok(answers)
     }
 
     async fn enqueue_or_continue_as(

@@ -123,10 +123,17 @@ impl FolderSync<'_> {
         })?;
         let mut queued = HashMap::new();
         if !request.dry_run {
-            for (index, planned) in plan.documents.iter().enumerate() {
-                if let Some(id) = self.queue_one(&request, planned).await? {
-                    queued.insert(id, index);
-                }
+            let (indexes, transfers): (Vec<usize>, Vec<(NewTransfer, FilePlan)>) = plan
+                .documents
+                .iter()
+                .enumerate()
+                .filter_map(|(index, planned)| {
+                    to_queue(&request, planned).map(|transfer| (index, transfer))
+                })
+                .unzip();
+            let answers = self.queue.enqueue_planned_many(&transfers).await?;
+            for (index, answer) in indexes.into_iter().zip(answers) {
+                queued.insert(answer.id(), index);
             }
         }
         Ok(PreparedSync {
@@ -136,44 +143,6 @@ impl FolderSync<'_> {
             plan,
             queued,
         })
-    }
-
-    async fn queue_one(
-        &self,
-        request: &SyncRequest,
-        planned: &PlannedDocument,
-    ) -> Result<Option<i64>, FolderError> {
-        let (replaces_hash, keep_replaced_as) = match &planned.action {
-            Action::Add => (None, None),
-            Action::Update {
-                replaces_hash,
-                keep_replaced_as,
-            } => (Some(replaces_hash.clone()), keep_replaced_as.clone()),
-            Action::Unchanged { .. } | Action::Adopt(_) | Action::Conflict(_) => return Ok(None),
-        };
-        let dest_dir = planned
-            .path
-            .parent()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| request.dest_root.clone());
-        let transfer = NewTransfer {
-            remote: request.remote.clone(),
-            document: planned.doc.doc_id.clone(),
-            version: None,
-            dest_dir,
-            priority: 0,
-        };
-        let file = FilePlan {
-            name: planned.doc.name.clone(),
-            replaces_hash,
-            keep_replaced_as,
-            source_signature: Some(signature(&planned.doc)),
-        };
-        let queued = self
-            .queue
-            .enqueue_planned_or_continue(&transfer, &file)
-            .await?;
-        Ok(Some(queued.id()))
     }
 
     /// Reports what each queued transfer became, deletes copies of documents gone from the server when asked, and
@@ -276,13 +245,28 @@ impl FolderSync<'_> {
         prepared: &PreparedSync,
     ) -> Result<HashMap<usize, Result<(), String>>, FolderError> {
         let mut outcomes = HashMap::new();
-        for (&id, &index) in &prepared.queued {
-            let record = self.queue.store().get(id).await?;
-            let outcome = match record.state {
+        let ids: Vec<i64> = prepared.queued.keys().copied().collect();
+        // A thousand records at a time: a sync of 10,000 documents read at once held them all in memory.
+        let mut records = Vec::new();
+        for some in ids.chunks(1000) {
+            records.extend(
+                self.queue
+                    .store()
+                    .get_many(some)
+                    .await?
+                    .into_iter()
+                    .map(|record| (record.id, record.state, record.last_error)),
+            );
+        }
+        for (id, state, last_error) in records {
+            let Some(&index) = prepared.queued.get(&id) else {
+                continue;
+            };
+            let outcome = match state {
                 TransferState::Completed => Ok(()),
-                TransferState::Failed => Err(record
-                    .last_error
-                    .unwrap_or_else(|| "the download failed".to_owned())),
+                TransferState::Failed => {
+                    Err(last_error.unwrap_or_else(|| "the download failed".to_owned()))
+                }
                 other => Err(format!(
                     "not downloaded yet ({}); run the sync again to finish it",
                     other.as_str()
@@ -290,6 +274,46 @@ impl FolderSync<'_> {
             };
             outcomes.insert(index, outcome);
         }
+        // A transfer deleted from the queue meanwhile (in the window) was not downloaded by this sync.
+        for &index in prepared.queued.values() {
+            outcomes.entry(index).or_insert_with(|| {
+                Err(
+                    "its download was removed from the queue; run the sync again to fetch it"
+                        .to_owned(),
+                )
+            });
+        }
         Ok(outcomes)
     }
+}
+
+/// The transfer a planned document needs, with its plan; `None` when it needs no download.
+fn to_queue(request: &SyncRequest, planned: &PlannedDocument) -> Option<(NewTransfer, FilePlan)> {
+    let (replaces_hash, keep_replaced_as) = match &planned.action {
+        Action::Add => (None, None),
+        Action::Update {
+            replaces_hash,
+            keep_replaced_as,
+        } => (Some(replaces_hash.clone()), keep_replaced_as.clone()),
+        Action::Unchanged { .. } | Action::Adopt(_) | Action::Conflict(_) => return None,
+    };
+    let dest_dir = planned
+        .path
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| request.dest_root.clone());
+    let transfer = NewTransfer {
+        remote: request.remote.clone(),
+        document: planned.doc.doc_id.clone(),
+        version: None,
+        dest_dir,
+        priority: 0,
+    };
+    let file = FilePlan {
+        name: planned.doc.name.clone(),
+        replaces_hash,
+        keep_replaced_as,
+        source_signature: Some(signature(&planned.doc)),
+    };
+    Some((transfer, file))
 }

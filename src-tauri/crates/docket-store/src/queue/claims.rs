@@ -2,6 +2,7 @@
 //! never work on the same transfer and a crashed runner's claim lapses; while it holds the claim it moves the
 //! transfer along, or puts it back in the queue to wait for its server.
 
+use super::id_ranges::{among, as_ranges_json};
 use super::rows::{as_json, record, COLUMNS};
 use super::state_sql::{list_of, PENDING};
 use super::transitions::{ADVANCE_FROM, CLAIM, WAIT_FOR_REMOTE};
@@ -38,16 +39,16 @@ impl QueueStore {
             "UPDATE transfers SET owner = ?1, lease_until = ?2, updated_at = ?3, state = ?7 WHERE id = \
              (SELECT id FROM transfers WHERE state IN {from} AND (owner IS NULL OR lease_until < ?3) AND remote \
              NOT IN (SELECT value FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?5)) AND (?6 IS \
-             NULL OR id IN (SELECT value FROM json_each(?6))) ORDER BY priority DESC, position LIMIT 1) RETURNING \
-             {COLUMNS}",
-            from = list_of(CLAIM.from)
+             NULL OR {only}) ORDER BY priority DESC, position LIMIT 1) RETURNING {COLUMNS}",
+            from = list_of(CLAIM.from),
+            only = among("transfers.id", "?6")
         ))
         .bind(owner)
         .bind(now + lease_ms)
         .bind(now)
         .bind(as_json(skip)?)
         .bind(as_json(running)?)
-        .bind(only.map(as_json).transpose()?)
+        .bind(only.map(as_ranges_json).transpose()?)
         .bind(CLAIM.to.as_str())
         .fetch_optional(&self.pool)
         .await?;

@@ -5,6 +5,14 @@ use super::rows::{path_text, record, COLUMNS};
 use super::transitions::ENQUEUED;
 use super::{now_ms, FilePlan, NewTransfer, QueueError, QueueStore, TransferRecord, TransferState};
 
+/// What [`QueueStore::enqueue_planned_many`] did with one document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueuedPlan {
+    New(i64),
+    /// An unfinished transfer of the same document into the same folder, which the request continues.
+    Continues(Box<TransferRecord>),
+}
+
 impl QueueStore {
     /// Adds a transfer at the end of the queue.
     pub async fn enqueue(&self, new: &NewTransfer) -> Result<i64, QueueError> {
@@ -44,6 +52,64 @@ impl QueueStore {
         .await?
         .last_insert_rowid();
         Ok(id)
+    }
+
+    /// Queues many documents of a folder download in one transaction, in order: each that has an unfinished
+    /// transfer already (see [`QueueStore::find_unfinished`]) answers that one, the others are added at the end of
+    /// the queue. One commit for the lot: queueing a 10,000-document sync one statement at a time cost seconds.
+    pub async fn enqueue_planned_many(
+        &self,
+        planned: &[(NewTransfer, FilePlan)],
+    ) -> Result<Vec<QueuedPlan>, QueueError> {
+        let mut tx = self.pool.begin().await?;
+        let mut position: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM transfers")
+                .fetch_one(&mut *tx)
+                .await?;
+        let now = now_ms();
+        let mut queued = Vec::with_capacity(planned.len());
+        for (new, plan) in planned {
+            let earlier = sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM transfers WHERE remote = ? AND document = ? AND version IS ? AND \
+                 dest_dir = ? AND state != ? ORDER BY id DESC LIMIT 1"
+            ))
+            .bind(&new.remote)
+            .bind(&new.document)
+            .bind(&new.version)
+            .bind(path_text(&new.dest_dir))
+            .bind(TransferState::Completed.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = earlier {
+                queued.push(QueuedPlan::Continues(Box::new(record(&row)?)));
+                continue;
+            }
+            position += 1;
+            let id = sqlx::query(
+                "INSERT INTO transfers (remote, document, version, dest_dir, state, priority, position, \
+                 created_at, updated_at, fixed_name, replaces_hash, keep_replaced_as, source_signature) VALUES \
+                 (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&new.remote)
+            .bind(&new.document)
+            .bind(&new.version)
+            .bind(path_text(&new.dest_dir))
+            .bind(ENQUEUED.as_str())
+            .bind(new.priority)
+            .bind(position)
+            .bind(now)
+            .bind(now)
+            .bind(&plan.name)
+            .bind(&plan.replaces_hash)
+            .bind(&plan.keep_replaced_as)
+            .bind(&plan.source_signature)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
+            queued.push(QueuedPlan::New(id));
+        }
+        tx.commit().await?;
+        Ok(queued)
     }
 
     /// The newest transfer of the same document (and version) into the same folder that has not completed: a

@@ -14,6 +14,7 @@ mod actions;
 mod claims;
 mod enqueue;
 mod error;
+mod id_ranges;
 mod ordering;
 mod outcomes;
 mod partials;
@@ -32,6 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::sqlite::{SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use enqueue::QueuedPlan;
 pub use error::QueueError;
 pub use ordering::Placement;
 pub use partials::OwnedPartial;
@@ -65,7 +67,7 @@ impl QueueStore {
             .clone()
             .synchronous(SqliteSynchronous::Normal)
             .pragma("wal_autocheckpoint", "0");
-        let marks = SqlitePoolOptions::new()
+        let marks = crate::busy_wait::retry_soon_when_busy(SqlitePoolOptions::new())
             .max_connections(1)
             .connect_lazy_with(options);
         QueueStore { pool, marks }
@@ -76,5 +78,7 @@ impl QueueStore {
     }
 }
 
+#[cfg(test)]
+mod planned_tests;
 #[cfg(test)]
 mod tests;

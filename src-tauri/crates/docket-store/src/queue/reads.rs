@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::rows::{as_json, path_text, record, COLUMNS};
-use super::state_sql::FINISHED;
+use super::state_sql::{FINISHED, PENDING};
 use super::{QueueError, QueueStore, TransferRecord};
 
 impl QueueStore {
@@ -37,6 +37,30 @@ impl QueueStore {
         .fetch_one(&self.pool)
         .await?;
         Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// Whether any of `ids` is still pending (queued or being worked on).
+    pub async fn any_pending_among(&self, ids: &[i64]) -> Result<bool, QueueError> {
+        let pending: bool = sqlx::query_scalar(&format!(
+            "SELECT EXISTS (SELECT 1 FROM transfers WHERE id IN (SELECT value FROM json_each(?)) AND state IN \
+             {pending})",
+            pending = *PENDING
+        ))
+        .bind(as_json(ids)?)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(pending)
+    }
+
+    /// The transfers of `ids` still in the queue, in id order (one statement for thousands).
+    pub async fn get_many(&self, ids: &[i64]) -> Result<Vec<TransferRecord>, QueueError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM transfers WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+        ))
+        .bind(as_json(ids)?)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
     }
 
     pub async fn get(&self, id: i64) -> Result<TransferRecord, QueueError> {

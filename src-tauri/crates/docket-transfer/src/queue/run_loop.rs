@@ -157,14 +157,14 @@ impl TransferQueue {
             return Ok(Vec::new());
         }
         let pending = self.engine.store.unclaimed_remotes().await?;
+        let only: Option<HashSet<i64>> = match scope {
+            RunScope::All => None,
+            RunScope::Only(ids) => Some(ids.iter().copied().collect()),
+        };
         Ok(pending
             .into_iter()
             .filter(|(id, remote)| {
-                offline.contains_key(remote)
-                    && match scope {
-                        RunScope::All => true,
-                        RunScope::Only(ids) => ids.contains(id),
-                    }
+                offline.contains_key(remote) && only.as_ref().is_none_or(|only| only.contains(id))
             })
             .collect())
     }
@@ -174,14 +174,7 @@ impl TransferQueue {
         let store = &self.engine.store;
         match scope {
             RunScope::All => Ok(store.held_elsewhere(&self.engine.owner).await? > 0),
-            RunScope::Only(ids) => {
-                for &id in ids {
-                    if store.get(id).await?.state.is_pending() {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
+            RunScope::Only(ids) => store.any_pending_among(ids).await,
         }
     }
 }
