@@ -38,6 +38,7 @@ mod settle;
 mod small;
 pub mod splitter;
 pub mod straight;
+mod write_behind;
 pub mod written;
 
 pub use config::EngineConfig;

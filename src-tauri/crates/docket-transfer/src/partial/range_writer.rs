@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use crate::error::TransferError;
 use crate::file_digest::write_all_vectored_at;
+use crate::write_behind::{start_writeback, WriteBehind};
 use crate::written::WrittenRanges;
 
 /// Bytes a writer gathers (as the buffers they arrived in) before it hands them to the OS in one write.
@@ -31,6 +32,8 @@ pub struct RangeWriter {
     /// A write failed: nothing more is written or reported as written.
     failed: bool,
     marks: Option<Arc<WrittenRanges>>,
+    /// How far the kernel was asked to write the bytes out (see [`crate::write_behind`]).
+    behind: WriteBehind,
 }
 
 impl RangeWriter {
@@ -50,6 +53,7 @@ impl RangeWriter {
             pending_len: 0,
             failed: false,
             marks,
+            behind: WriteBehind::from(offset),
         }
     }
 
@@ -87,10 +91,16 @@ impl RangeWriter {
         let len = std::mem::take(&mut self.pending_len) as u64;
         let file = Arc::clone(&self.file);
         let at = self.written;
-        let outcome =
-            tokio::task::spawn_blocking(move || write_all_vectored_at(&file, &pieces, at))
-                .await
-                .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
+        let writeback = self.behind.due(at + len, false);
+        let outcome = tokio::task::spawn_blocking(move || {
+            write_all_vectored_at(&file, &pieces, at)?;
+            if let Some(range) = writeback {
+                start_writeback(&file, range);
+            }
+            Ok::<(), io::Error>(())
+        })
+        .await
+        .map_err(|err| TransferError::io(&self.path)(io::Error::other(err)))?;
         if let Err(err) = outcome {
             self.failed = true;
             return Err(TransferError::io(&self.path)(err));
