@@ -25,7 +25,9 @@ const USAGE: &str = "usage: docket-bench --docket PATH --out FILE [--work DIR] [
   --out FILE     where to write the Markdown report
   --work DIR     scratch space for downloads and generated files (default: a folder beside --out)
   --smoke        tiny sizes that run in seconds: keeps the benchmarks working, measures nothing
-  --only LIST    run only these items of the issue (comma-separated numbers, e.g. 1,2,6)";
+  --only LIST    run only these items of the issue (comma-separated numbers, e.g. 1,2,6)
+  --pairs N      alternating pairs (and repeated runs) per figure instead of the plan's, for a quick look; the
+                 issue's statistics need at least 5";
 
 struct Args {
     docket: PathBuf,
@@ -34,6 +36,8 @@ struct Args {
     smoke: bool,
     /// Items to run; empty runs them all.
     only: Vec<u8>,
+    /// Pairs per figure instead of the plan's.
+    pairs: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -42,10 +46,19 @@ fn parse_args() -> Result<Args, String> {
     let mut work = None;
     let mut smoke = false;
     let mut only = Vec::new();
+    let mut pairs = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--smoke" => smoke = true,
+            "--pairs" => {
+                let count = args
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|&n| n >= 1)
+                    .ok_or("--pairs needs a number of pairs, at least 1")?;
+                pairs = Some(count);
+            }
             "--only" => {
                 let list = args
                     .next()
@@ -89,6 +102,7 @@ fn parse_args() -> Result<Args, String> {
         work: std::path::absolute(&work).unwrap_or(work),
         smoke,
         only,
+        pairs,
     })
 }
 
@@ -113,11 +127,15 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), BenchError> {
-    let plan = if args.smoke {
+    let mut plan = if args.smoke {
         Plan::smoke()
     } else {
         Plan::full()
     };
+    if let Some(pairs) = args.pairs {
+        plan.pairs = pairs;
+        plan.runs = pairs;
+    }
     if !args.docket.is_file() {
         return Err(BenchError::Setup(format!(
             "{} is not a file: build it first (`cargo build --release -p docket-cli`)",
