@@ -333,7 +333,6 @@ async fn download(
 
     let checkpoints = Checkpoints::new(Arc::new(WrittenRanges::new(committed)));
     let (done, finished) = watch::channel(false);
-    let segmented = partial_content && total.is_some();
     let download = async {
         let size = match total {
             Some(total) if partial_content => {
@@ -369,12 +368,10 @@ async fn download(
         done.send_replace(true);
         size
     };
-    let blocks = hash_blocks(
-        &partial,
-        &checkpoints,
-        total.filter(|_| segmented),
-        &finished,
-    );
+    // One stream of a known length is followed too: it writes each byte once, in order (a start over from zero
+    // stops the follower and verification reads the whole file), so verification no longer reads the whole
+    // file back after the last byte arrived.
+    let blocks = hash_blocks(&partial, &checkpoints, total, &finished);
     let (size, checkpointed, blocks) = tokio::join!(
         download,
         checkpoints.run(job, &partial, finished.clone()),
@@ -422,15 +419,15 @@ fn plan_segments(
     )
 }
 
-/// Hashes the blocks of a segmented download of `segmented` bytes as they land, until `finished`; nothing where
-/// bytes may be written twice (one stream started over) or the file is too large to follow.
+/// Hashes the blocks of a download of `total` bytes as they land, until `finished`; nothing where the length is
+/// unknown, bytes may be written twice (one stream started over) or the file is too large to follow.
 async fn hash_blocks(
     partial: &PartialFile,
     checkpoints: &Checkpoints,
-    segmented: Option<u64>,
+    total: Option<u64>,
     finished: &watch::Receiver<bool>,
 ) -> Option<docket_core::block_hash::BlockHashes> {
-    let total = segmented.filter(|total| *total <= MAX_FOLLOWED_BYTES)?;
+    let total = total.filter(|total| *total <= MAX_FOLLOWED_BYTES)?;
     block_follower::follow(
         partial.path.clone(),
         Arc::clone(&checkpoints.written),
