@@ -102,11 +102,14 @@ pub async fn resume_all_transfers(state: State<'_, ShellState>) -> Result<(), Ip
     state.transfers.act_on_all(QueueAction::Resume).await
 }
 
-/// Deletes completed, failed and cancelled transfers from the queue (downloaded files stay where they are).
+/// Deletes completed, failed and cancelled transfers from the queue, and the rows of folder downloads that ended
+/// (downloaded files stay where they are).
 #[tauri::command]
 #[specta::specta]
 pub async fn clear_finished_transfers(state: State<'_, ShellState>) -> Result<(), IpcError> {
-    state.transfers.clear_finished().await
+    state.transfers.clear_finished().await?;
+    state.folders.clear_finished();
+    Ok(())
 }
 
 /// Takes a transfer out of the queue, cancelling it first when unfinished (its partial file is removed; a

@@ -51,6 +51,18 @@ impl FolderDownloads {
         lock(&self.rows).iter().find(|r| r.id == id).cloned()
     }
 
+    /// Forgets the rows of folder downloads that ended (done or failed), as "Clear finished" does for transfers:
+    /// the files stay where they are, and downloading the folder again still fetches only what changed.
+    pub fn clear_finished(&self) {
+        lock(&self.rows).retain(|row| {
+            !matches!(
+                row.state,
+                FolderDownloadState::Done | FolderDownloadState::Failed
+            )
+        });
+        self.changed.notify_one();
+    }
+
     /// Resolves when a row changed.
     pub async fn changed(&self) {
         self.changed.notified().await;
@@ -178,4 +190,42 @@ pub struct FolderRequest {
     pub dest: Option<std::path::PathBuf>,
     /// Keep the earlier copy of a document that changed on the server (the setting).
     pub keep_versions: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: u32, state: FolderDownloadState) -> FolderDownloadView {
+        FolderDownloadView {
+            id,
+            remote: "demo".into(),
+            name: format!("folder {id}"),
+            dest: format!("/downloads/folder {id}"),
+            state,
+            folders_listed: 0,
+            documents_found: 0,
+            transfer_ids: Vec::new(),
+            unchanged: 0,
+            added: 0,
+            updated: 0,
+            conflicts: 0,
+            failed: 0,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn clearing_finished_forgets_done_and_failed_folders_and_keeps_the_running_ones() {
+        let downloads = FolderDownloads::default();
+        *lock(&downloads.rows) = vec![
+            row(1, FolderDownloadState::Done),
+            row(2, FolderDownloadState::Listing),
+            row(3, FolderDownloadState::Failed),
+            row(4, FolderDownloadState::Downloading),
+        ];
+        downloads.clear_finished();
+        let left: Vec<u32> = downloads.list().iter().map(|r| r.id).collect();
+        assert_eq!(left, [2, 4]);
+    }
 }

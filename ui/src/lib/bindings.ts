@@ -45,7 +45,10 @@ export const commands = {
 	moveTransfer: (id: number, before: number | null) => typedError<null, IpcError>(__TAURI_INVOKE("move_transfer", { id, before })),
 	pauseAllTransfers: () => typedError<null, IpcError>(__TAURI_INVOKE("pause_all_transfers")),
 	resumeAllTransfers: () => typedError<null, IpcError>(__TAURI_INVOKE("resume_all_transfers")),
-	/**  Deletes completed, failed and cancelled transfers from the queue (downloaded files stay where they are). */
+	/**
+	 *  Deletes completed, failed and cancelled transfers from the queue, and the rows of folder downloads that ended
+	 *  (downloaded files stay where they are).
+	 */
 	clearFinishedTransfers: () => typedError<null, IpcError>(__TAURI_INVOKE("clear_finished_transfers")),
 	/**
 	 *  Takes a transfer out of the queue, cancelling it first when unfinished (its partial file is removed; a
