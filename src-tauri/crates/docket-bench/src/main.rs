@@ -148,12 +148,13 @@ fn run(args: Args) -> Result<(), BenchError> {
     let bench = lab::Bench::new(args.docket, args.work.clone(), plan)?;
     let (report, failures) = scenarios::run_all(&bench, &args.only);
     let text = report.to_markdown(&machine, &plan);
+    // Gigabytes of downloads and generated files have no use for the report: freed first, so a disk they filled
+    // still takes the report.
+    let _ = std::fs::remove_dir_all(&args.work);
     if let Some(dir) = args.out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| BenchError::io(dir, e))?;
     }
     std::fs::write(&args.out, text).map_err(|e| BenchError::io(&args.out, e))?;
-    // Gigabytes of downloads and generated files have no use after the report.
-    let _ = std::fs::remove_dir_all(&args.work);
     println!("\nwrote {}", args.out.display());
     if failures.is_empty() {
         Ok(())
