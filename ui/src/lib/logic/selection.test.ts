@@ -58,6 +58,16 @@ describe("selection while rows arrive", () => {
     expect(followed.anchor).toBe(3);
   });
 
+  it("a listing fetched again keeps the selection on the same rows by their key, though its objects are new", () => {
+    const before = [{ id: "a" }, { id: "b" }, { id: "c" }];
+    const after = [{ id: "c" }, { id: "a" }, { id: "b" }];
+    const s = click(emptySelection(), 1, plain);
+    expect(orderedIndices(followRows(s, before, after))).toEqual([]);
+    const followed = followRows(s, before, after, (row) => row.id);
+    expect(orderedIndices(followed)).toEqual([2]);
+    expect(followed.cursor).toBe(2);
+  });
+
   it("an empty selection stays empty", () => {
     const s = emptySelection();
     expect(followRows(s, ["a"], ["b", "a"])).toBe(s);

@@ -67,19 +67,29 @@ export function orderedIndices(selection: Selection): number[] {
 
 /**
  * The selection over `after` that selects the same rows it selected over `before` (rows arrived and were
- * inserted above them): selected rows, the cursor and the range anchor follow their rows.
+ * inserted above them, or the listing was fetched again): selected rows, the cursor and the range anchor follow
+ * their rows. Rows are the same when `key` says so: a listing fetched again has new objects for the same rows.
  */
-export function followRows<T>(current: Selection, before: readonly T[], after: readonly T[]): Selection {
+export function followRows<T>(
+  current: Selection,
+  before: readonly T[],
+  after: readonly T[],
+  key: (row: T) => unknown = (row) => row,
+): Selection {
   if (current.selected.size === 0 && current.cursor < 0 && current.anchor < 0) return current;
-  const wanted = new Map<T, number>();
+  const wanted = new Map<unknown, number>();
   for (const index of [...current.selected, current.cursor, current.anchor]) {
     const row = before[index];
-    if (row !== undefined) wanted.set(row, -1);
+    if (row !== undefined) wanted.set(key(row), -1);
   }
   after.forEach((row, index) => {
-    if (wanted.has(row)) wanted.set(row, index);
+    const k = key(row);
+    if (wanted.has(k)) wanted.set(k, index);
   });
-  const moved = (index: number) => (before[index] === undefined ? -1 : (wanted.get(before[index]) ?? -1));
+  const moved = (index: number) => {
+    const row = before[index];
+    return row === undefined ? -1 : (wanted.get(key(row)) ?? -1);
+  };
   const selected = new Set<number>();
   for (const index of current.selected) {
     const now = moved(index);

@@ -140,7 +140,7 @@ export class BrowserState {
       if (remote !== this.remote || location !== this.currentLocation() || !listing.complete) return;
       const before = this.rows;
       this.entries = listing.entries;
-      this.selection = followRows(this.selection, before, this.rows);
+      this.selection = followRows(this.selection, before, this.rows, rowKey);
       this.offlineReason = listing.offlineReason;
     } catch {
       // The visible listing stays; the next navigation reports the problem.
@@ -244,7 +244,7 @@ export class BrowserState {
     const before = this.rows;
     this.#entries = this.#entries.concat(page);
     this.sorted = insertSorted(this.sorted, page, this.#sort);
-    this.selection = followRows(this.selection, before, this.rows);
+    this.selection = followRows(this.selection, before, this.rows, rowKey);
     this.loading = false;
     if (!this.loadingMore && this.problem === null) this.loadingMore = true;
   }
@@ -270,4 +270,9 @@ export class BrowserState {
       if (ticket === this.loadTicket) this.loading = false;
     }
   }
+}
+
+/** Which row an entry is, across listings fetched again (a folder and a document may share an id). */
+function rowKey(entry: EntryView): string {
+  return `${entry.folder ? "folder" : "document"}:${entry.id}`;
 }

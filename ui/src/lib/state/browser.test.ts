@@ -5,6 +5,8 @@ import type { EntryView_Serialize as EntryView, ListingPage_Serialize as Listing
 const server = vi.hoisted(() => ({
   channel: null as { onmessage: (page: ListingPage) => void } | null,
   listings: 0,
+  /** Set: the folder is cached and answers whole, as a listing fetched again does. */
+  cached: null as EntryView[] | null,
 }));
 
 vi.mock("@tauri-apps/api/core", () => ({
@@ -23,10 +25,10 @@ vi.mock("../bindings", () => ({
         data: {
           remote: "demo",
           location: null,
-          entries: [],
+          entries: server.cached ?? [],
           abilities: { versions: false, folders: true, serverPreviews: false },
           fetchedAt: null,
-          complete: false,
+          complete: server.cached !== null,
           fromCache: false,
           offlineReason: null,
         },
@@ -68,6 +70,7 @@ async function opened(): Promise<BrowserState> {
 beforeEach(() => {
   server.channel = null;
   server.listings = 0;
+  server.cached = null;
 });
 
 describe("a folder never listed, arriving page by page", () => {
@@ -137,5 +140,18 @@ describe("a folder never listed, arriving page by page", () => {
     send({ kind: "rows", entries: [entry("here.txt")] });
     send({ kind: "complete", changed: false });
     expect(names(browser)).toEqual(["here.txt"]);
+  });
+});
+
+describe("a listing fetched again (a download finished)", () => {
+  it("keeps the selection on the same rows and shows what changed in them", async () => {
+    const browser = await opened();
+    send({ kind: "rows", entries: [entry("a.pdf"), entry("b.pdf"), entry("c.pdf")] });
+    send({ kind: "complete", changed: true });
+    browser.selection = { selected: new Set([1]), cursor: 1, anchor: 1 };
+
+    server.cached = [entry("a.pdf"), { ...entry("b.pdf"), downloaded: "/downloads/b.pdf" }, entry("c.pdf")];
+    await browser.refreshQuietly();
+    expect(browser.selectedRows().map((row) => [row.name, row.downloaded])).toEqual([["b.pdf", "/downloads/b.pdf"]]);
   });
 });
