@@ -91,22 +91,12 @@ impl FolderDownloads {
         let id = {
             let mut rows = lock(&self.rows);
             let id = rows.iter().map(|r| r.id).max().unwrap_or(0) + 1;
-            rows.push(FolderDownloadView {
+            rows.push(FolderDownloadView::listing(
                 id,
-                remote: request.remote.clone(),
-                name: request.name.clone(),
-                dest: dest.display().to_string(),
-                state: FolderDownloadState::Listing,
-                folders_listed: 0,
-                documents_found: 0,
-                transfer_ids: Vec::new(),
-                unchanged: 0,
-                added: 0,
-                updated: 0,
-                conflicts: 0,
-                failed: 0,
-                message: None,
-            });
+                request.remote.clone(),
+                request.name.clone(),
+                dest.display().to_string(),
+            ));
             id
         };
         self.changed.notify_one();
@@ -197,22 +187,14 @@ mod tests {
     use super::*;
 
     fn row(id: u32, state: FolderDownloadState) -> FolderDownloadView {
-        FolderDownloadView {
+        let mut row = FolderDownloadView::listing(
             id,
-            remote: "demo".into(),
-            name: format!("folder {id}"),
-            dest: format!("/downloads/folder {id}"),
-            state,
-            folders_listed: 0,
-            documents_found: 0,
-            transfer_ids: Vec::new(),
-            unchanged: 0,
-            added: 0,
-            updated: 0,
-            conflicts: 0,
-            failed: 0,
-            message: None,
-        }
+            "demo".into(),
+            format!("folder {id}"),
+            format!("/downloads/folder {id}"),
+        );
+        row.state = state;
+        row
     }
 
     #[test]

@@ -41,6 +41,26 @@ pub struct FolderDownloadView {
 }
 
 impl FolderDownloadView {
+    /// A folder download just started: listing its tree, nothing counted yet.
+    pub fn listing(id: u32, remote: String, name: String, dest: String) -> Self {
+        FolderDownloadView {
+            id,
+            remote,
+            name,
+            dest,
+            state: FolderDownloadState::Listing,
+            folders_listed: 0,
+            documents_found: 0,
+            transfer_ids: Vec::new(),
+            unchanged: 0,
+            added: 0,
+            updated: 0,
+            conflicts: 0,
+            failed: 0,
+            message: None,
+        }
+    }
+
     pub fn record(&mut self, report: &SyncReport) {
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.state = FolderDownloadState::Done;

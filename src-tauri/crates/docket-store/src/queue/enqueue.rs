@@ -5,6 +5,25 @@ use super::rows::{path_text, record, COLUMNS};
 use super::transitions::ENQUEUED;
 use super::{now_ms, FilePlan, NewTransfer, QueueError, QueueStore, TransferRecord, TransferState};
 
+/// The newest unfinished transfer of a document (and version) into a folder: remote, document, version,
+/// dest_dir, and the completed state bound in that order.
+fn unfinished_statement() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM transfers WHERE remote = ? AND document = ? AND version IS ? AND dest_dir = ? AND \
+         state != ? ORDER BY id DESC LIMIT 1"
+    )
+}
+
+/// The insert of a new transfer (remote, document, version, dest_dir, state, priority, the time, the plan's four
+/// columns), its position given by `position`: a subquery, or `?12` bound last.
+fn insert_statement(position: &str) -> String {
+    format!(
+        "INSERT INTO transfers (remote, document, version, dest_dir, state, priority, created_at, updated_at, \
+         fixed_name, replaces_hash, keep_replaced_as, source_signature, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
+         ?7, ?7, ?8, ?9, ?10, ?11, {position})"
+    )
+}
+
 /// What [`QueueStore::enqueue_planned_many`] did with one document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueuedPlan {
@@ -30,20 +49,16 @@ impl QueueStore {
     }
 
     async fn insert(&self, new: &NewTransfer, plan: Option<&FilePlan>) -> Result<i64, QueueError> {
-        let now = now_ms();
-        let id = sqlx::query(
-            "INSERT INTO transfers (remote, document, version, dest_dir, state, priority, position, created_at, \
-             updated_at, fixed_name, replaces_hash, keep_replaced_as, source_signature) VALUES (?, ?, ?, ?, ?, ?, \
-             (SELECT coalesce(max(position), 0) + 1 FROM transfers), ?, ?, ?, ?, ?, ?)",
-        )
+        let id = sqlx::query(&insert_statement(
+            "(SELECT coalesce(max(position), 0) + 1 FROM transfers)",
+        ))
         .bind(&new.remote)
         .bind(&new.document)
         .bind(&new.version)
         .bind(path_text(&new.dest_dir))
         .bind(ENQUEUED.as_str())
         .bind(new.priority)
-        .bind(now)
-        .bind(now)
+        .bind(now_ms())
         .bind(plan.map(|p| &p.name))
         .bind(plan.and_then(|p| p.replaces_hash.as_ref()))
         .bind(plan.and_then(|p| p.keep_replaced_as.as_ref()))
@@ -61,51 +76,44 @@ impl QueueStore {
         &self,
         planned: &[(NewTransfer, FilePlan)],
     ) -> Result<Vec<QueuedPlan>, QueueError> {
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE takes the write lock before the first read: a runner's commit between the reads and the
+        // inserts would otherwise fail the inserts at once instead of waiting.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut position: i64 =
             sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM transfers")
                 .fetch_one(&mut *tx)
                 .await?;
-        let now = now_ms();
         let mut queued = Vec::with_capacity(planned.len());
         for (new, plan) in planned {
-            let earlier = sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM transfers WHERE remote = ? AND document = ? AND version IS ? AND \
-                 dest_dir = ? AND state != ? ORDER BY id DESC LIMIT 1"
-            ))
-            .bind(&new.remote)
-            .bind(&new.document)
-            .bind(&new.version)
-            .bind(path_text(&new.dest_dir))
-            .bind(TransferState::Completed.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+            let earlier = sqlx::query(&unfinished_statement())
+                .bind(&new.remote)
+                .bind(&new.document)
+                .bind(&new.version)
+                .bind(path_text(&new.dest_dir))
+                .bind(TransferState::Completed.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
             if let Some(row) = earlier {
                 queued.push(QueuedPlan::Continues(Box::new(record(&row)?)));
                 continue;
             }
             position += 1;
-            let id = sqlx::query(
-                "INSERT INTO transfers (remote, document, version, dest_dir, state, priority, position, \
-                 created_at, updated_at, fixed_name, replaces_hash, keep_replaced_as, source_signature) VALUES \
-                 (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&new.remote)
-            .bind(&new.document)
-            .bind(&new.version)
-            .bind(path_text(&new.dest_dir))
-            .bind(ENQUEUED.as_str())
-            .bind(new.priority)
-            .bind(position)
-            .bind(now)
-            .bind(now)
-            .bind(&plan.name)
-            .bind(&plan.replaces_hash)
-            .bind(&plan.keep_replaced_as)
-            .bind(&plan.source_signature)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+            let id = sqlx::query(&insert_statement("?12"))
+                .bind(&new.remote)
+                .bind(&new.document)
+                .bind(&new.version)
+                .bind(path_text(&new.dest_dir))
+                .bind(ENQUEUED.as_str())
+                .bind(new.priority)
+                .bind(now_ms())
+                .bind(&plan.name)
+                .bind(&plan.replaces_hash)
+                .bind(&plan.keep_replaced_as)
+                .bind(&plan.source_signature)
+                .bind(position)
+                .execute(&mut *tx)
+                .await?
+                .last_insert_rowid();
             queued.push(QueuedPlan::New(id));
         }
         tx.commit().await?;
@@ -118,17 +126,14 @@ impl QueueStore {
         &self,
         wanted: &NewTransfer,
     ) -> Result<Option<TransferRecord>, QueueError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM transfers WHERE remote = ? AND document = ? AND version IS ? AND dest_dir = ? \
-             AND state != ? ORDER BY id DESC LIMIT 1"
-        ))
-        .bind(&wanted.remote)
-        .bind(&wanted.document)
-        .bind(&wanted.version)
-        .bind(path_text(&wanted.dest_dir))
-        .bind(TransferState::Completed.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(&unfinished_statement())
+            .bind(&wanted.remote)
+            .bind(&wanted.document)
+            .bind(&wanted.version)
+            .bind(path_text(&wanted.dest_dir))
+            .bind(TransferState::Completed.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(record).transpose()
     }
 }
