@@ -24,6 +24,26 @@ fn insert_statement(position: &str) -> String {
     )
 }
 
+/// [`insert_statement`] with everything but a bound position bound.
+fn insert_query<'q>(
+    statement: &'q str,
+    new: &'q NewTransfer,
+    plan: Option<&'q FilePlan>,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    sqlx::query(statement)
+        .bind(&new.remote)
+        .bind(&new.document)
+        .bind(&new.version)
+        .bind(path_text(&new.dest_dir))
+        .bind(ENQUEUED.as_str())
+        .bind(new.priority)
+        .bind(now_ms())
+        .bind(plan.map(|p| &p.name))
+        .bind(plan.and_then(|p| p.replaces_hash.as_ref()))
+        .bind(plan.and_then(|p| p.keep_replaced_as.as_ref()))
+        .bind(plan.and_then(|p| p.source_signature.as_ref()))
+}
+
 /// What [`QueueStore::enqueue_planned_many`] did with one document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueuedPlan {
@@ -49,23 +69,11 @@ impl QueueStore {
     }
 
     async fn insert(&self, new: &NewTransfer, plan: Option<&FilePlan>) -> Result<i64, QueueError> {
-        let id = sqlx::query(&insert_statement(
-            "(SELECT coalesce(max(position), 0) + 1 FROM transfers)",
-        ))
-        .bind(&new.remote)
-        .bind(&new.document)
-        .bind(&new.version)
-        .bind(path_text(&new.dest_dir))
-        .bind(ENQUEUED.as_str())
-        .bind(new.priority)
-        .bind(now_ms())
-        .bind(plan.map(|p| &p.name))
-        .bind(plan.and_then(|p| p.replaces_hash.as_ref()))
-        .bind(plan.and_then(|p| p.keep_replaced_as.as_ref()))
-        .bind(plan.and_then(|p| p.source_signature.as_ref()))
-        .execute(&self.pool)
-        .await?
-        .last_insert_rowid();
+        let statement = insert_statement("(SELECT coalesce(max(position), 0) + 1 FROM transfers)");
+        let id = insert_query(&statement, new, plan)
+            .execute(&self.pool)
+            .await?
+            .last_insert_rowid();
         Ok(id)
     }
 
@@ -84,6 +92,7 @@ impl QueueStore {
                 .fetch_one(&mut *tx)
                 .await?;
         let mut queued = Vec::with_capacity(planned.len());
+        let statement = insert_statement("?12");
         for (new, plan) in planned {
             let earlier = sqlx::query(&unfinished_statement())
                 .bind(&new.remote)
@@ -98,18 +107,7 @@ impl QueueStore {
                 continue;
             }
             position += 1;
-            let id = sqlx::query(&insert_statement("?12"))
-                .bind(&new.remote)
-                .bind(&new.document)
-                .bind(&new.version)
-                .bind(path_text(&new.dest_dir))
-                .bind(ENQUEUED.as_str())
-                .bind(new.priority)
-                .bind(now_ms())
-                .bind(&plan.name)
-                .bind(&plan.replaces_hash)
-                .bind(&plan.keep_replaced_as)
-                .bind(&plan.source_signature)
+            let id = insert_query(&statement, new, Some(plan))
                 .bind(position)
                 .execute(&mut *tx)
                 .await?
